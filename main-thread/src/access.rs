@@ -1,0 +1,160 @@
+//! The browser's File System Access API: the picker, permissions, user activation.
+//!
+//! `showDirectoryPicker` is looked up on `globalThis` at call time (never bound at load), so a
+//! page or a test can install or replace it after the module has loaded.
+
+use fshandles_shared::js::from_js_error;
+use fshandles_shared::{Error, ErrorKind, MountOptions};
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::FileSystemDirectoryHandle;
+
+// Declared here rather than through `web_sys_unstable_apis`: two methods, called on the object.
+#[wasm_bindgen]
+extern "C" {
+    type PermissionHandle;
+
+    #[wasm_bindgen(method, catch, js_name = queryPermission)]
+    fn query_permission(this: &PermissionHandle, descriptor: &JsValue) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = requestPermission)]
+    fn request_permission(
+        this: &PermissionHandle,
+        descriptor: &JsValue,
+    ) -> Result<Promise, JsValue>;
+}
+
+/// A permission state, as the API reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Permission {
+    Granted,
+    Prompt,
+    Denied,
+}
+
+impl Permission {
+    fn parse(v: &JsValue) -> Permission {
+        match v.as_string().as_deref() {
+            Some("granted") => Permission::Granted,
+            Some("denied") => Permission::Denied,
+            _ => Permission::Prompt,
+        }
+    }
+}
+
+fn global() -> JsValue {
+    js_sys::global().into()
+}
+
+fn picker() -> Option<Function> {
+    Reflect::get(&global(), &"showDirectoryPicker".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+}
+
+/// Fails with NotSupported where there is no directory picker, with SecurityError in a
+/// cross-origin iframe (browsers refuse pickers there).
+pub(crate) fn check_supported() -> Result<(), Error> {
+    if picker().is_none() {
+        return Err(Error::new(
+            ErrorKind::NotSupported,
+            "this browser has no showDirectoryPicker (the File System Access API): use a Chromium-based browser such as Chrome or Edge",
+        ));
+    }
+    if in_cross_origin_frame() {
+        return Err(Error::new(
+            ErrorKind::Security,
+            "this page runs in a cross-origin iframe, where browsers refuse the directory picker: open it as a top-level page or in a same-origin frame",
+        ));
+    }
+    Ok(())
+}
+
+fn in_cross_origin_frame() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let Ok(Some(top)) = window.top() else {
+        return false;
+    };
+    if top == window {
+        return false;
+    }
+    // Reading a cross-origin window's document throws; any ancestor of another origin counts.
+    let own = window.location().origin().unwrap_or_default();
+    let ancestors = Reflect::get(&window.location(), &"ancestorOrigins".into())
+        .ok()
+        .and_then(|a| a.dyn_into::<web_sys::DomStringList>().ok());
+    if let Some(ancestors) = ancestors.filter(|a| a.length() > 0) {
+        return (0..ancestors.length()).any(|i| ancestors.item(i).as_deref() != Some(own.as_str()));
+    }
+    Reflect::get(&top, &"document".into()).is_err()
+}
+
+/// Whether the page has transient user activation now (a click moments ago).
+pub(crate) fn has_activation() -> bool {
+    let nav = Reflect::get(&global(), &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
+    let ua = Reflect::get(&nav, &"userActivation".into()).unwrap_or(JsValue::UNDEFINED);
+    Reflect::get(&ua, &"isActive".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+}
+
+async fn settle(p: Result<Promise, JsValue>) -> Result<JsValue, Error> {
+    let p = p.map_err(|e| from_js_error(&e))?;
+    JsFuture::from(p).await.map_err(|e| from_js_error(&e))
+}
+
+/// Shows the picker. `Ok(None)` when the user cancels it.
+pub(crate) async fn pick(
+    options: &MountOptions,
+) -> Result<Option<FileSystemDirectoryHandle>, Error> {
+    check_supported()?;
+    let f = picker()
+        .ok_or_else(|| Error::new(ErrorKind::NotSupported, "showDirectoryPicker vanished"))?;
+    let called = f
+        .call1(&global(), &options.to_js())
+        .and_then(|p| p.dyn_into::<Promise>());
+    match settle(called).await {
+        Ok(handle) => handle.dyn_into::<FileSystemDirectoryHandle>().map(Some).map_err(|_| {
+            Error::new(ErrorKind::Data, "showDirectoryPicker resolved to something that is not a FileSystemDirectoryHandle")
+        }),
+        Err(e) if e.kind == ErrorKind::Abort => Ok(None),
+        Err(mut e) => {
+            if e.kind == ErrorKind::Security {
+                e.message = format!("the directory picker was refused ({}); it needs a click (user activation) and a top-level or same-origin frame", e.message);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The handle's current permission for `options.mode`, without prompting.
+pub(crate) async fn query(
+    handle: &FileSystemDirectoryHandle,
+    options: &MountOptions,
+) -> Result<Permission, Error> {
+    let state = settle(
+        handle
+            .unchecked_ref::<PermissionHandle>()
+            .query_permission(&options.permission_descriptor()),
+    )
+    .await?;
+    Ok(Permission::parse(&state))
+}
+
+/// Asks for permission for `options.mode` (may show the browser's prompt; needs activation).
+pub(crate) async fn request(
+    handle: &FileSystemDirectoryHandle,
+    options: &MountOptions,
+) -> Result<Permission, Error> {
+    let state = settle(
+        handle
+            .unchecked_ref::<PermissionHandle>()
+            .request_permission(&options.permission_descriptor()),
+    )
+    .await?;
+    Ok(Permission::parse(&state))
+}

@@ -1,0 +1,144 @@
+//! `fshandles-main`: the main-thread half of fshandles.
+//!
+//! Only the main thread can show the directory picker and permission prompts (they need a
+//! click), so [`FsHost`] owns the folder handles, the prompts and their IndexedDB records,
+//! and answers the workers it is attached to. Workers ask through `fshandles-worker`.
+//!
+//! ```no_run
+//! use fshandles_main::{FsHost, HostOptions, MountOptions, Mode};
+//!
+//! # async fn run(worker: web_sys::Worker) -> Result<(), fshandles_main::Error> {
+//! let host = FsHost::new(HostOptions::default());
+//! host.attach(&worker)?; // the worker's FsClient can now ask for folders
+//!
+//! // The page can ask too; this prompts only if no usable folder is stored under the uid.
+//! let granted = host.store_fs_handler("/local@pyscript", &MountOptions::new(Mode::ReadWrite)).await?;
+//! if granted {
+//!     let folder = host.handle("/local@pyscript").await?;
+//!     web_sys::console::log_1(&folder.name().into());
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! Records use PyScript's layout (database `IDBMap/<namespace>`, store `entries`, value
+//! `{handler, options}`), so they are shared with PyScript's own `pyscript.fs`.
+//!
+//! From JS, the same API is the `FsHost` class of `dist/main/fshandles_main.js`.
+
+mod access;
+mod dialog;
+mod host;
+mod idb;
+mod js;
+mod prompt;
+mod records;
+mod serve;
+
+pub use fshandles_shared::{Error, ErrorKind, Mode, MountOptions, StartIn};
+
+use host::Op;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+use web_sys::FileSystemDirectoryHandle;
+
+/// The namespace PyScript uses for its records.
+pub const DEFAULT_NAMESPACE: &str = "@pyscript.fs";
+
+/// How to make an [`FsHost`].
+#[derive(Debug, Clone)]
+pub struct HostOptions {
+    /// Records live in the IndexedDB database `IDBMap/<namespace>`.
+    pub namespace: String,
+}
+
+impl Default for HostOptions {
+    fn default() -> Self {
+        HostOptions {
+            namespace: DEFAULT_NAMESPACE.to_owned(),
+        }
+    }
+}
+
+/// Owns folder handles, prompts and records; answers attached workers.
+///
+/// Cloning gives another reference to the same host.
+#[derive(Clone)]
+pub struct FsHost {
+    hub: Rc<serve::Hub>,
+    namespace: Rc<str>,
+}
+
+impl FsHost {
+    /// A host keeping its records in `options.namespace`.
+    pub fn new(options: HostOptions) -> FsHost {
+        FsHost {
+            hub: serve::Hub::new(&options.namespace),
+            namespace: options.namespace.into(),
+        }
+    }
+
+    /// The records' namespace.
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// The IndexedDB database the records live in (`IDBMap/<namespace>`).
+    pub fn database_name(&self) -> &str {
+        self.hub.core.records.database_name()
+    }
+
+    /// Answers the fshandles requests of a `Worker` (or a `MessagePort`); other messages on
+    /// the same channel are left alone. Attaching twice is a no-op.
+    pub fn attach(&self, endpoint: &JsValue) -> Result<(), Error> {
+        self.hub.attach(endpoint)
+    }
+
+    /// Stops answering `endpoint`: its prompts that nobody else waits for are closed and its
+    /// pending requests dropped. False when it was not attached.
+    pub fn detach(&self, endpoint: &JsValue) -> bool {
+        self.hub.detach(endpoint)
+    }
+
+    /// Makes sure a folder is stored under `uid` with permission for `options.mode`. A usable
+    /// stored folder answers true with no prompt; otherwise the person is asked (re-granting a
+    /// stored folder, or picking one). Cancel or refusal answer false.
+    pub async fn store_fs_handler(&self, uid: &str, options: &MountOptions) -> Result<bool, Error> {
+        self.obtain(Op::Store, uid, options).await
+    }
+
+    /// Re-grants permission on the folder stored under `uid` without showing the picker again;
+    /// picks anew (and stores the new folder) only when nothing is stored or the re-grant fails.
+    pub async fn get_fs_handler(&self, uid: &str, options: &MountOptions) -> Result<bool, Error> {
+        self.obtain(Op::Get, uid, options).await
+    }
+
+    async fn obtain(&self, op: Op, uid: &str, options: &MountOptions) -> Result<bool, Error> {
+        let access = self
+            .hub
+            .core
+            .obtain(op, uid, options, prompt::PAGE, &|| {})
+            .await?;
+        Ok(access.granted)
+    }
+
+    /// Forgets the folder stored under `uid`; answers whether there was one.
+    pub async fn delete_fs_handler(&self, uid: &str) -> Result<bool, Error> {
+        self.hub.core.delete(uid).await
+    }
+
+    /// The folder stored under `uid` (NotFound when there is none). It says nothing of
+    /// permission: store or get first.
+    pub async fn handle(&self, uid: &str) -> Result<FileSystemDirectoryHandle, Error> {
+        self.hub.core.handle(uid).await
+    }
+
+    /// How many prompts are queued or showing.
+    pub fn pending_prompts(&self) -> usize {
+        self.hub.core.prompts.pending()
+    }
+
+    /// How many requests the worker behind `endpoint` has had answered (None: not attached).
+    pub fn served(&self, endpoint: &JsValue) -> Option<u64> {
+        self.hub.served(endpoint)
+    }
+}

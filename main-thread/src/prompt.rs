@@ -1,0 +1,182 @@
+//! One prompt at a time, and one prompt per uid.
+//!
+//! A request that needs a person waits for its turn; requests for a uid whose prompt is
+//! already queued or showing join it and get the same answer. When every requester of a
+//! prompt is gone (their workers detached), its dialog is torn down and it settles as aborted.
+
+use crate::dialog::{Choice, Dialog};
+use fshandles_shared::{Error, ErrorKind};
+use futures_channel::oneshot;
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::rc::Rc;
+
+/// Who asked: 0 is the page itself, attached workers count from 1.
+pub(crate) type Origin = u32;
+/// The page itself, which is never detached.
+pub(crate) const PAGE: Origin = 0;
+
+type Answer<T> = Result<T, Error>;
+
+struct Ticket<T> {
+    /// Origins still interested in this prompt's answer.
+    interested: Vec<Origin>,
+    joiners: Vec<(Origin, oneshot::Sender<Answer<T>>)>,
+    dialog: Option<Rc<Dialog>>,
+}
+
+struct State<T> {
+    busy: bool,
+    turns: VecDeque<oneshot::Sender<()>>,
+    tickets: HashMap<String, Ticket<T>>,
+}
+
+/// The prompt queue; `T` is the answer a prompt produces.
+pub(crate) struct Prompts<T> {
+    state: RefCell<State<T>>,
+}
+
+fn aborted() -> Error {
+    Error::new(
+        ErrorKind::Abort,
+        "the request was abandoned: its worker was detached",
+    )
+}
+
+impl<T: Clone> Prompts<T> {
+    pub fn new() -> Self {
+        Prompts {
+            state: RefCell::new(State {
+                busy: false,
+                turns: VecDeque::new(),
+                tickets: HashMap::new(),
+            }),
+        }
+    }
+
+    /// Runs `prompt` for `uid` when no other prompt is open, or joins the one for `uid`.
+    pub async fn run<F, Fut>(&self, uid: &str, origin: Origin, prompt: F) -> Answer<T>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Answer<T>>,
+    {
+        let joined = {
+            let mut st = self.state.borrow_mut();
+            match st.tickets.get_mut(uid) {
+                Some(ticket) => {
+                    let (tx, rx) = oneshot::channel();
+                    ticket.interested.push(origin);
+                    ticket.joiners.push((origin, tx));
+                    Some(rx)
+                }
+                None => {
+                    st.tickets.insert(
+                        uid.to_owned(),
+                        Ticket {
+                            interested: vec![origin],
+                            joiners: Vec::new(),
+                            dialog: None,
+                        },
+                    );
+                    None
+                }
+            }
+        };
+        if let Some(rx) = joined {
+            return rx.await.unwrap_or_else(|_| Err(aborted()));
+        }
+
+        self.take_turn().await;
+        let wanted = self
+            .state
+            .borrow()
+            .tickets
+            .get(uid)
+            .is_some_and(|t| !t.interested.is_empty());
+        let answer = if wanted {
+            prompt().await
+        } else {
+            Err(aborted())
+        };
+        self.give_turn();
+
+        let ticket = self.state.borrow_mut().tickets.remove(uid);
+        if let Some(ticket) = ticket {
+            for (_, tx) in ticket.joiners {
+                let _ = tx.send(answer.clone());
+            }
+        }
+        answer
+    }
+
+    async fn take_turn(&self) {
+        let wait = {
+            let mut st = self.state.borrow_mut();
+            if st.busy {
+                let (tx, rx) = oneshot::channel();
+                st.turns.push_back(tx);
+                Some(rx)
+            } else {
+                st.busy = true;
+                None
+            }
+        };
+        if let Some(rx) = wait {
+            // The turn is handed over with `busy` still set; a dropped sender cannot happen
+            // (senders are only taken by `give_turn`, which sends).
+            let _ = rx.await;
+        }
+    }
+
+    fn give_turn(&self) {
+        let mut st = self.state.borrow_mut();
+        while let Some(next) = st.turns.pop_front() {
+            if next.send(()).is_ok() {
+                return;
+            }
+        }
+        st.busy = false;
+    }
+
+    /// Shows a dialog for `uid`'s prompt and waits for the person; a detach that leaves the
+    /// prompt with nobody interested aborts it.
+    pub async fn ask(&self, uid: &str, title: &str, text: &str) -> Result<Choice, Error> {
+        let dialog = Rc::new(Dialog::show(title, text)?);
+        match self.state.borrow_mut().tickets.get_mut(uid) {
+            Some(t) if !t.interested.is_empty() => t.dialog = Some(dialog.clone()),
+            _ => return Ok(Choice::Abort),
+        }
+        let choice = dialog.choice().await;
+        if let Some(t) = self.state.borrow_mut().tickets.get_mut(uid) {
+            t.dialog = None;
+        }
+        Ok(choice)
+    }
+
+    /// Forgets everything `origin` asked for; prompts nobody else wants are torn down.
+    pub fn detach(&self, origin: Origin) {
+        let mut abandoned = Vec::new();
+        {
+            let mut st = self.state.borrow_mut();
+            for ticket in st.tickets.values_mut() {
+                ticket.interested.retain(|o| *o != origin);
+                ticket.joiners.retain(|(o, _)| *o != origin);
+                if ticket.interested.is_empty() {
+                    if let Some(d) = ticket.dialog.take() {
+                        abandoned.push(d);
+                    }
+                }
+            }
+        }
+        // Outside the borrow: aborting settles futures that may look at the state.
+        for d in abandoned {
+            d.abort();
+        }
+    }
+
+    /// How many prompts are queued or showing.
+    pub fn pending(&self) -> usize {
+        self.state.borrow().tickets.len()
+    }
+}

@@ -1,0 +1,196 @@
+//! Folder records in IndexedDB, in PyScript's layout, with an in-memory mirror.
+//!
+//! Database `IDBMap/<namespace>`, object store `entries`, key = the uid, value =
+//! `{handler, options}` — exactly what @webreflection/idb-map (PyScript's `pyscript.fs`) writes,
+//! so records are shared both ways. Records written by older PyScript as a bare handle are read
+//! too. A hit in the mirror costs no transaction; a miss asks IndexedDB (another tab, or
+//! PyScript itself, may have written since).
+
+use crate::idb;
+use fshandles_shared::js::from_js_error;
+use fshandles_shared::{Error, ErrorKind};
+use js_sys::{Object, Reflect};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{FileSystemDirectoryHandle, IdbDatabase, IdbTransactionMode};
+
+const STORE: &str = "entries";
+
+/// A stored folder.
+#[derive(Clone)]
+pub(crate) struct Record {
+    pub handle: FileSystemDirectoryHandle,
+    pub options: JsValue,
+}
+
+impl Record {
+    fn from_js(value: &JsValue) -> Option<Record> {
+        if let Some(handle) = value.dyn_ref::<FileSystemDirectoryHandle>() {
+            return Some(Record {
+                handle: handle.clone(),
+                options: Object::new().into(),
+            });
+        }
+        let handle = Reflect::get(value, &"handler".into()).ok()?;
+        let handle = handle.dyn_into::<FileSystemDirectoryHandle>().ok()?;
+        let options = Reflect::get(value, &"options".into()).unwrap_or(JsValue::UNDEFINED);
+        Some(Record { handle, options })
+    }
+
+    fn to_js(&self) -> JsValue {
+        let o = Object::new();
+        let _ = Reflect::set(&o, &"handler".into(), &self.handle);
+        let _ = Reflect::set(&o, &"options".into(), &self.options);
+        o.into()
+    }
+}
+
+/// The records of one namespace.
+pub(crate) struct Records {
+    name: String,
+    db: RefCell<Option<IdbDatabase>>,
+    mirror: RefCell<HashMap<String, Record>>,
+}
+
+impl Records {
+    pub fn new(namespace: &str) -> Self {
+        Records {
+            name: format!("IDBMap/{namespace}"),
+            db: RefCell::new(None),
+            mirror: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// The IndexedDB database name.
+    pub fn database_name(&self) -> &str {
+        &self.name
+    }
+
+    async fn db(&self) -> Result<IdbDatabase, Error> {
+        if let Some(db) = self.db.borrow().as_ref() {
+            return Ok(db.clone());
+        }
+        let db = self.open().await?;
+        *self.db.borrow_mut() = Some(db.clone());
+        Ok(db)
+    }
+
+    async fn open(&self) -> Result<IdbDatabase, Error> {
+        let unavailable = |why: String| {
+            Error::new(
+                ErrorKind::Storage,
+                format!("IndexedDB is not available here ({why}): folders cannot be remembered"),
+            )
+        };
+        let factory = web_sys::window()
+            .ok_or_else(|| unavailable("no window".into()))?
+            .indexed_db()
+            .map_err(|e| unavailable(from_js_error(&e).message))?
+            .ok_or_else(|| unavailable("no indexedDB".into()))?;
+        let req = factory
+            .open(&self.name)
+            .map_err(|e| unavailable(from_js_error(&e).message))?;
+        // Create the store on first use, as idb-map does; the listener lives until `success`.
+        let upgrade = fshandles_shared::js::EventListener::new(req.as_ref(), "upgradeneeded", {
+            let req = req.clone();
+            move |_| {
+                if let Ok(db) = req.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
+                    if !db.object_store_names().contains(STORE) {
+                        let _ = db.create_object_store(STORE);
+                    }
+                }
+            }
+        });
+        let db = idb::request(&req, "open").await?;
+        drop(upgrade);
+        let db: IdbDatabase = db.unchecked_into();
+        if !db.object_store_names().contains(STORE) {
+            db.close();
+            return Err(Error::new(
+                ErrorKind::Storage,
+                format!(
+                    "IndexedDB database {:?} has no {STORE:?} store: it is not an IDBMap database",
+                    self.name
+                ),
+            ));
+        }
+        // Let another tab upgrade the database instead of blocking it forever: close ours and
+        // reopen on next use.
+        let onversionchange = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new({
+            let db = db.clone();
+            move |_| db.close()
+        });
+        db.set_onversionchange(Some(onversionchange.as_ref().unchecked_ref()));
+        // Owned by the database object from here on; freed with the page.
+        onversionchange.forget();
+        Ok(db)
+    }
+
+    fn store(
+        &self,
+        db: &IdbDatabase,
+        mode: IdbTransactionMode,
+    ) -> Result<(web_sys::IdbTransaction, web_sys::IdbObjectStore), Error> {
+        let tx = db.transaction_with_str_and_mode(STORE, mode).map_err(|e| {
+            // A closed connection (another tab's upgrade): forget it, the next call reopens.
+            self.db.borrow_mut().take();
+            let mut e = from_js_error(&e);
+            e.kind = ErrorKind::Storage;
+            e
+        })?;
+        let store = tx.object_store(STORE).map_err(|e| from_js_error(&e))?;
+        Ok((tx, store))
+    }
+
+    /// The record for `uid`, if any.
+    pub async fn get(&self, uid: &str) -> Result<Option<Record>, Error> {
+        if let Some(hit) = self.mirror.borrow().get(uid) {
+            return Ok(Some(hit.clone()));
+        }
+        let db = self.db().await?;
+        let (_tx, store) = self.store(&db, IdbTransactionMode::Readonly)?;
+        let req = store.get(&uid.into()).map_err(|e| from_js_error(&e))?;
+        let value = idb::request(&req, "read").await?;
+        let record = Record::from_js(&value);
+        if let Some(r) = &record {
+            self.mirror.borrow_mut().insert(uid.to_owned(), r.clone());
+        }
+        Ok(record)
+    }
+
+    /// Stores `handle` with `options` under `uid`. The mirror changes only once IndexedDB has
+    /// committed, so a failed write leaves the old record in place in both.
+    pub async fn put(
+        &self,
+        uid: &str,
+        handle: &FileSystemDirectoryHandle,
+        options: JsValue,
+    ) -> Result<(), Error> {
+        let record = Record {
+            handle: handle.clone(),
+            options,
+        };
+        let db = self.db().await?;
+        let (tx, store) = self.store(&db, IdbTransactionMode::Readwrite)?;
+        store
+            .put_with_key(&record.to_js(), &uid.into())
+            .map_err(|e| from_js_error(&e))?;
+        idb::committed(&tx, "write").await?;
+        self.mirror.borrow_mut().insert(uid.to_owned(), record);
+        Ok(())
+    }
+
+    /// Removes the record for `uid`; answers whether there was one.
+    pub async fn delete(&self, uid: &str) -> Result<bool, Error> {
+        let db = self.db().await?;
+        let (tx, store) = self.store(&db, IdbTransactionMode::Readwrite)?;
+        let key: JsValue = uid.into();
+        let count = store.count_with_key(&key).map_err(|e| from_js_error(&e))?;
+        store.delete(&key).map_err(|e| from_js_error(&e))?;
+        let existed = idb::request(&count, "count").await?.as_f64().unwrap_or(0.0) > 0.0;
+        idb::committed(&tx, "delete").await?;
+        self.mirror.borrow_mut().remove(uid);
+        Ok(existed)
+    }
+}

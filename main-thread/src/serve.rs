@@ -1,0 +1,330 @@
+//! Answering attached workers: read their messages, run the request, reply by `postMessage`
+//! (async mode) or through the worker's shared buffer (sync mode).
+
+use crate::host::{Access, Core, Op};
+use crate::prompt::Origin;
+use fshandles_shared::js::shared_frame::Written;
+use fshandles_shared::js::{message, EventListener, SharedFrame};
+use fshandles_shared::protocol::{self, decode_request, DecodeError, Reply, Request};
+use fshandles_shared::{Error, ErrorKind};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use web_sys::FileSystemDirectoryHandle;
+
+#[wasm_bindgen]
+extern "C" {
+    type Endpoint;
+
+    #[wasm_bindgen(method, catch, js_name = postMessage)]
+    fn post_message(this: &Endpoint, message: &JsValue) -> Result<(), JsValue>;
+}
+
+/// Replies too long for a worker's buffer, kept until it resumes with a larger one; at most
+/// this many per worker (a worker that never resumes cannot grow the host).
+const STASH_LIMIT: usize = 8;
+/// Error messages are cut to this many characters before they cross: an answer must always fit.
+const MAX_ERROR_CHARS: usize = 2000;
+
+/// One attached worker (or port).
+pub(crate) struct Attachment {
+    key: Origin,
+    endpoint: JsValue,
+    _listener: EventListener,
+    stash: RefCell<HashMap<u32, Reply>>,
+    served: Cell<u64>,
+}
+
+impl Attachment {
+    fn post(&self, msg: &JsValue) -> Result<(), Error> {
+        self.endpoint
+            .unchecked_ref::<Endpoint>()
+            .post_message(msg)
+            .map_err(|e| fshandles_shared::js::from_js_error(&e))
+    }
+}
+
+/// The host: its core and the workers it serves.
+pub(crate) struct Hub {
+    pub core: Core,
+    attachments: RefCell<Vec<Rc<Attachment>>>,
+    next_key: Cell<Origin>,
+    scratch: RefCell<Vec<u8>>,
+}
+
+/// Where the answer to one request goes.
+enum Route {
+    Message,
+    Frame(SharedFrame),
+}
+
+impl Hub {
+    pub fn new(namespace: &str) -> Rc<Hub> {
+        Rc::new(Hub {
+            core: Core::new(namespace),
+            attachments: RefCell::new(Vec::new()),
+            next_key: Cell::new(crate::prompt::PAGE + 1),
+            scratch: RefCell::new(Vec::with_capacity(256)),
+        })
+    }
+
+    fn find(&self, endpoint: &JsValue) -> Option<Rc<Attachment>> {
+        self.attachments
+            .borrow()
+            .iter()
+            .find(|a| a.endpoint == *endpoint)
+            .cloned()
+    }
+
+    /// Starts answering `endpoint`; attaching twice is a no-op.
+    pub fn attach(self: &Rc<Self>, endpoint: &JsValue) -> Result<(), Error> {
+        let has = |name: &str| {
+            js_sys::Reflect::get(endpoint, &name.into())
+                .map(|f| f.is_function())
+                .unwrap_or(false)
+        };
+        if !endpoint.is_object() || !has("postMessage") || !has("addEventListener") {
+            return Err(Error::new(
+                ErrorKind::Data,
+                "attach() takes a Worker or a MessagePort",
+            ));
+        }
+        if self.find(endpoint).is_some() {
+            return Ok(());
+        }
+        let key = self.next_key.get();
+        self.next_key.set(key + 1);
+        let hub: Weak<Hub> = Rc::downgrade(self);
+        // addEventListener, never onmessage: PyScript's own traffic shares this channel.
+        let listener = EventListener::new(endpoint, "message", move |event| {
+            if let Some(hub) = hub.upgrade() {
+                hub.on_message(key, &event);
+            }
+        });
+        if let Some(port) = endpoint.dyn_ref::<web_sys::MessagePort>() {
+            // Ports queue messages until started (onmessage starts them, addEventListener does not).
+            port.start();
+        }
+        self.attachments.borrow_mut().push(Rc::new(Attachment {
+            key,
+            endpoint: endpoint.clone(),
+            _listener: listener,
+            stash: RefCell::new(HashMap::new()),
+            served: Cell::new(0),
+        }));
+        Ok(())
+    }
+
+    /// Stops answering `endpoint`; its open prompts settle. False when it was not attached.
+    pub fn detach(&self, endpoint: &JsValue) -> bool {
+        let Some(att) = self.find(endpoint) else {
+            return false;
+        };
+        self.attachments.borrow_mut().retain(|a| a.key != att.key);
+        self.core.prompts.detach(att.key);
+        true
+    }
+
+    /// How many requests the worker behind `endpoint` has had answered.
+    pub fn served(&self, endpoint: &JsValue) -> Option<u64> {
+        self.find(endpoint).map(|a| a.served.get())
+    }
+
+    fn on_message(self: &Rc<Self>, key: Origin, event: &JsValue) {
+        let Some(att) = self
+            .attachments
+            .borrow()
+            .iter()
+            .find(|a| a.key == key)
+            .cloned()
+        else {
+            return;
+        };
+        let data = js_sys::Reflect::get(event, &"data".into()).unwrap_or(JsValue::UNDEFINED);
+        let decoded = {
+            let mut buf = self.scratch.borrow_mut();
+            if !message::unwrap_into(&data, &mut buf) {
+                return; // somebody else's message
+            }
+            decode_request(&buf)
+        };
+        let route = match message::get(&data, message::SAB) {
+            None => Route::Message,
+            Some(sab) => match SharedFrame::from_js(&sab) {
+                Ok(frame) => Route::Frame(frame),
+                Err(e) => {
+                    // The worker cannot read a buffer we cannot write: say why by message.
+                    if let Some(id) = decoded
+                        .as_ref()
+                        .ok()
+                        .map(|(id, _)| *id)
+                        .or(decoded.as_ref().err().and_then(DecodeError::id))
+                    {
+                        self.send(&att, id, &Route::Message, Reply::Failed(e), None);
+                    }
+                    return;
+                }
+            },
+        };
+        match decoded {
+            Err(DecodeError::Foreign) => {}
+            Err(e) => {
+                if let Some(id) = e.id() {
+                    if let Route::Frame(f) = &route {
+                        f.ack(id);
+                    }
+                    self.send(&att, id, &route, Reply::Failed(e.to_error()), None);
+                }
+            }
+            Ok((id, Request::Resume { id: of })) => self.resume(&att, id, of, &route),
+            Ok((id, request)) => {
+                if let Route::Frame(f) = &route {
+                    f.ack(id);
+                }
+                let hub = self.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let (reply, handle) = hub.answer(&att, id, &route, request).await;
+                    hub.send(&att, id, &route, reply, handle);
+                });
+            }
+        }
+    }
+
+    async fn answer(
+        &self,
+        att: &Attachment,
+        id: u32,
+        route: &Route,
+        request: Request,
+    ) -> (Reply, Option<(String, FileSystemDirectoryHandle)>) {
+        // Async mode: tell the worker a person is involved, so it stops counting its timeout.
+        let waiting = || {
+            if matches!(route, Route::Message) {
+                self.send(att, id, route, Reply::Ack, None);
+            }
+        };
+        let obtain = |op, uid: String, options, want_handle| async move {
+            match self
+                .core
+                .obtain(op, &uid, &options, att.key, &waiting)
+                .await
+            {
+                Ok(Access {
+                    granted,
+                    handle,
+                    fresh,
+                }) => {
+                    let handle = handle.filter(|_| granted && (want_handle || fresh));
+                    (Reply::Answer(granted), handle.map(|h| (uid, h)))
+                }
+                Err(e) => (Reply::Failed(e), None),
+            }
+        };
+        match request {
+            Request::Store {
+                uid,
+                options,
+                want_handle,
+            } => obtain(Op::Store, uid, options, want_handle).await,
+            Request::Get {
+                uid,
+                options,
+                want_handle,
+            } => obtain(Op::Get, uid, options, want_handle).await,
+            Request::Delete { uid } => match self.core.delete(&uid).await {
+                Ok(existed) => (Reply::Answer(existed), None),
+                Err(e) => (Reply::Failed(e), None),
+            },
+            Request::Handle { uid } => match self.core.handle(&uid).await {
+                Ok(h) => (Reply::Answer(true), Some((uid, h))),
+                Err(e) => (Reply::Failed(e), None),
+            },
+            // Handled as the message arrives (see `on_message`).
+            Request::Resume { .. } => (
+                Reply::Failed(Error::new(ErrorKind::Protocol, "misrouted resume")),
+                None,
+            ),
+        }
+    }
+
+    /// Sync mode: the worker comes back with a larger buffer for a reply that did not fit.
+    fn resume(&self, att: &Attachment, id: u32, of: u32, route: &Route) {
+        let stashed = att.stash.borrow_mut().remove(&of);
+        let reply = stashed.unwrap_or_else(|| {
+            Reply::Failed(Error::new(
+                ErrorKind::Protocol,
+                format!("no reply to request {of} is waiting"),
+            ))
+        });
+        self.send(att, id, route, reply, None);
+    }
+
+    /// Encodes `reply` for `id` into the scratch buffer. Never fails: an answer that cannot be
+    /// encoded becomes an error answer that can (the worker must never be left waiting).
+    fn encode(&self, id: u32, reply: Reply) -> std::cell::RefMut<'_, Vec<u8>> {
+        let mut buf = self.scratch.borrow_mut();
+        let reply = match reply {
+            Reply::Failed(mut e) if e.message.chars().count() > MAX_ERROR_CHARS => {
+                e.message = e.message.chars().take(MAX_ERROR_CHARS).collect::<String>() + "…";
+                Reply::Failed(e)
+            }
+            other => other,
+        };
+        if let Err(e) = protocol::encode_reply(id, &reply, &mut buf) {
+            let fallback = Reply::Failed(Error::new(
+                ErrorKind::Protocol,
+                format!("the host could not encode its answer ({})", e.kind.name()),
+            ));
+            let _ = protocol::encode_reply(id, &fallback, &mut buf);
+        }
+        buf
+    }
+
+    fn send(
+        &self,
+        att: &Attachment,
+        id: u32,
+        route: &Route,
+        reply: Reply,
+        handle: Option<(String, FileSystemDirectoryHandle)>,
+    ) {
+        // Answered even after a detach: a worker blocked in sync mode must be woken, and an
+        // async one told its request was abandoned rather than left waiting.
+        if !matches!(reply, Reply::Ack) {
+            att.served.set(att.served.get() + 1);
+        }
+        match route {
+            Route::Message => {
+                let msg = message::wrap(&self.encode(id, reply));
+                if let Some((_, h)) = &handle {
+                    message::attach(&msg, message::HANDLE, h);
+                }
+                if let Err(e) = att.post(&msg) {
+                    let failed = Reply::Failed(Error::new(
+                        e.kind,
+                        format!("the host could not post its answer: {}", e.message),
+                    ));
+                    let _ = att.post(&message::wrap(&self.encode(id, failed)));
+                }
+            }
+            Route::Frame(frame) => {
+                // The handle goes first, by message: it is queued in the worker before the
+                // worker wakes, so `client.handle(uid)` finds it at its next await.
+                if let Some((uid, h)) = handle {
+                    let msg = message::wrap(&self.encode(id, Reply::Handle { uid }));
+                    message::attach(&msg, message::HANDLE, &h);
+                    let _ = att.post(&msg);
+                }
+                let written = frame.reply(id, &self.encode(id, reply.clone()));
+                if written == Written::Overflow {
+                    let mut stash = att.stash.borrow_mut();
+                    if stash.len() >= STASH_LIMIT {
+                        stash.clear();
+                    }
+                    stash.insert(id, reply);
+                }
+            }
+        }
+    }
+}

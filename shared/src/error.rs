@@ -1,0 +1,141 @@
+//! Errors with a kind that survives every boundary: postcard, the shared buffer, JS and Python.
+
+use alloc::string::String;
+use core::fmt;
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, in the terms of the DOM exceptions a JS caller already knows.
+///
+/// The discriminants are part of the wire format: add new kinds at the end only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ErrorKind {
+    /// The browser lacks something needed (the File System Access API, cross-origin isolation).
+    NotSupported,
+    /// The request was abandoned (the worker was detached, the dialog torn down).
+    Abort,
+    /// The user or the browser refused access.
+    NotAllowed,
+    /// The browser forbids this here (a cross-origin iframe).
+    Security,
+    /// Nobody answered in time (no host attached to the worker).
+    Timeout,
+    /// The caller's input is invalid (empty uid, unknown mode).
+    Data,
+    /// A message did not follow the protocol (garbage bytes, a newer version, an unknown op).
+    Protocol,
+    /// Nothing is stored under that uid.
+    NotFound,
+    /// Storage is full.
+    Quota,
+    /// Storage (IndexedDB) failed or is unavailable.
+    Storage,
+    /// Anything else; the message says what.
+    Unknown,
+}
+
+impl ErrorKind {
+    /// The stable `name` a JS `Error` carries for this kind.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ErrorKind::NotSupported => "NotSupportedError",
+            ErrorKind::Abort => "AbortError",
+            ErrorKind::NotAllowed => "NotAllowedError",
+            ErrorKind::Security => "SecurityError",
+            ErrorKind::Timeout => "TimeoutError",
+            ErrorKind::Data => "DataError",
+            ErrorKind::Protocol => "ProtocolError",
+            ErrorKind::NotFound => "NotFoundError",
+            ErrorKind::Quota => "QuotaExceededError",
+            ErrorKind::Storage => "UnknownStorageError",
+            ErrorKind::Unknown => "UnknownError",
+        }
+    }
+
+    /// The kind for a JS error `name` (a `DOMException`'s or one of ours); unknown names map to
+    /// [`ErrorKind::Unknown`].
+    pub fn from_name(name: &str) -> Self {
+        match name {
+            "NotSupportedError" => ErrorKind::NotSupported,
+            "AbortError" => ErrorKind::Abort,
+            "NotAllowedError" => ErrorKind::NotAllowed,
+            "SecurityError" => ErrorKind::Security,
+            "TimeoutError" => ErrorKind::Timeout,
+            "DataError" | "TypeError" | "DataCloneError" => ErrorKind::Data,
+            "ProtocolError" => ErrorKind::Protocol,
+            "NotFoundError" => ErrorKind::NotFound,
+            "QuotaExceededError" => ErrorKind::Quota,
+            "UnknownStorageError" | "InvalidStateError" | "VersionError" => ErrorKind::Storage,
+            _ => ErrorKind::Unknown,
+        }
+    }
+}
+
+/// An error with a kind and a human-readable message; it travels as is between host and worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Error {
+    /// What kind of failure this is.
+    pub kind: ErrorKind,
+    /// What happened, for a person.
+    pub message: String,
+}
+
+impl Error {
+    /// An error of `kind` saying `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The stable JS `name` of this error.
+    pub fn name(&self) -> &'static str {
+        self.kind.name()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind.name(), self.message)
+    }
+}
+
+impl core::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL: [ErrorKind; 11] = [
+        ErrorKind::NotSupported,
+        ErrorKind::Abort,
+        ErrorKind::NotAllowed,
+        ErrorKind::Security,
+        ErrorKind::Timeout,
+        ErrorKind::Data,
+        ErrorKind::Protocol,
+        ErrorKind::NotFound,
+        ErrorKind::Quota,
+        ErrorKind::Storage,
+        ErrorKind::Unknown,
+    ];
+
+    #[test]
+    fn names_round_trip() {
+        for kind in ALL {
+            assert_eq!(ErrorKind::from_name(kind.name()), kind);
+        }
+    }
+
+    #[test]
+    fn dom_names_map_to_kinds() {
+        assert_eq!(ErrorKind::from_name("TypeError"), ErrorKind::Data);
+        assert_eq!(ErrorKind::from_name("SomethingElse"), ErrorKind::Unknown);
+    }
+
+    #[test]
+    fn display_names_the_kind() {
+        let e = Error::new(ErrorKind::Timeout, "no FsHost attached");
+        assert_eq!(e.to_string(), "TimeoutError: no FsHost attached");
+    }
+}

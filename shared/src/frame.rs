@@ -1,0 +1,149 @@
+//! The layout of the `SharedArrayBuffer` a sync-mode worker blocks on.
+//!
+//! One buffer per client, reused for every call. It starts with four 32-bit words, then the
+//! reply payload:
+//!
+//! | bytes   | word | meaning                                                               |
+//! |---------|------|-----------------------------------------------------------------------|
+//! | 0..4    | 0    | **state**: `seq << 2 \| phase`; the only word anyone waits or CASes on   |
+//! | 4..8    | 1    | reply length in bytes (when the reply did not fit: the length it needs) |
+//! | 8..12   | 2    | status: [`STATUS_OK`], or [`STATUS_OVERFLOW`] (the reply waits at the host) |
+//! | 12..16  | 3    | reserved, 0                                                           |
+//! | 16..    |      | the postcard-encoded reply                                            |
+//!
+//! The phases of one call: the worker writes `Requested`, posts the request and waits; the
+//! host moves `Requested → Acked` as soon as it reads the request (no wake-up needed: the worker
+//! only looks at it when its acknowledgement timeout runs out), then writes the payload and moves
+//! to `Replied` and notifies. Because the sequence number is part of the state, the state word
+//! changes before every notify (no lost wake-ups), a late host can never write into a newer call
+//! (its compare-and-swap fails), and an empty or `false` reply is told from no reply by the phase.
+
+/// Bytes before the payload.
+pub const HEADER_BYTES: usize = 16;
+/// The default buffer size: room for any ordinary reply, error messages included.
+pub const DEFAULT_BYTES: usize = 1024;
+/// The smallest buffer accepted.
+pub const MIN_BYTES: usize = HEADER_BYTES + 16;
+/// The largest buffer accepted (a forged buffer cannot make the host write megabytes).
+pub const MAX_BYTES: usize = HEADER_BYTES + crate::protocol::MAX_MESSAGE_BYTES;
+
+/// Word index of the state.
+pub const STATE: u32 = 0;
+/// Word index of the reply length.
+pub const LENGTH: u32 = 1;
+/// Word index of the status.
+pub const STATUS: u32 = 2;
+
+/// Status: the reply is in the payload.
+pub const STATUS_OK: i32 = 0;
+/// Status: the reply is longer than the payload area; ask for it again with a larger buffer.
+pub const STATUS_OVERFLOW: i32 = 1;
+
+const SEQ_BITS: u32 = 30;
+const SEQ_MASK: u32 = (1 << SEQ_BITS) - 1;
+
+/// Where a call is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// No call, or a call the worker gave up on.
+    Idle = 0,
+    /// The worker posted a request and waits.
+    Requested = 1,
+    /// The host has read the request.
+    Acked = 2,
+    /// The reply is in the buffer.
+    Replied = 3,
+}
+
+/// The state word for call `seq` (only its low 30 bits count) in `phase`.
+pub const fn state(seq: u32, phase: Phase) -> i32 {
+    (((seq & SEQ_MASK) << 2) | phase as u32) as i32
+}
+
+/// Splits a state word into the call's sequence number and its phase.
+pub const fn split(state: i32) -> (u32, Phase) {
+    let s = state as u32;
+    let phase = match s & 3 {
+        0 => Phase::Idle,
+        1 => Phase::Requested,
+        2 => Phase::Acked,
+        _ => Phase::Replied,
+    };
+    (s >> 2, phase)
+}
+
+/// Whether `a` and `b` name the same call, as the state word sees them.
+pub const fn same_seq(a: u32, b: u32) -> bool {
+    a & SEQ_MASK == b & SEQ_MASK
+}
+
+/// The payload room in a buffer of `buffer_bytes`.
+pub const fn capacity(buffer_bytes: usize) -> usize {
+    buffer_bytes.saturating_sub(HEADER_BYTES)
+}
+
+/// The buffer size to allocate for a payload of `payload_bytes`: rounded up to a power of two,
+/// so a client that grows does so rarely.
+pub fn bytes_for(payload_bytes: usize) -> usize {
+    (HEADER_BYTES + payload_bytes)
+        .next_power_of_two()
+        .clamp(DEFAULT_BYTES, MAX_BYTES.next_power_of_two())
+}
+
+/// Checks a buffer size received from elsewhere.
+pub fn check_size(buffer_bytes: usize) -> Result<(), crate::Error> {
+    if !(MIN_BYTES..=MAX_BYTES.next_power_of_two()).contains(&buffer_bytes) || buffer_bytes % 4 != 0
+    {
+        return Err(crate::Error::new(
+            crate::ErrorKind::Protocol,
+            alloc::format!(
+                "a shared buffer of {buffer_bytes} bytes is not a valid fshandles frame (a multiple of 4 from {MIN_BYTES} to {} bytes)",
+                MAX_BYTES.next_power_of_two()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_split_back() {
+        for seq in [0, 1, 7, SEQ_MASK, SEQ_MASK + 1, u32::MAX] {
+            for phase in [Phase::Idle, Phase::Requested, Phase::Acked, Phase::Replied] {
+                let (s, p) = split(state(seq, phase));
+                assert_eq!(p, phase);
+                assert!(same_seq(s, seq));
+            }
+        }
+    }
+
+    #[test]
+    fn every_phase_change_changes_the_word() {
+        let s = 12345;
+        let words =
+            [Phase::Idle, Phase::Requested, Phase::Acked, Phase::Replied].map(|p| state(s, p));
+        for (i, a) in words.iter().enumerate() {
+            for b in &words[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        // And the next call's request differs from the last call's reply.
+        assert_ne!(state(s, Phase::Replied), state(s + 1, Phase::Requested));
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(capacity(DEFAULT_BYTES), DEFAULT_BYTES - HEADER_BYTES);
+        assert_eq!(bytes_for(10), DEFAULT_BYTES);
+        assert_eq!(bytes_for(DEFAULT_BYTES), 2 * DEFAULT_BYTES);
+        assert!(capacity(bytes_for(5000)) >= 5000);
+        assert!(check_size(DEFAULT_BYTES).is_ok());
+        assert!(check_size(bytes_for(crate::protocol::MAX_MESSAGE_BYTES)).is_ok());
+        assert!(check_size(8).is_err());
+        assert!(check_size(DEFAULT_BYTES + 2).is_err());
+        assert!(check_size(1 << 30).is_err());
+    }
+}

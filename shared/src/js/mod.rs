@@ -1,0 +1,17 @@
+//! What both sides need to speak the protocol over `postMessage` and a `SharedArrayBuffer`.
+//!
+//! - [`message`]: the message object `{fshandles: Uint8Array, handle?, sab?}`;
+//! - [`errors`]: [`Error`](crate::Error) ⇄ JS `Error` objects with a stable `name`;
+//! - [`options`]: [`MountOptions`](crate::MountOptions) from and to JS objects;
+//! - [`listener`]: an event listener removed when dropped;
+//! - [`shared_frame`]: the [frame](crate::frame) over a real `SharedArrayBuffer`.
+
+pub mod errors;
+pub mod listener;
+pub mod message;
+pub mod options;
+pub mod shared_frame;
+
+pub use errors::{from_js_error, to_js_error};
+pub use listener::EventListener;
+pub use shared_frame::SharedFrame;

@@ -1,0 +1,237 @@
+//! The [frame](crate::frame) over a real `SharedArrayBuffer`, with the atomic steps of a call.
+//!
+//! The worker side calls [`SharedFrame::begin`] and [`SharedFrame::wait`]; the host side calls
+//! [`SharedFrame::ack`] and [`SharedFrame::reply`]. The host never blocks.
+
+use crate::error::{Error, ErrorKind};
+use crate::frame::{self, Phase, HEADER_BYTES, LENGTH, STATE, STATUS, STATUS_OK, STATUS_OVERFLOW};
+use alloc::format;
+use alloc::vec::Vec;
+use js_sys::{Atomics, Int32Array, SharedArrayBuffer, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A frame in a `SharedArrayBuffer`.
+#[derive(Clone)]
+pub struct SharedFrame {
+    sab: SharedArrayBuffer,
+    words: Int32Array,
+    bytes: Uint8Array,
+    len: usize,
+}
+
+/// What a wait ended with.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Waited {
+    /// The reply is in the buffer: read it with [`SharedFrame::read_reply`].
+    Replied,
+    /// The reply is too long for this buffer: it needs one of this many payload bytes.
+    Overflow(usize),
+}
+
+/// What [`SharedFrame::reply`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Written {
+    /// The reply is in place and the worker woken.
+    Done,
+    /// The reply did not fit; the worker was told how much room it needs and will resume.
+    Overflow,
+    /// The worker no longer waits for this call (it timed out or moved on): nothing written.
+    Stale,
+}
+
+impl SharedFrame {
+    /// A new buffer of `buffer_bytes` (see [`frame::bytes_for`]).
+    pub fn new(buffer_bytes: usize) -> Result<Self, Error> {
+        frame::check_size(buffer_bytes)?;
+        Ok(Self::over(SharedArrayBuffer::new(buffer_bytes as u32)))
+    }
+
+    /// The frame in a buffer received from a peer; refuses anything that is not a
+    /// `SharedArrayBuffer` of a valid size.
+    pub fn from_js(value: &JsValue) -> Result<Self, Error> {
+        let sab = value.dyn_ref::<SharedArrayBuffer>().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Protocol,
+                "a sync request must carry a SharedArrayBuffer",
+            )
+        })?;
+        frame::check_size(sab.byte_length() as usize)?;
+        Ok(Self::over(sab.clone()))
+    }
+
+    fn over(sab: SharedArrayBuffer) -> Self {
+        let len = sab.byte_length() as usize;
+        SharedFrame {
+            words: Int32Array::new(&sab),
+            bytes: Uint8Array::new(&sab),
+            sab,
+            len,
+        }
+    }
+
+    /// The buffer, to post to the host.
+    pub fn buffer(&self) -> &SharedArrayBuffer {
+        &self.sab
+    }
+
+    /// Whether `other` is this same buffer.
+    pub fn is(&self, other: &JsValue) -> bool {
+        JsValue::from(&self.sab) == *other
+    }
+
+    /// The payload room.
+    pub fn capacity(&self) -> usize {
+        frame::capacity(self.len)
+    }
+
+    fn load(&self, index: u32) -> i32 {
+        Atomics::load(&self.words, index).unwrap_or(0)
+    }
+
+    fn store(&self, index: u32, value: i32) {
+        let _ = Atomics::store(&self.words, index, value);
+    }
+
+    fn swap(&self, from: i32, to: i32) -> bool {
+        Atomics::compare_exchange(&self.words, STATE, from, to).ok() == Some(from)
+    }
+
+    /// Worker: call `seq` starts; post the request after this.
+    pub fn begin(&self, seq: u32) {
+        self.store(LENGTH, 0);
+        self.store(STATUS, STATUS_OK);
+        self.store(STATE, frame::state(seq, Phase::Requested));
+    }
+
+    /// Worker: blocks until call `seq` is answered.
+    ///
+    /// Waits at most `ack_timeout_ms` for the host to take the request (the host marks that
+    /// without waking the worker, so an attached host costs no extra wake-up), then at most
+    /// `reply_timeout_ms` (`None`: as long as it takes, a person may be choosing a folder).
+    pub fn wait(
+        &self,
+        seq: u32,
+        ack_timeout_ms: f64,
+        reply_timeout_ms: Option<f64>,
+    ) -> Result<Waited, Error> {
+        let requested = frame::state(seq, Phase::Requested);
+        let acked = frame::state(seq, Phase::Acked);
+        let replied = frame::state(seq, Phase::Replied);
+        let started = js_sys::Date::now();
+        let mut acked_at: Option<f64> = None;
+        loop {
+            let now = js_sys::Date::now();
+            let s = self.load(STATE);
+            if s == replied {
+                return Ok(match self.load(STATUS) {
+                    STATUS_OVERFLOW => Waited::Overflow(self.load(LENGTH).max(0) as usize),
+                    _ => Waited::Replied,
+                });
+            } else if s == requested {
+                let left = ack_timeout_ms - (now - started);
+                if left <= 0.0 {
+                    // Give the call up, unless the host took it this very moment.
+                    if self.swap(requested, frame::state(seq, Phase::Idle)) {
+                        return Err(Error::new(
+                            ErrorKind::Timeout,
+                            format!("no FsHost answered within {ack_timeout_ms} ms: is one attached to this worker (host.attach(worker))?"),
+                        ));
+                    }
+                    continue;
+                }
+                self.block(s, left)?;
+            } else if s == acked {
+                let since = *acked_at.get_or_insert(now);
+                let left = match reply_timeout_ms {
+                    Some(limit) => limit - (now - since),
+                    None => f64::INFINITY,
+                };
+                if left <= 0.0 {
+                    if self.swap(acked, frame::state(seq, Phase::Idle)) {
+                        return Err(Error::new(
+                            ErrorKind::Timeout,
+                            format!(
+                                "the host took the request but gave no answer within {} ms",
+                                reply_timeout_ms.unwrap_or_default()
+                            ),
+                        ));
+                    }
+                    continue;
+                }
+                self.block(s, left)?;
+            } else {
+                return Err(Error::new(
+                    ErrorKind::Protocol,
+                    "the shared buffer was changed by someone else during a call",
+                ));
+            }
+        }
+    }
+
+    fn block(&self, expected: i32, timeout_ms: f64) -> Result<(), Error> {
+        let r = if timeout_ms.is_finite() {
+            Atomics::wait_with_timeout(&self.words, STATE, expected, timeout_ms)
+        } else {
+            Atomics::wait(&self.words, STATE, expected)
+        };
+        r.map(drop).map_err(|e| {
+            let e = crate::js::from_js_error(&e);
+            Error::new(
+                ErrorKind::NotSupported,
+                format!("cannot block on the shared buffer here: {}", e.message),
+            )
+        })
+    }
+
+    /// Worker: copies the reply of the last call into `out`.
+    pub fn read_reply(&self, out: &mut Vec<u8>) -> Result<(), Error> {
+        let len = self.load(LENGTH).max(0) as usize;
+        if len > self.capacity() {
+            return Err(Error::new(
+                ErrorKind::Protocol,
+                "the reply length in the shared buffer is out of range",
+            ));
+        }
+        out.clear();
+        out.resize(len, 0);
+        self.bytes
+            .subarray(HEADER_BYTES as u32, (HEADER_BYTES + len) as u32)
+            .copy_to(out);
+        Ok(())
+    }
+
+    /// Host: marks call `seq` as taken, without waking the worker. False when the worker no
+    /// longer waits for it.
+    pub fn ack(&self, seq: u32) -> bool {
+        self.swap(
+            frame::state(seq, Phase::Requested),
+            frame::state(seq, Phase::Acked),
+        )
+    }
+
+    /// Host: writes the reply to call `seq` and wakes the worker.
+    pub fn reply(&self, seq: u32, payload: &[u8]) -> Written {
+        let current = self.load(STATE);
+        let (s, phase) = frame::split(current);
+        if !frame::same_seq(s, seq) || !matches!(phase, Phase::Requested | Phase::Acked) {
+            return Written::Stale;
+        }
+        let fits = payload.len() <= self.capacity();
+        if fits {
+            self.bytes
+                .subarray(HEADER_BYTES as u32, (HEADER_BYTES + payload.len()) as u32)
+                .copy_from(payload);
+        }
+        self.store(LENGTH, payload.len() as i32);
+        self.store(STATUS, if fits { STATUS_OK } else { STATUS_OVERFLOW });
+        if !self.swap(current, frame::state(seq, Phase::Replied)) {
+            return Written::Stale;
+        }
+        let _ = Atomics::notify(&self.words, STATE);
+        if fits {
+            Written::Done
+        } else {
+            Written::Overflow
+        }
+    }
+}

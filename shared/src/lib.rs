@@ -1,0 +1,38 @@
+//! The vocabulary that `fshandles-main` (the host, on the page's main thread) and
+//! `fshandles-worker` (the client, in a Web Worker) speak to each other.
+//!
+//! - [`options`]: what a caller asks for (`MountOptions`: picker id, access mode, start folder);
+//! - [`protocol`]: the request and reply envelopes and their postcard encoding, with validation;
+//! - [`frame`]: the layout of the `SharedArrayBuffer` that carries replies in sync mode;
+//! - [`error`]: error kinds with the stable `name`s JS callers see.
+//!
+//! Nothing here touches the browser unless the `js` feature is on; then [`js`] adds the
+//! pieces both sides need to talk over `postMessage` and a shared buffer.
+//!
+//! ```
+//! use fshandles_shared::{protocol::{self, Request}, MountOptions, Mode};
+//!
+//! let request = Request::Store {
+//!     uid: "/local@pyscript".into(),
+//!     options: MountOptions::new(Mode::ReadWrite),
+//!     want_handle: true,
+//! };
+//! let mut bytes = Vec::new();
+//! protocol::encode_request(7, &request, &mut bytes).unwrap();
+//! let (id, decoded) = protocol::decode_request(&bytes).unwrap();
+//! assert_eq!((id, decoded), (7, request));
+//! ```
+#![cfg_attr(not(test), no_std)]
+
+extern crate alloc;
+
+pub mod error;
+pub mod frame;
+pub mod options;
+pub mod protocol;
+
+#[cfg(feature = "js")]
+pub mod js;
+
+pub use error::{Error, ErrorKind};
+pub use options::{Mode, MountOptions, StartIn};

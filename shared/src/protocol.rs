@@ -1,0 +1,523 @@
+//! Requests and replies between worker and host, and their wire format.
+//!
+//! Every message is `header ‖ body`, both postcard: the header is a 4-byte magic tag, the
+//! protocol version and a request id chosen by the worker; the body is a [`Request`] or a
+//! [`Reply`]. The magic tag lets the host tell its messages from anyone else's on a shared
+//! channel (PyScript's own traffic goes over the same worker); the version lets an old host
+//! answer a newer worker with a clear error instead of misreading it.
+//!
+//! Folder handles never travel in these bytes: they go beside them, structured-cloned.
+
+use crate::error::{Error, ErrorKind};
+use crate::options::MountOptions;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+/// The tag every fshandles message starts with.
+pub const MAGIC: [u8; 4] = *b"FSH\x01";
+/// The protocol version this crate speaks.
+pub const VERSION: u16 = 1;
+/// The longest uid accepted, in UTF-8 bytes.
+pub const MAX_UID_BYTES: usize = 1024;
+/// The longest message accepted: far above any valid one, it bounds what garbage can cost.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    magic: [u8; 4],
+    version: u16,
+    id: u32,
+}
+
+/// What a worker asks of the host.
+///
+/// The variant order is the wire format: add new operations at the end only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Request {
+    /// Make sure a folder is stored under `uid` with permission for `options.mode`, prompting
+    /// only when it must; answers whether it is.
+    Store {
+        /// The record key (PyScript uses `"<path>@<id>"`).
+        uid: String,
+        /// How to pick and what access to ask for.
+        options: MountOptions,
+        /// The worker does not hold this folder's handle yet: send it along.
+        want_handle: bool,
+    },
+    /// Re-grant permission on the stored folder (picking anew only when nothing is stored or
+    /// the re-grant fails); answers whether access is granted.
+    Get {
+        /// The record key.
+        uid: String,
+        /// How to pick and what access to ask for.
+        options: MountOptions,
+        /// The worker does not hold this folder's handle yet: send it along.
+        want_handle: bool,
+    },
+    /// Forget the folder stored under `uid`; answers whether there was one.
+    Delete {
+        /// The record key.
+        uid: String,
+    },
+    /// Send the stored folder's handle; answers true with the handle, or fails with NotFound.
+    Handle {
+        /// The record key.
+        uid: String,
+    },
+    /// Sync mode: the reply to request `id` did not fit the shared buffer; this request comes
+    /// with a larger one, to write it into.
+    Resume {
+        /// The request whose reply is waiting.
+        id: u32,
+    },
+}
+
+const REQUEST_OPS: u32 = 5;
+
+impl Request {
+    /// The uid this request is about, if any.
+    pub fn uid(&self) -> Option<&str> {
+        match self {
+            Request::Store { uid, .. }
+            | Request::Get { uid, .. }
+            | Request::Delete { uid }
+            | Request::Handle { uid } => Some(uid),
+            Request::Resume { .. } => None,
+        }
+    }
+
+    /// Checks the values a well-formed request may still get wrong.
+    pub fn validate(&self) -> Result<(), Error> {
+        if let Some(uid) = self.uid() {
+            validate_uid(uid)?;
+        }
+        match self {
+            Request::Store { options, .. } | Request::Get { options, .. } => options.validate(),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Checks a record key: not empty, at most [`MAX_UID_BYTES`].
+pub fn validate_uid(uid: &str) -> Result<(), Error> {
+    if uid.is_empty() {
+        return Err(Error::new(ErrorKind::Data, "the uid is empty"));
+    }
+    if uid.len() > MAX_UID_BYTES {
+        return Err(Error::new(
+            ErrorKind::Data,
+            format!(
+                "the uid is {} bytes long; at most {MAX_UID_BYTES} are allowed",
+                uid.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// What the host answers.
+///
+/// The variant order is the wire format: add new replies at the end only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reply {
+    /// The request's result.
+    Answer(bool),
+    /// The host has the request and is waiting for a person (async mode's acknowledgement).
+    Ack,
+    /// The request failed.
+    Failed(Error),
+    /// Sync mode: the handle for `uid` rides on this message; the answer comes through the
+    /// shared buffer.
+    Handle {
+        /// The record key the handle belongs to.
+        uid: String,
+    },
+}
+
+const REPLY_OPS: u32 = 4;
+
+/// Why bytes could not be read as a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Not an fshandles message (no magic tag): somebody else's, to be ignored.
+    Foreign,
+    /// Ours, but from a newer protocol version.
+    Version {
+        /// The request id, to answer it.
+        id: u32,
+        /// The version the sender speaks.
+        version: u16,
+    },
+    /// Ours, but the bytes are damaged, too long, or name an unknown operation.
+    Malformed {
+        /// The request id, when the header could be read.
+        id: Option<u32>,
+        /// What was wrong.
+        reason: String,
+    },
+    /// Well-formed, but a value is not acceptable (an empty uid, a bad picker id).
+    Invalid {
+        /// The request id.
+        id: u32,
+        /// What was wrong.
+        error: Error,
+    },
+}
+
+impl DecodeError {
+    /// The id of the request to answer with an error, if it can be answered at all.
+    pub fn id(&self) -> Option<u32> {
+        match self {
+            DecodeError::Foreign => None,
+            DecodeError::Version { id, .. } | DecodeError::Invalid { id, .. } => Some(*id),
+            DecodeError::Malformed { id, .. } => *id,
+        }
+    }
+
+    /// The error to answer with.
+    pub fn to_error(&self) -> Error {
+        match self {
+            DecodeError::Foreign => Error::new(ErrorKind::Protocol, "not an fshandles message"),
+            DecodeError::Version { version, .. } => Error::new(
+                ErrorKind::Protocol,
+                format!("protocol version {version} is newer than this host's ({VERSION}); update fshandles-main"),
+            ),
+            DecodeError::Malformed { reason, .. } => Error::new(ErrorKind::Protocol, reason.clone()),
+            DecodeError::Invalid { error, .. } => error.clone(),
+        }
+    }
+}
+
+/// Writes `request` with `id` into `out`, replacing what was there (its allocation is reused).
+pub fn encode_request(id: u32, request: &Request, out: &mut Vec<u8>) -> Result<(), Error> {
+    request.validate()?;
+    encode(id, request, out)
+}
+
+/// Writes `reply` with `id` into `out`, replacing what was there (its allocation is reused).
+pub fn encode_reply(id: u32, reply: &Reply, out: &mut Vec<u8>) -> Result<(), Error> {
+    encode(id, reply, out)
+}
+
+fn encode<T: Serialize>(id: u32, body: &T, out: &mut Vec<u8>) -> Result<(), Error> {
+    let header = Header {
+        magic: MAGIC,
+        version: VERSION,
+        id,
+    };
+    out.clear();
+    let buf = core::mem::take(out);
+    *out = postcard::to_extend(&(header, body), buf)
+        .map_err(|e| Error::new(ErrorKind::Protocol, format!("cannot encode message: {e}")))?;
+    if out.len() > MAX_MESSAGE_BYTES {
+        return Err(Error::new(
+            ErrorKind::Data,
+            format!(
+                "message of {} bytes is over the {MAX_MESSAGE_BYTES}-byte limit",
+                out.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Reads a request, validating it.
+pub fn decode_request(bytes: &[u8]) -> Result<(u32, Request), DecodeError> {
+    let (id, request) = decode::<Request>(bytes, REQUEST_OPS, "operation")?;
+    request
+        .validate()
+        .map_err(|error| DecodeError::Invalid { id, error })?;
+    Ok((id, request))
+}
+
+/// Reads a reply.
+pub fn decode_reply(bytes: &[u8]) -> Result<(u32, Reply), DecodeError> {
+    decode::<Reply>(bytes, REPLY_OPS, "reply")
+}
+
+/// Whether `bytes` start with the fshandles tag (cheap; no decoding).
+pub fn is_ours(bytes: &[u8]) -> bool {
+    bytes.starts_with(&MAGIC)
+}
+
+fn decode<T: DeserializeOwned>(
+    bytes: &[u8],
+    known_variants: u32,
+    what: &str,
+) -> Result<(u32, T), DecodeError> {
+    if !is_ours(bytes) {
+        return Err(DecodeError::Foreign);
+    }
+    let malformed = |id, reason: String| DecodeError::Malformed { id, reason };
+    if bytes.len() > MAX_MESSAGE_BYTES {
+        return Err(malformed(
+            None,
+            format!(
+                "message of {} bytes is over the {MAX_MESSAGE_BYTES}-byte limit",
+                bytes.len()
+            ),
+        ));
+    }
+    let (header, rest) = postcard::take_from_bytes::<Header>(bytes)
+        .map_err(|e| malformed(None, format!("unreadable message header: {e}")))?;
+    let id = header.id;
+    if header.version > VERSION {
+        return Err(DecodeError::Version {
+            id,
+            version: header.version,
+        });
+    }
+    // Peek at the variant so that a newer peer's operation reads as "unknown", not "garbage".
+    if let Ok((variant, _)) = postcard::take_from_bytes::<u32>(rest) {
+        if variant >= known_variants {
+            return Err(malformed(Some(id), format!("unknown {what} {variant}")));
+        }
+    }
+    let (body, tail) = postcard::take_from_bytes::<T>(rest)
+        .map_err(|e| malformed(Some(id), format!("malformed {what}: {e}")))?;
+    if !tail.is_empty() {
+        return Err(malformed(
+            Some(id),
+            format!("{} stray bytes after the {what}", tail.len()),
+        ));
+    }
+    Ok((id, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::{Mode, StartIn};
+    use alloc::string::ToString;
+    use alloc::vec;
+    use proptest::prelude::*;
+
+    fn store(uid: &str) -> Request {
+        Request::Store {
+            uid: uid.into(),
+            options: MountOptions::new(Mode::Read).with_id("pyscript"),
+            want_handle: true,
+        }
+    }
+
+    fn encoded(id: u32, r: &Request) -> Vec<u8> {
+        let mut out = Vec::new();
+        encode_request(id, r, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn request_round_trip() {
+        let bytes = encoded(42, &store("/local@pyscript"));
+        assert_eq!(
+            decode_request(&bytes).unwrap(),
+            (42, store("/local@pyscript"))
+        );
+    }
+
+    #[test]
+    fn encoding_reuses_the_buffer() {
+        let mut out = Vec::with_capacity(256);
+        let ptr = out.as_ptr();
+        encode_request(1, &store("a"), &mut out).unwrap();
+        encode_request(2, &store("b"), &mut out).unwrap();
+        assert_eq!(out.as_ptr(), ptr);
+        assert_eq!(decode_request(&out).unwrap().0, 2);
+    }
+
+    #[test]
+    fn empty_and_oversize_uids_are_refused() {
+        let mut out = Vec::new();
+        assert_eq!(
+            encode_request(1, &store(""), &mut out).unwrap_err().kind,
+            ErrorKind::Data
+        );
+        let long = "x".repeat(MAX_UID_BYTES + 1);
+        let e = encode_request(1, &store(&long), &mut out).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Data);
+        assert!(e.message.contains("1025"));
+        assert!(encode_request(1, &store(&"x".repeat(MAX_UID_BYTES)), &mut out).is_ok());
+    }
+
+    #[test]
+    fn the_decoder_also_validates() {
+        // A peer that skipped validation still gets a typed error, with its id.
+        let mut out = Vec::new();
+        encode(9, &store(""), &mut out).unwrap();
+        match decode_request(&out).unwrap_err() {
+            DecodeError::Invalid { id: 9, error } => assert_eq!(error.kind, ErrorKind::Data),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn foreign_bytes_are_foreign() {
+        assert_eq!(decode_request(b"hello").unwrap_err(), DecodeError::Foreign);
+        assert_eq!(decode_request(&[]).unwrap_err(), DecodeError::Foreign);
+        assert_eq!(decode_reply(b"FSH").unwrap_err(), DecodeError::Foreign);
+    }
+
+    #[test]
+    fn newer_versions_are_answered_with_their_id() {
+        let mut bytes = postcard::to_allocvec(&Header {
+            magic: MAGIC,
+            version: VERSION + 1,
+            id: 5,
+        })
+        .unwrap();
+        bytes.extend_from_slice(&[0, 1, 2]);
+        let e = decode_request(&bytes).unwrap_err();
+        assert_eq!(
+            e,
+            DecodeError::Version {
+                id: 5,
+                version: VERSION + 1
+            }
+        );
+        assert!(e.to_error().message.contains("newer"));
+        assert_eq!(e.to_error().kind, ErrorKind::Protocol);
+    }
+
+    #[test]
+    fn unknown_ops_are_named() {
+        let mut bytes = postcard::to_allocvec(&Header {
+            magic: MAGIC,
+            version: VERSION,
+            id: 3,
+        })
+        .unwrap();
+        bytes.push(77);
+        let e = decode_request(&bytes).unwrap_err();
+        assert_eq!(e.id(), Some(3));
+        assert_eq!(e.to_error().message, "unknown operation 77");
+    }
+
+    #[test]
+    fn truncated_and_padded_messages_are_malformed() {
+        let bytes = encoded(8, &store("/data@x"));
+        for cut in 4..bytes.len() {
+            let e = decode_request(&bytes[..cut]).unwrap_err();
+            assert!(
+                matches!(e, DecodeError::Malformed { .. }),
+                "cut at {cut}: {e:?}"
+            );
+        }
+        let mut padded = bytes.clone();
+        padded.push(0);
+        assert!(decode_request(&padded)
+            .unwrap_err()
+            .to_error()
+            .message
+            .contains("stray"));
+    }
+
+    #[test]
+    fn oversize_messages_are_refused_before_decoding() {
+        let mut bytes = MAGIC.to_vec();
+        bytes.resize(MAX_MESSAGE_BYTES + 1, 0);
+        assert!(matches!(
+            decode_request(&bytes),
+            Err(DecodeError::Malformed { id: None, .. })
+        ));
+    }
+
+    #[test]
+    fn replies_round_trip() {
+        for reply in [
+            Reply::Answer(false),
+            Reply::Answer(true),
+            Reply::Ack,
+            Reply::Failed(Error::new(ErrorKind::NotSupported, "no picker")),
+            Reply::Handle {
+                uid: "u".to_string(),
+            },
+        ] {
+            let mut out = Vec::new();
+            encode_reply(u32::MAX, &reply, &mut out).unwrap();
+            assert_eq!(decode_reply(&out).unwrap(), (u32::MAX, reply));
+        }
+    }
+
+    fn any_mode() -> impl Strategy<Value = Mode> {
+        prop_oneof![Just(Mode::Read), Just(Mode::ReadWrite)]
+    }
+
+    fn any_options() -> impl Strategy<Value = MountOptions> {
+        (
+            proptest::option::of("[A-Za-z0-9_-]{1,32}"),
+            any_mode(),
+            proptest::option::of(proptest::sample::select(StartIn::ALL.to_vec())),
+        )
+            .prop_map(|(id, mode, start_in)| MountOptions { id, mode, start_in })
+    }
+
+    fn any_request() -> impl Strategy<Value = Request> {
+        let uid = "\\PC{1,200}";
+        prop_oneof![
+            (uid, any_options(), any::<bool>()).prop_map(|(uid, options, want_handle)| {
+                Request::Store {
+                    uid,
+                    options,
+                    want_handle,
+                }
+            }),
+            (uid, any_options(), any::<bool>()).prop_map(|(uid, options, want_handle)| {
+                Request::Get {
+                    uid,
+                    options,
+                    want_handle,
+                }
+            }),
+            uid.prop_map(|uid| Request::Delete { uid }),
+            uid.prop_map(|uid| Request::Handle { uid }),
+            any::<u32>().prop_map(|id| Request::Resume { id }),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn any_request_round_trips(id in any::<u32>(), request in any_request()) {
+            let bytes = encoded(id, &request);
+            prop_assert_eq!(decode_request(&bytes).unwrap(), (id, request));
+        }
+
+        #[test]
+        fn any_error_reply_round_trips(id in any::<u32>(), message in "\\PC{0,300}", kind in 0u8..11) {
+            let kind = [ErrorKind::NotSupported, ErrorKind::Abort, ErrorKind::NotAllowed,
+                ErrorKind::Security, ErrorKind::Timeout, ErrorKind::Data, ErrorKind::Protocol,
+                ErrorKind::NotFound, ErrorKind::Quota, ErrorKind::Storage, ErrorKind::Unknown][kind as usize];
+            let reply = Reply::Failed(Error::new(kind, message));
+            let mut out = Vec::new();
+            encode_reply(id, &reply, &mut out).unwrap();
+            prop_assert_eq!(decode_reply(&out).unwrap(), (id, reply));
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = decode_request(&bytes);
+            let _ = decode_reply(&bytes);
+        }
+
+        #[test]
+        fn arbitrary_bodies_behind_our_tag_never_panic(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let mut bytes = vec![];
+            bytes.extend_from_slice(&MAGIC);
+            bytes.extend_from_slice(&body);
+            match decode_request(&bytes) {
+                Ok((_, r)) => prop_assert!(r.validate().is_ok()),
+                Err(e) => prop_assert_ne!(e, DecodeError::Foreign),
+            }
+            let _ = decode_reply(&bytes);
+        }
+
+        #[test]
+        fn flipped_bytes_never_panic(request in any_request(), at in any::<usize>(), bit in 0u8..8) {
+            let mut bytes = encoded(1, &request);
+            let at = at % bytes.len();
+            bytes[at] ^= 1 << bit;
+            let _ = decode_request(&bytes);
+        }
+    }
+}

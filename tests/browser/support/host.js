@@ -1,0 +1,121 @@
+// The page side of the tests: a real FsHost, real workers, and helpers the Node tests call
+// through page.evaluate.
+import { picker } from "/tests/browser/support/standin.js";
+import init, { FsHost } from "/dist/main/fshandles_main.js";
+
+const params = new URLSearchParams(location.search);
+await init();
+
+const host = new FsHost(params.has("ns") ? { namespace: params.get("ns") } : undefined);
+const workers = new Map();
+let seq = 0;
+
+function spawn(name, { attach = true } = {}) {
+  const worker = new Worker("/tests/browser/support/worker.js", { type: "module" });
+  const waiting = new Map();
+  const loaded = new Promise((resolve) => waiting.set("loaded", resolve));
+  worker.addEventListener("message", ({ data }) => {
+    if (data?.test === undefined) return;
+    const done = waiting.get(data.test);
+    waiting.delete(data.test);
+    const { test, ...answer } = data;
+    done?.(answer);
+  });
+  const w = { worker, waiting, loaded };
+  workers.set(name, w);
+  if (attach) host.attach(worker);
+  return loaded.then(() => true);
+}
+
+// Sends a command to a worker; resolves with {ok, value} or {ok: false, error: {name, message}}.
+function call(name, cmd, ...args) {
+  const w = workers.get(name);
+  const test = ++seq;
+  return new Promise((resolve) => {
+    w.waiting.set(test, resolve);
+    w.worker.postMessage({ test, cmd, args });
+  });
+}
+
+// Sends a command when the #act button is clicked (the click gives user activation).
+function callOnClick(name, cmd, ...args) {
+  const button = document.getElementById("act");
+  return new Promise((resolve) => {
+    button.addEventListener("click", () => call(name, cmd, ...args).then(resolve), { once: true });
+    globalThis.clickArmed = true;
+  });
+}
+
+async function readFile(folder, name) {
+  const root = await navigator.storage.getDirectory();
+  const dir = await root.getDirectoryHandle(folder);
+  return (await (await dir.getFileHandle(name)).getFile()).text();
+}
+
+async function writeFile(folder, name, text) {
+  const root = await navigator.storage.getDirectory();
+  const dir = await root.getDirectoryHandle(folder, { create: true });
+  const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
+  await w.write(text);
+  await w.close();
+}
+
+// Runs a host method and reports {ok, value} or {ok: false, error} like `call`.
+async function hostCall(method, ...args) {
+  try {
+    const value = await host[method](...args);
+    return { ok: true, value: value instanceof FileSystemHandle ? value.name : value };
+  } catch (e) {
+    return { ok: false, error: { name: e?.name, message: e?.message, isError: e instanceof Error } };
+  }
+}
+
+// The raw IndexedDB record, as PyScript's idb-map would read it.
+function idbRecord(uid, ns = "@pyscript.fs") {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(`IDBMap/${ns}`);
+    open.onupgradeneeded = () => open.result.createObjectStore("entries");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const req = db.transaction("entries").objectStore("entries").get(uid);
+      req.onsuccess = () => {
+        const v = req.result;
+        db.close();
+        resolve(v === undefined ? null : {
+          bare: v instanceof FileSystemDirectoryHandle,
+          handler: (v.handler ?? v)?.name ?? null,
+          handlerKind: (v.handler ?? v)?.kind ?? null,
+          options: v.options ?? null,
+        });
+      };
+      req.onerror = () => reject(req.error);
+    };
+  });
+}
+
+// Writes a record as older PyScript did: the bare handle.
+function putBareRecord(uid, folder, ns = "@pyscript.fs") {
+  return new Promise(async (resolve, reject) => {
+    const root = await navigator.storage.getDirectory();
+    const dir = await root.getDirectoryHandle(folder, { create: true });
+    const open = indexedDB.open(`IDBMap/${ns}`);
+    open.onupgradeneeded = () => open.result.createObjectStore("entries");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction("entries", "readwrite");
+      tx.objectStore("entries").put(dir, uid);
+      tx.oncomplete = () => { open.result.close(); resolve(true); };
+      tx.onerror = () => reject(tx.error);
+    };
+  });
+}
+
+Object.assign(globalThis, {
+  host, picker, workers, spawn, call, callOnClick, readFile, writeFile, hostCall, idbRecord, putBareRecord,
+  detach: (name) => host.detach(workers.get(name).worker),
+  terminate: (name) => workers.get(name).worker.terminate(),
+  dialogOpen: () => document.querySelectorAll("dialog.fshandles-dialog").length,
+  activeIsAuthorize: () => document.activeElement?.classList.contains("fshandles-authorize") ?? false,
+});
+globalThis.hostReady = true;

@@ -1,0 +1,461 @@
+//! `FsClient`: one connection from a worker to the host, in sync or async mode.
+
+use crate::options::{ConnectOptions, Mode, ModeChoice};
+use crate::timer::Timer;
+use fshandles_shared::js::shared_frame::Waited;
+use fshandles_shared::js::{from_js_error, message, EventListener, SharedFrame};
+use fshandles_shared::protocol::{decode_reply, encode_request, DecodeError, Reply, Request};
+use fshandles_shared::{frame, Error, ErrorKind, MountOptions};
+use futures_channel::oneshot;
+use js_sys::Reflect;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use web_sys::FileSystemDirectoryHandle;
+
+#[wasm_bindgen]
+extern "C" {
+    type Channel;
+
+    #[wasm_bindgen(method, catch, js_name = postMessage)]
+    fn post_message(this: &Channel, message: &JsValue) -> Result<(), JsValue>;
+}
+
+struct Pending {
+    uid: Option<String>,
+    tx: oneshot::Sender<Result<bool, Error>>,
+    _timer: Option<Timer>,
+}
+
+#[derive(Default)]
+struct State {
+    pending: HashMap<u32, Pending>,
+    /// Handles the host sent, by uid.
+    handles: HashMap<String, FileSystemDirectoryHandle>,
+    /// Sync mode: handles the host posted just before answering, not yet dispatched to us
+    /// (they wait in this worker's queue until it yields), with whoever waits for them.
+    expected: HashMap<String, Vec<oneshot::Sender<()>>>,
+}
+
+struct Inner {
+    mode: Mode,
+    channel: JsValue,
+    options: ConnectOptions,
+    next_id: Cell<u32>,
+    buf: RefCell<Vec<u8>>,
+    frame: RefCell<Option<SharedFrame>>,
+    state: RefCell<State>,
+    listener: RefCell<Option<EventListener>>,
+}
+
+/// A worker's connection to the `FsHost` on the main thread.
+///
+/// Cloning gives another reference to the same connection.
+#[derive(Clone)]
+pub struct FsClient {
+    inner: Rc<Inner>,
+}
+
+fn global_has(name: &str) -> bool {
+    Reflect::get(&js_sys::global(), &name.into())
+        .map(|v| !v.is_undefined())
+        .unwrap_or(false)
+}
+
+fn cross_origin_isolated() -> bool {
+    Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
+        .ok()
+        .and_then(|v| v.as_bool())
+        .unwrap_or(false)
+        && global_has("SharedArrayBuffer")
+}
+
+fn in_worker() -> bool {
+    !global_has("document") && global_has("importScripts")
+}
+
+impl FsClient {
+    /// Connects to the host: through the worker's own `postMessage` unless `options.port`
+    /// names a `MessagePort`. Fails in sab mode where the page is not cross-origin isolated.
+    pub fn connect(options: ConnectOptions) -> Result<FsClient, Error> {
+        let channel: JsValue = match &options.port {
+            Some(port) => {
+                let port = port.dyn_ref::<web_sys::MessagePort>().ok_or_else(|| {
+                    Error::new(ErrorKind::Data, "port must be a MessagePort")
+                })?;
+                port.clone().into()
+            }
+            None if in_worker() => js_sys::global().into(),
+            None => {
+                return Err(Error::new(
+                    ErrorKind::NotSupported,
+                    "FsClient runs in a dedicated worker (or over a MessagePort); on the main thread use FsHost",
+                ))
+            }
+        };
+        let mode = match options.mode {
+            ModeChoice::Auto if cross_origin_isolated() && in_worker() => Mode::Sab,
+            ModeChoice::Auto => Mode::Async,
+            ModeChoice::Exactly(Mode::Sab) if !cross_origin_isolated() => {
+                return Err(Error::new(
+                    ErrorKind::NotSupported,
+                    "sab mode needs a cross-origin isolated page (served with COOP: same-origin and COEP: require-corp) and SharedArrayBuffer; use mode \"async\" or \"auto\"",
+                ))
+            }
+            ModeChoice::Exactly(Mode::Sab) if !in_worker() => {
+                return Err(Error::new(
+                    ErrorKind::NotSupported,
+                    "sab mode blocks with Atomics.wait, which only a worker may do",
+                ))
+            }
+            ModeChoice::Exactly(m) => m,
+        };
+        let frame = match mode {
+            Mode::Sab => Some(SharedFrame::new(options.buffer_bytes)?),
+            Mode::Async => None,
+        };
+        let inner = Rc::new(Inner {
+            mode,
+            channel: channel.clone(),
+            options,
+            next_id: Cell::new(1),
+            buf: RefCell::new(Vec::with_capacity(256)),
+            frame: RefCell::new(frame),
+            state: RefCell::new(State::default()),
+            listener: RefCell::new(None),
+        });
+        let weak: Weak<Inner> = Rc::downgrade(&inner);
+        // addEventListener, never onmessage: the worker's own traffic shares the channel.
+        let listener = EventListener::new(&channel, "message", move |event| {
+            if let Some(inner) = weak.upgrade() {
+                inner.on_message(&event);
+            }
+        });
+        if let Some(port) = channel.dyn_ref::<web_sys::MessagePort>() {
+            port.start();
+        }
+        *inner.listener.borrow_mut() = Some(listener);
+        Ok(FsClient { inner })
+    }
+
+    /// The mode in use.
+    pub fn mode(&self) -> Mode {
+        self.inner.mode
+    }
+
+    /// Makes sure a folder is stored under `uid` with permission for `options.mode` (the host
+    /// prompts only when it must). Works in both modes.
+    pub async fn store_fs_handler(&self, uid: &str, options: &MountOptions) -> Result<bool, Error> {
+        let request = self.inner.obtain_request(true, uid, options);
+        self.inner.call(request).await
+    }
+
+    /// Re-grants permission on the stored folder (picking anew only when nothing is stored or
+    /// the re-grant fails). Works in both modes.
+    pub async fn get_fs_handler(&self, uid: &str, options: &MountOptions) -> Result<bool, Error> {
+        let request = self.inner.obtain_request(false, uid, options);
+        self.inner.call(request).await
+    }
+
+    /// Forgets the folder stored under `uid`; whether there was one. Works in both modes.
+    pub async fn delete_fs_handler(&self, uid: &str) -> Result<bool, Error> {
+        self.inner.forget(uid);
+        self.inner
+            .call(Request::Delete {
+                uid: uid.to_owned(),
+            })
+            .await
+    }
+
+    /// Sync mode only: [`store_fs_handler`](Self::store_fs_handler), blocking the worker.
+    pub fn store_fs_handler_blocking(
+        &self,
+        uid: &str,
+        options: &MountOptions,
+    ) -> Result<bool, Error> {
+        let request = self.inner.obtain_request(true, uid, options);
+        self.inner.call_sync(request)
+    }
+
+    /// Sync mode only: [`get_fs_handler`](Self::get_fs_handler), blocking the worker.
+    pub fn get_fs_handler_blocking(
+        &self,
+        uid: &str,
+        options: &MountOptions,
+    ) -> Result<bool, Error> {
+        let request = self.inner.obtain_request(false, uid, options);
+        self.inner.call_sync(request)
+    }
+
+    /// Sync mode only: [`delete_fs_handler`](Self::delete_fs_handler), blocking the worker.
+    pub fn delete_fs_handler_blocking(&self, uid: &str) -> Result<bool, Error> {
+        self.inner.forget(uid);
+        self.inner.call_sync(Request::Delete {
+            uid: uid.to_owned(),
+        })
+    }
+
+    /// The folder stored under `uid`: the one that came with the last store or get when there
+    /// was one (no round trip), else asked of the host. NotFound when nothing is stored.
+    pub async fn handle(&self, uid: &str) -> Result<FileSystemDirectoryHandle, Error> {
+        fshandles_shared::protocol::validate_uid(uid)?;
+        let inner = &self.inner;
+        let coming = {
+            let mut st = inner.state.borrow_mut();
+            if let Some(h) = st.handles.get(uid) {
+                return Ok(h.clone());
+            }
+            st.expected.get_mut(uid).map(|waiters| {
+                let (tx, rx) = oneshot::channel();
+                waiters.push(tx);
+                rx
+            })
+        };
+        if let Some(rx) = coming {
+            let _ = rx.await;
+        } else {
+            inner
+                .call_async(Request::Handle {
+                    uid: uid.to_owned(),
+                })
+                .await?;
+        }
+        inner
+            .state
+            .borrow()
+            .handles
+            .get(uid)
+            .cloned()
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Protocol,
+                    "the host answered without sending the folder",
+                )
+            })
+    }
+}
+
+impl Inner {
+    fn obtain_request(&self, store: bool, uid: &str, options: &MountOptions) -> Request {
+        let st = self.state.borrow();
+        let want_handle = !st.handles.contains_key(uid) && !st.expected.contains_key(uid);
+        let (uid, options) = (uid.to_owned(), options.clone());
+        if store {
+            Request::Store {
+                uid,
+                options,
+                want_handle,
+            }
+        } else {
+            Request::Get {
+                uid,
+                options,
+                want_handle,
+            }
+        }
+    }
+
+    fn forget(&self, uid: &str) {
+        let mut st = self.state.borrow_mut();
+        st.handles.remove(uid);
+        st.expected.remove(uid);
+    }
+
+    fn next_id(&self) -> u32 {
+        let id = self.next_id.get();
+        self.next_id.set(id.wrapping_add(1));
+        id
+    }
+
+    fn post(&self, msg: &JsValue) -> Result<(), Error> {
+        self.channel
+            .unchecked_ref::<Channel>()
+            .post_message(msg)
+            .map_err(|e| from_js_error(&e))
+    }
+
+    async fn call(self: &Rc<Self>, request: Request) -> Result<bool, Error> {
+        match self.mode {
+            Mode::Sab => self.call_sync(request),
+            Mode::Async => self.call_async(request).await,
+        }
+    }
+
+    fn no_host(&self) -> String {
+        format!(
+            "no FsHost answered within {} ms: is one attached to this worker (host.attach(worker))?",
+            self.options.timeout_ms
+        )
+    }
+
+    fn timeout(self: &Rc<Self>, id: u32, ms: f64, message: String) -> Timer {
+        let weak = Rc::downgrade(self);
+        Timer::new(ms, move || {
+            let Some(inner) = weak.upgrade() else { return };
+            let pending = inner.state.borrow_mut().pending.remove(&id);
+            if let Some(p) = pending {
+                let _ = p.tx.send(Err(Error::new(ErrorKind::Timeout, message)));
+            }
+        })
+    }
+
+    async fn call_async(self: &Rc<Self>, request: Request) -> Result<bool, Error> {
+        let id = self.next_id();
+        let msg = {
+            let mut buf = self.buf.borrow_mut();
+            encode_request(id, &request, &mut buf)?;
+            message::wrap(&buf)
+        };
+        let (tx, rx) = oneshot::channel();
+        let timer = self.timeout(id, self.options.timeout_ms, self.no_host());
+        self.state.borrow_mut().pending.insert(
+            id,
+            Pending {
+                uid: request.uid().map(str::to_owned),
+                tx,
+                _timer: Some(timer),
+            },
+        );
+        if let Err(e) = self.post(&msg) {
+            self.state.borrow_mut().pending.remove(&id);
+            return Err(e);
+        }
+        rx.await
+            .unwrap_or_else(|_| Err(Error::new(ErrorKind::Abort, "the call was dropped")))
+    }
+
+    fn call_sync(&self, request: Request) -> Result<bool, Error> {
+        let Some(mut frame) = self.frame.borrow().clone() else {
+            return Err(Error::new(
+                ErrorKind::NotSupported,
+                "blocking calls need sab mode; this client is in async mode (await the call instead)",
+            ));
+        };
+        let uid = request.uid().map(str::to_owned);
+        let want_handle = matches!(
+            request,
+            Request::Store {
+                want_handle: true,
+                ..
+            } | Request::Get {
+                want_handle: true,
+                ..
+            }
+        );
+        let mut id = self.next_id();
+        let mut waited = self.exchange(&frame, id, &request)?;
+        while let Waited::Overflow(needed) = waited {
+            // The reply waits at the host: come back with a buffer it fits in, and keep that one.
+            frame = SharedFrame::new(frame::bytes_for(needed))?;
+            *self.frame.borrow_mut() = Some(frame.clone());
+            let of = id;
+            id = self.next_id();
+            waited = self.exchange(&frame, id, &Request::Resume { id: of })?;
+        }
+        let reply = {
+            let mut buf = self.buf.borrow_mut();
+            frame.read_reply(&mut buf)?;
+            decode_reply(&buf).map_err(|e| e.to_error())?
+        };
+        match reply {
+            (rid, _) if rid != id => Err(Error::new(
+                ErrorKind::Protocol,
+                format!("the shared buffer holds the answer to request {rid}, not {id}"),
+            )),
+            (_, Reply::Answer(granted)) => {
+                if let (true, true, Some(uid)) = (granted, want_handle, uid) {
+                    self.state.borrow_mut().expected.entry(uid).or_default();
+                }
+                Ok(granted)
+            }
+            (_, Reply::Failed(e)) => Err(e),
+            (_, other) => Err(Error::new(
+                ErrorKind::Protocol,
+                format!("unexpected reply {other:?} in the shared buffer"),
+            )),
+        }
+    }
+
+    fn exchange(&self, frame: &SharedFrame, id: u32, request: &Request) -> Result<Waited, Error> {
+        let msg = {
+            let mut buf = self.buf.borrow_mut();
+            encode_request(id, request, &mut buf)?;
+            message::wrap(&buf)
+        };
+        message::attach(&msg, message::SAB, frame.buffer());
+        frame.begin(id);
+        self.post(&msg)?;
+        frame.wait(id, self.options.timeout_ms, self.options.prompt_timeout_ms)
+    }
+
+    fn on_message(self: &Rc<Self>, event: &JsValue) {
+        let data = Reflect::get(event, &"data".into()).unwrap_or(JsValue::UNDEFINED);
+        let decoded = {
+            let mut buf = self.buf.borrow_mut();
+            if !message::unwrap_into(&data, &mut buf) {
+                return;
+            }
+            decode_reply(&buf)
+        };
+        let handle = || {
+            message::get(&data, message::HANDLE)
+                .and_then(|h| h.dyn_into::<FileSystemDirectoryHandle>().ok())
+        };
+        let (id, reply) = match decoded {
+            Ok(r) => r,
+            Err(DecodeError::Foreign) => return,
+            Err(e) => match e.id() {
+                Some(id) => (id, Reply::Failed(e.to_error())),
+                None => return,
+            },
+        };
+        let mut st = self.state.borrow_mut();
+        match reply {
+            Reply::Ack => {
+                // A person is involved: the no-host timeout no longer applies.
+                let prompt_timer = self.options.prompt_timeout_ms.map(|ms| {
+                    self.timeout(
+                        id,
+                        ms,
+                        format!("the host took the request but gave no answer within {ms} ms"),
+                    )
+                });
+                if let Some(p) = st.pending.get_mut(&id) {
+                    p._timer = prompt_timer;
+                }
+            }
+            Reply::Handle { uid } => {
+                if let Some(h) = handle() {
+                    st.handles.insert(uid.clone(), h);
+                }
+                for waiter in st.expected.remove(&uid).unwrap_or_default() {
+                    let _ = waiter.send(());
+                }
+            }
+            Reply::Answer(granted) => {
+                if let Some(p) = st.pending.remove(&id) {
+                    if let (true, Some(uid), Some(h)) = (granted, &p.uid, handle()) {
+                        st.handles.insert(uid.clone(), h);
+                    }
+                    let _ = p.tx.send(Ok(granted));
+                }
+            }
+            Reply::Failed(e) => {
+                if let Some(p) = st.pending.remove(&id) {
+                    let _ = p.tx.send(Err(e));
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        let st = self.state.get_mut();
+        for (_, p) in st.pending.drain() {
+            let _ =
+                p.tx.send(Err(Error::new(ErrorKind::Abort, "the client was dropped")));
+        }
+    }
+}

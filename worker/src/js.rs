@@ -1,0 +1,105 @@
+//! The JS face: `class FsClient` in `dist/worker/fshandles_worker.js`.
+//!
+//! In sab mode the three calls return a plain boolean (or throw); in async mode a
+//! `Promise<boolean>` (that rejects) — as PyScript's own sync calls behave.
+
+use crate::{ConnectOptions, FsClient};
+use fshandles_shared::js::to_js_error;
+use fshandles_shared::{Error, ErrorKind, MountOptions};
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+/// A worker's connection to the `FsHost` on the main thread.
+#[wasm_bindgen(js_name = FsClient)]
+pub struct JsFsClient {
+    client: FsClient,
+}
+
+fn uid_of(uid: &JsValue) -> Result<String, Error> {
+    uid.as_string()
+        .ok_or_else(|| Error::new(ErrorKind::Data, "the uid must be a string"))
+}
+
+enum Call {
+    Store,
+    Get,
+    Delete,
+}
+
+#[wasm_bindgen(js_class = FsClient)]
+impl JsFsClient {
+    /// `FsClient.connect({mode: "auto" | "sab" | "async", timeoutMs, promptTimeoutMs, bufferBytes, port})`.
+    pub fn connect(options: JsValue) -> Result<JsFsClient, JsValue> {
+        let options = ConnectOptions::from_js(&options).map_err(|e| to_js_error(&e))?;
+        let client = FsClient::connect(options).map_err(|e| to_js_error(&e))?;
+        Ok(JsFsClient { client })
+    }
+
+    /// `"sab"` or `"async"`.
+    #[wasm_bindgen(getter)]
+    pub fn mode(&self) -> String {
+        self.client.mode().as_str().to_owned()
+    }
+
+    /// Sab: `boolean`; async: `Promise<boolean>`. A folder is stored under `uid` with permission.
+    #[wasm_bindgen(js_name = storeFSHandler)]
+    pub fn store_fs_handler(&self, uid: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        self.dispatch(Call::Store, uid, options)
+    }
+
+    /// Sab: `boolean`; async: `Promise<boolean>`. Permission re-granted on the stored folder.
+    #[wasm_bindgen(js_name = getFSHandler)]
+    pub fn get_fs_handler(&self, uid: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        self.dispatch(Call::Get, uid, options)
+    }
+
+    /// Sab: `boolean`; async: `Promise<boolean>`. The stored folder is forgotten.
+    #[wasm_bindgen(js_name = deleteFSHandler)]
+    pub fn delete_fs_handler(&self, uid: JsValue) -> Result<JsValue, JsValue> {
+        self.dispatch(Call::Delete, uid, JsValue::UNDEFINED)
+    }
+
+    /// `Promise<FileSystemDirectoryHandle>`: the folder stored under `uid`.
+    pub fn handle(&self, uid: JsValue) -> Promise {
+        let client = self.client.clone();
+        future_to_promise(async move {
+            let uid = uid_of(&uid).map_err(|e| to_js_error(&e))?;
+            client
+                .handle(&uid)
+                .await
+                .map(JsValue::from)
+                .map_err(|e| to_js_error(&e))
+        })
+    }
+}
+
+impl JsFsClient {
+    fn dispatch(&self, call: Call, uid: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+        let parsed = uid_of(&uid).and_then(|uid| Ok((uid, MountOptions::from_js(&options)?)));
+        let sync = self.client.mode() == crate::Mode::Sab;
+        let (uid, options) = match parsed {
+            Ok(p) => p,
+            Err(e) if sync => return Err(to_js_error(&e)),
+            Err(e) => return Ok(Promise::reject(&to_js_error(&e)).into()),
+        };
+        if sync {
+            let answer = match call {
+                Call::Store => self.client.store_fs_handler_blocking(&uid, &options),
+                Call::Get => self.client.get_fs_handler_blocking(&uid, &options),
+                Call::Delete => self.client.delete_fs_handler_blocking(&uid),
+            };
+            return answer.map(JsValue::from_bool).map_err(|e| to_js_error(&e));
+        }
+        let client = self.client.clone();
+        Ok(future_to_promise(async move {
+            let answer = match call {
+                Call::Store => client.store_fs_handler(&uid, &options).await,
+                Call::Get => client.get_fs_handler(&uid, &options).await,
+                Call::Delete => client.delete_fs_handler(&uid).await,
+            };
+            answer.map(JsValue::from_bool).map_err(|e| to_js_error(&e))
+        })
+        .into())
+    }
+}

@@ -1,0 +1,37 @@
+//! `fshandles-worker`: the worker half of fshandles.
+//!
+//! A Web Worker cannot show the directory picker or a permission prompt; [`FsClient`] asks the
+//! `FsHost` on the main thread (`fshandles-main`) to, and gets the folder handle back.
+//!
+//! Two modes:
+//! - **sab**: calls block the worker in `Atomics.wait` on a `SharedArrayBuffer` until the host
+//!   answers, as PyScript's own worker-to-main calls do. Needs a cross-origin isolated page.
+//! - **async**: calls are futures (promises in JS) over `postMessage`. Works everywhere.
+//!
+//! ```no_run
+//! use fshandles_worker::{ConnectOptions, FsClient, Mode, MountOptions};
+//!
+//! # async fn run() -> Result<(), fshandles_worker::Error> {
+//! let client = FsClient::connect(ConnectOptions::default())?; // auto: sab where it can
+//! let uid = "/local@pyscript";
+//! if client.store_fs_handler(uid, &MountOptions::default()).await? {
+//!     let folder = client.handle(uid).await?; // came with the answer: no round trip
+//!     web_sys::console::log_1(&folder.name().into());
+//! }
+//! if client.mode() == Mode::Sab {
+//!     // Or without awaiting, blocking the worker:
+//!     let _stored = client.store_fs_handler_blocking(uid, &MountOptions::default())?;
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! From JS, the same API is the `FsClient` class of `dist/worker/fshandles_worker.js`.
+
+mod client;
+mod js;
+mod options;
+mod timer;
+
+pub use client::FsClient;
+pub use fshandles_shared::{Error, ErrorKind, Mode as AccessMode, MountOptions, StartIn};
+pub use options::{ConnectOptions, Mode, ModeChoice};

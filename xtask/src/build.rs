@@ -1,0 +1,85 @@
+//! `cargo xtask build`: the two JS packages in `dist/`.
+
+use crate::{root, run, setup, Result};
+use std::process::Command;
+
+/// A crate turned into a JS package.
+struct Package {
+    krate: &'static str,
+    artifact: &'static str,
+    dir: &'static str,
+    extra: &'static [&'static str],
+}
+
+const PACKAGES: [Package; 2] = [
+    Package {
+        krate: "fshandles-main",
+        artifact: "fshandles_main",
+        dir: "dist/main",
+        extra: &[],
+    },
+    Package {
+        krate: "fshandles-worker",
+        artifact: "fshandles_worker",
+        dir: "dist/worker",
+        extra: &["worker/python/fshandles.py"],
+    },
+];
+
+/// Builds `dist/main` and `dist/worker`.
+pub fn build() -> Result {
+    let root = root();
+    let mut cargo = Command::new("cargo");
+    cargo.args(["build", "--release", "--target", "wasm32-unknown-unknown"]);
+    for p in &PACKAGES {
+        cargo.args(["-p", p.krate]);
+    }
+    run(&mut cargo)?;
+    let bindgen = setup::wasm_bindgen()?;
+    for p in &PACKAGES {
+        let out = root.join(p.dir);
+        let _ = std::fs::remove_dir_all(&out);
+        let wasm = root.join(format!(
+            "target/wasm32-unknown-unknown/release/{}.wasm",
+            p.artifact
+        ));
+        run(Command::new(&bindgen)
+            .args(["--target", "web"])
+            .arg("--out-dir")
+            .arg(&out)
+            .arg(&wasm))?;
+        let bg = out.join(format!("{}_bg.wasm", p.artifact));
+        match setup::wasm_opt() {
+            Some(opt) => run(Command::new(opt)
+                .args([
+                    "-Oz",
+                    "--strip-debug",
+                    "--strip-producers",
+                    "--enable-bulk-memory",
+                    "--enable-nontrapping-float-to-int",
+                    "--enable-sign-ext",
+                    "--enable-mutable-globals",
+                    "--enable-reference-types",
+                    "--enable-multivalue",
+                ])
+                .arg(&bg)
+                .arg("-o")
+                .arg(&bg))?,
+            None => eprintln!(
+                "xtask: wasm-opt not found (npm package binaryen); {} left unoptimised",
+                bg.display()
+            ),
+        }
+        for extra in p.extra {
+            let src = root.join(extra);
+            if src.exists() {
+                let name = src.file_name().expect("a file");
+                std::fs::copy(&src, out.join(name))
+                    .map_err(|e| format!("{}: {e}", src.display()))?;
+            }
+        }
+        let size = std::fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
+        eprintln!("xtask: {} ({} bytes of wasm)", out.display(), size);
+    }
+    Ok(())
+}

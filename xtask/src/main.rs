@@ -1,0 +1,95 @@
+//! `cargo xtask`: builds, tests and serves fshandles, installing what a fresh machine lacks.
+//!
+//! - `cargo xtask build`: the JS packages in `dist/` (wasm-bindgen `--target web`, wasm-opt).
+//! - `cargo xtask test`: native tests, then every browser test in headless Chromium.
+//! - `cargo xtask serve [--port N]`: serves the repository with and without COOP/COEP.
+//! - `cargo xtask lint`: rustfmt and clippy, for the host and for wasm32.
+
+mod build;
+mod serve;
+mod setup;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// A failed step, said plainly.
+pub type Result<T = ()> = std::result::Result<T, String>;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the root")
+        .to_path_buf()
+}
+
+/// Runs a command in the root, echoing it; fails when it fails.
+pub fn run(cmd: &mut Command) -> Result {
+    eprintln!("xtask: $ {}", describe(cmd));
+    let status = cmd
+        .current_dir(
+            cmd.get_current_dir()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(root),
+        )
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", describe(cmd)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{} failed ({status})", describe(cmd)))
+    }
+}
+
+fn describe(cmd: &Command) -> String {
+    std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(|s| s.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const USAGE: &str = "usage: cargo xtask <build | test | serve [--port N] | lint>";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("build") => setup::for_build().and_then(|_| build::build()),
+        Some("test") => test::test(&args[1..]),
+        Some("serve") => serve::serve_command(&args[1..]),
+        Some("lint") => lint(),
+        _ => Err(USAGE.to_owned()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn lint() -> Result {
+    setup::wasm_target()?;
+    run(Command::new("cargo").args(["fmt", "--all", "--check"]))?;
+    run(Command::new("cargo").args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(Command::new("cargo").args([
+        "clippy",
+        "--workspace",
+        "--exclude",
+        "xtask",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}

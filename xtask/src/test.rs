@@ -1,0 +1,55 @@
+//! `cargo xtask test`: native tests, then the browser tests in headless Chromium.
+//!
+//! `--native` or `--browser` runs one half; `--grep PATTERN` picks browser tests by name.
+
+use crate::{build, root, run, serve, setup, Result};
+use std::process::Command;
+
+/// Runs every test; fails when any fails.
+pub fn test(args: &[String]) -> Result {
+    let only = |flag: &str| args.iter().any(|a| a == flag);
+    let (native, browser) = match (only("--native"), only("--browser")) {
+        (false, false) => (true, true),
+        (n, b) => (n, b),
+    };
+    let grep = args
+        .iter()
+        .position(|a| a == "--grep")
+        .and_then(|i| args.get(i + 1));
+    if native {
+        run(Command::new("cargo").args(["test", "--workspace"]))?;
+    }
+    if browser {
+        setup::for_test()?;
+        build::build()?;
+        browser_tests(grep.map(String::as_str))?;
+    }
+    Ok(())
+}
+
+fn browser_tests(grep: Option<&str>) -> Result {
+    let chromium = setup::chromium()?;
+    let isolated = serve::start(0, true)?;
+    let plain = serve::start(0, false)?;
+    let dir = root().join("tests/browser");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err("no browser tests found in tests/browser".into());
+    }
+    let mut node = Command::new("node");
+    // One file at a time: the machine has two cores and each file drives a browser.
+    node.args(["--test", "--test-concurrency=1", "--test-reporter=spec"]);
+    if let Some(g) = grep {
+        node.args(["--test-name-pattern", g]);
+    }
+    node.args(&files)
+        .env("FSH_ISOLATED_URL", &isolated.url)
+        .env("FSH_PLAIN_URL", &plain.url)
+        .env("CHROMIUM", &chromium);
+    run(&mut node)
+}
