@@ -85,7 +85,7 @@ export async function openHost(browser, base, query = "", context = null) {
   const problems = [];
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
+    if (m.type() === "error" && !m.location()?.url?.endsWith("/favicon.ico")) problems.push(`console: ${m.text()}`);
   });
   await page.goto(`${base}/tests/browser/pages/host.html${query}`);
   await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 15000 });

@@ -5,7 +5,8 @@
 const params = new URLSearchParams(location.search);
 
 export const picker = (globalThis.picker = {
-  mode: "pick", // "pick" | "cancel"
+  mode: "pick", // "pick" | "cancel" | "fail" (throws failMessage)
+  failMessage: "the picker failed",
   delayMs: 0,
   calls: 0,
   refused: 0,
@@ -30,6 +31,7 @@ async function showDirectoryPicker(options) {
   }
   if (picker.delayMs) await sleep(picker.delayMs);
   if (picker.mode === "cancel") throw new DOMException("The user aborted a request.", "AbortError");
+  if (picker.mode === "fail") throw new DOMException(picker.failMessage, "NotReadableError");
   const root = await navigator.storage.getDirectory();
   const name = picker.folder ?? `picked-${picker.calls}`;
   picker.picked.push(name);

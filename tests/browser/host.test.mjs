@@ -1,0 +1,139 @@
+// Issue 2: FsHost called on the main thread itself, PyScript's record layout, frames, and a
+// channel shared with other traffic.
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { ISOLATED, PLAIN, launch, openHost, ev, waitFor, click, call, value, picker, clickInDialog } from "./harness.mjs";
+
+const T = { timeout: 60000 };
+const UID = "/local@pyscript";
+
+describe("FsHost on the main thread", () => {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it("storeFSHandler, getFSHandler, handle and deleteFSHandler work from the page itself", T, async () => {
+    const { page, context, problems } = await openHost(browser, PLAIN);
+    const stored = ev(page, (uid) => globalThis.hostCall("storeFSHandler", uid, { mode: "readwrite" }), UID);
+    await clickInDialog(page, "authorize");
+    assert.deepEqual(await stored, { ok: true, value: true });
+    assert.deepEqual(await ev(page, (uid) => globalThis.hostCall("getFSHandler", uid, {}), UID), { ok: true, value: true });
+    assert.deepEqual(await ev(page, (uid) => globalThis.hostCall("handle", uid), UID), { ok: true, value: "picked-1" });
+    assert.deepEqual(await ev(page, (uid) => globalThis.hostCall("deleteFSHandler", uid), UID), { ok: true, value: true });
+    const missing = await ev(page, (uid) => globalThis.hostCall("handle", uid), UID);
+    assert.equal(missing.error.name, "NotFoundError");
+    assert.equal(missing.error.isError, true, "rejections are Error objects");
+    assert.equal((await picker(page)).calls, 1);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it("bad arguments reject with a DataError, never a panic", T, async () => {
+    const { page, context, problems } = await openHost(browser, PLAIN);
+    const cases = await ev(page, async () => {
+      const out = [];
+      for (const [m, args] of [
+        ["storeFSHandler", [42, {}]],
+        ["storeFSHandler", ["", {}]],
+        ["storeFSHandler", ["/x@y", "readwrite"]],
+        ["getFSHandler", ["/x@y", { mode: 1 }]],
+        ["deleteFSHandler", [null]],
+        ["handle", [{}]],
+      ]) {
+        out.push(await globalThis.hostCall(m, ...args));
+      }
+      let attach;
+      try {
+        globalThis.host.attach({});
+      } catch (e) {
+        attach = { name: e.name, isError: e instanceof Error };
+      }
+      let ctor;
+      try {
+        new globalThis.host.constructor({ namespace: "" });
+      } catch (e) {
+        ctor = e.name;
+      }
+      return { out, attach, ctor };
+    });
+    for (const r of cases.out) {
+      assert.equal(r.ok, false);
+      assert.equal(r.error.name, "DataError", JSON.stringify(r));
+      assert.equal(r.error.isError, true);
+    }
+    assert.deepEqual(cases.attach, { name: "DataError", isError: true });
+    assert.equal(cases.ctor, "DataError");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it("reads records that PyScript wrote, including the bare-handle records of older versions", T, async () => {
+    const { page, context } = await openHost(browser, PLAIN);
+    await ev(page, () => globalThis.putBareRecord("/old@pyscript", "legacy-folder"));
+    await ev(page, () => globalThis.spawn("w"));
+    await value(page, "w", "connect", { mode: "async" });
+    assert.equal(await value(page, "w", "store", "/old@pyscript", {}), true);
+    assert.equal(await value(page, "w", "handleName", "/old@pyscript"), "legacy-folder");
+    assert.equal((await picker(page)).calls, 0);
+    await context.close();
+  });
+
+  it("a namespace keeps records apart", T, async () => {
+    const { page, context } = await openHost(browser, PLAIN, "?ns=other");
+    assert.equal(await ev(page, () => globalThis.host.namespace), "other");
+    const stored = ev(page, (uid) => globalThis.hostCall("storeFSHandler", uid, {}), UID);
+    await clickInDialog(page, "authorize");
+    assert.equal((await stored).value, true);
+    assert.equal((await ev(page, (uid) => globalThis.idbRecord(uid, "other"), UID)).handler, "picked-1");
+    assert.equal(await ev(page, (uid) => globalThis.idbRecord(uid), UID), null, "nothing in PyScript's namespace");
+    await context.close();
+  });
+
+  it("in a cross-origin iframe, a SecurityError that says so, and no dialog", T, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const src = `${ISOLATED}/tests/browser/pages/host.html`;
+    await page.goto(`${PLAIN}/tests/browser/pages/frame.html?src=${encodeURIComponent(src)}`);
+    const frame = await (await page.waitForSelector("#child")).contentFrame();
+    await frame.waitForFunction(() => globalThis.hostReady === true);
+    const r = await frame.evaluate(() => globalThis.hostCall("storeFSHandler", "/x@y", {}));
+    assert.equal(r.ok, false);
+    assert.equal(r.error.name, "SecurityError");
+    assert.match(r.error.message, /cross-origin iframe/);
+    assert.equal(await frame.evaluate(() => globalThis.dialogOpen()), 0);
+    await context.close();
+  });
+
+  it("other traffic on the worker's channel is left alone, and the host keeps answering", T, async () => {
+    const { page, context, problems } = await openHost(browser, PLAIN);
+    await ev(page, () => globalThis.spawn("w"));
+    await value(page, "w", "connect", { mode: "async" });
+    // The test worker's own replies ({test, ok, value}) already share the channel; add more.
+    await ev(page, () => {
+      const w = globalThis.workers.get("w").worker;
+      for (const m of ["hello", 42, null, { fshandles: "not bytes" }, { fshandles: new Uint8Array([1, 2, 3]) }, new Uint8Array(8)]) {
+        w.dispatchEvent(new MessageEvent("message", { data: m }));
+      }
+    });
+    assert.equal(await value(page, "w", "delete", UID), false);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it("attach is idempotent and detach reports whether the worker was attached", T, async () => {
+    const { page, context } = await openHost(browser, PLAIN);
+    await ev(page, () => globalThis.spawn("w"));
+    await value(page, "w", "connect", { mode: "async" });
+    const r = await ev(page, () => {
+      const w = globalThis.workers.get("w").worker;
+      globalThis.host.attach(w);
+      return [globalThis.host.detach(w), globalThis.host.detach(w)];
+    });
+    assert.deepEqual(r, [true, false]);
+    await context.close();
+  });
+});

@@ -1,0 +1,153 @@
+// Issue 3: choosing the mode, and a sync mode that never hangs.
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { ISOLATED, PLAIN, launch, openHost, ev, waitFor, call, value, picker, setPicker, clickInDialog } from "./harness.mjs";
+
+// A browser test that hangs fails instead of stalling the run.
+const T = { timeout: 60000 };
+
+const UID = "/local@pyscript";
+const RW = { id: "pyscript", mode: "readwrite" };
+
+describe("sync mode", () => {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  async function page(base, workers = {}) {
+    const session = await openHost(browser, base);
+    for (const [name, { attach = true, ...options }] of Object.entries(workers)) {
+      await ev(session.page, ([n, a]) => globalThis.spawn(n, { attach: a }), [name, attach]);
+      await value(session.page, name, "connect", options);
+    }
+    return session;
+  }
+
+  it("auto picks sab on a cross-origin isolated page", T, async () => {
+    const { page: p, context } = await page(ISOLATED);
+    await ev(p, () => globalThis.spawn("w"));
+    assert.equal(await value(p, "w", "isolated"), true);
+    assert.equal(await value(p, "w", "connect", { mode: "auto" }), "sab");
+    assert.equal(await value(p, "w", "connect", {}), "sab");
+    await context.close();
+  });
+
+  it("without COOP/COEP, auto falls back to async and works; forcing sab is a clear error", T, async () => {
+    const { page: p, context } = await page(PLAIN);
+    await ev(p, () => globalThis.spawn("w"));
+    assert.equal(await value(p, "w", "isolated"), false);
+    const forced = await call(p, "w", "connect", { mode: "sab" });
+    assert.equal(forced.ok, false);
+    assert.equal(forced.error.name, "NotSupportedError");
+    assert.match(forced.error.message, /cross-origin isolated/);
+    assert.equal(await value(p, "w", "connect", { mode: "auto" }), "async");
+    const answer = call(p, "w", "store", UID, RW);
+    await clickInDialog(p, "authorize");
+    assert.deepEqual(await answer, { ok: true, value: true });
+    await context.close();
+  });
+
+  it("bad connect options are a DataError", T, async () => {
+    const { page: p, context } = await page(ISOLATED);
+    await ev(p, () => globalThis.spawn("w"));
+    for (const options of [{ mode: "fast" }, { timeoutMs: -1 }, { timeoutMs: "soon" }, { port: 3 }, 7]) {
+      const r = await call(p, "w", "connect", options);
+      assert.equal(r.error?.name, "DataError", JSON.stringify(options));
+    }
+    await context.close();
+  });
+
+  for (const mode of ["sab", "async"]) {
+    it(`${mode}: with no host attached, a call fails with TimeoutError after timeoutMs, and the worker recovers`, T, async () => {
+      const { page: p, context } = await page(ISOLATED, { w: { attach: false, mode, timeoutMs: 300 } });
+      const started = Date.now();
+      const r = await call(p, "w", "store", UID, RW);
+      const took = Date.now() - started;
+      assert.equal(r.ok, false);
+      assert.equal(r.error.name, "TimeoutError");
+      assert.match(r.error.message, /no FsHost answered within 300 ms/);
+      assert.ok(took >= 300, `answered after ${took} ms`);
+      // Attach now: the same client works.
+      await ev(p, () => globalThis.host.attach(globalThis.workers.get("w").worker));
+      assert.equal(await value(p, "w", "delete", UID), false);
+      const answer = call(p, "w", "store", UID, RW);
+      await clickInDialog(p, "authorize");
+      assert.deepEqual(await answer, { ok: true, value: true });
+      await context.close();
+    });
+
+    it(`${mode}: a prompt slower than timeoutMs still succeeds (the host acknowledged it)`, T, async () => {
+      const { page: p, context } = await page(ISOLATED, { w: { mode, timeoutMs: 250 } });
+      await setPicker(p, { delayMs: 1200 });
+      const answer = call(p, "w", "store", UID, RW);
+      // Wait past the timeout before answering the dialog, too.
+      await new Promise((r) => setTimeout(r, 600));
+      await clickInDialog(p, "authorize");
+      assert.deepEqual(await answer, { ok: true, value: true });
+      await context.close();
+    });
+
+    it(`${mode}: promptTimeoutMs bounds the wait for a person`, T, async () => {
+      const { page: p, context } = await page(ISOLATED, { w: { mode, timeoutMs: 250, promptTimeoutMs: 400 } });
+      const r = await call(p, "w", "store", UID, RW);
+      assert.equal(r.error?.name, "TimeoutError");
+      assert.match(r.error.message, /no answer within 400 ms/);
+      await context.close();
+    });
+  }
+
+  it("a reply longer than the shared buffer is not truncated: the worker resumes with a larger one", T, async () => {
+    const { page: p, context } = await page(ISOLATED, { w: { mode: "sab", bufferBytes: 1024 } });
+    const long = "a picker failure that explains itself at length; ".repeat(30);
+    await ev(p, (m) => {
+      globalThis.picker.mode = "fail";
+      globalThis.picker.failMessage = m;
+    }, long);
+    const answer = call(p, "w", "store", UID, RW);
+    await clickInDialog(p, "authorize");
+    const r = await answer;
+    assert.equal(r.ok, false);
+    assert.equal(r.error.name, "UnknownError");
+    assert.equal(r.error.message, long, "the whole message came through");
+    // The grown buffer is kept: the next call works.
+    assert.equal(await value(p, "w", "delete", UID), false);
+    await context.close();
+  });
+
+  it("handle() after a sync store needs no second round trip", T, async () => {
+    const { page: p, context } = await page(ISOLATED, { w: { mode: "sab" } });
+    const answer = call(p, "w", "store", UID, RW);
+    await clickInDialog(p, "authorize");
+    assert.equal((await answer).value, true);
+    const served = await ev(p, () => globalThis.host.served(globalThis.workers.get("w").worker));
+    assert.equal(await value(p, "w", "handleName", UID), "picked-1");
+    assert.equal(await ev(p, () => globalThis.host.served(globalThis.workers.get("w").worker)), served);
+    await context.close();
+  });
+
+  it("two sab workers and one async worker share one host at once", T, async () => {
+    const { page: p, context } = await page(ISOLATED, {
+      a: { mode: "sab" },
+      b: { mode: "sab" },
+      c: { mode: "async" },
+    });
+    const answers = ["a", "b", "c"].map((w) => call(p, w, "store", UID, RW));
+    await clickInDialog(p, "authorize");
+    for (const r of await Promise.all(answers)) assert.deepEqual(r, { ok: true, value: true });
+    assert.equal((await picker(p)).calls, 1);
+    // Then a burst of mixed calls from all three.
+    const burst = await Promise.all(
+      ["a", "b", "c"].map((w) => value(p, w, "many", "store", Array.from({ length: 50 }, () => [UID, RW]))),
+    );
+    for (const answers of burst) assert.deepEqual(answers, Array(50).fill(true));
+    for (const w of ["a", "b", "c"]) {
+      await value(p, w, "writeFile", UID, `from-${w}.txt`, w);
+      assert.equal(await ev(p, (f) => globalThis.readFile("picked-1", f), `from-${w}.txt`), w);
+    }
+    await context.close();
+  });
+});
