@@ -3,8 +3,10 @@
 use crate::{FsHost, HostOptions};
 use fshandles_shared::js::to_js_error;
 use fshandles_shared::{Error, ErrorKind, MountOptions};
-use js_sys::{Promise, Reflect};
+use js_sys::{Object, Promise, Reflect};
+use std::cell::RefCell;
 use std::future::Future;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -118,6 +120,68 @@ impl JsFsHost {
                 .map(JsValue::from)
                 .map_err(|e| to_js_error(&e))
         })
+    }
+
+    /// `{storeFSHandler(uid, options), getFSHandler(options), deleteFSHandler(uid)}` with the
+    /// semantics of PyScript's own main-thread methods, backed by this host:
+    /// `Object.assign(xworker.sync, host.syncMethods())` makes an unchanged PyScript worker's
+    /// `from pyscript import fs; await fs.mount(...)` go through fshandles.
+    ///
+    /// PyScript calls `getFSHandler(options)` without a uid, after a `storeFSHandler(uid)` whose
+    /// folder lost its permission; it re-grants on that uid's stored folder (no new picker
+    /// unless refused). Each call returns a new object with its own memory of that uid: give
+    /// each worker its own.
+    #[wasm_bindgen(js_name = syncMethods)]
+    pub fn sync_methods(&self) -> Object {
+        let last_uid: Rc<RefCell<Option<String>>> = Rc::default();
+        let methods = Object::new();
+        let store = {
+            let (host, last_uid) = (self.host.clone(), last_uid.clone());
+            Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(
+                move |uid: JsValue, options: JsValue| {
+                    let (uid, options) = match (uid_of(&uid), MountOptions::from_js(&options)) {
+                        (Ok(u), Ok(o)) => (u, o),
+                        (Err(e), _) | (_, Err(e)) => return rejected(e),
+                    };
+                    *last_uid.borrow_mut() = Some(uid.clone());
+                    let host = host.clone();
+                    promise(async move { host.store_fs_handler(&uid, &options).await })
+                },
+            )
+        };
+        let get = {
+            let (host, last_uid) = (self.host.clone(), last_uid);
+            Closure::<dyn Fn(JsValue) -> Promise>::new(move |options: JsValue| {
+                let options = match MountOptions::from_js(&options) {
+                    Ok(o) => o,
+                    Err(e) => return rejected(e),
+                };
+                let Some(uid) = last_uid.borrow().clone() else {
+                    return rejected(Error::new(
+                        ErrorKind::NotFound,
+                        "getFSHandler re-grants the folder of an earlier storeFSHandler; there was none",
+                    ));
+                };
+                let host = host.clone();
+                promise(async move { host.get_fs_handler(&uid, &options).await })
+            })
+        };
+        let delete = {
+            let host = self.host.clone();
+            Closure::<dyn Fn(JsValue) -> Promise>::new(move |uid: JsValue| {
+                let uid = match uid_of(&uid) {
+                    Ok(u) => u,
+                    Err(e) => return rejected(e),
+                };
+                let host = host.clone();
+                promise(async move { host.delete_fs_handler(&uid).await })
+            })
+        };
+        // into_js_value: the functions belong to the returned object and are freed with it.
+        let _ = Reflect::set(&methods, &"storeFSHandler".into(), &store.into_js_value());
+        let _ = Reflect::set(&methods, &"getFSHandler".into(), &get.into_js_value());
+        let _ = Reflect::set(&methods, &"deleteFSHandler".into(), &delete.into_js_value());
+        methods
     }
 
     /// How many prompts are queued or showing.

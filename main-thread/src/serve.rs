@@ -26,22 +26,36 @@ extern "C" {
 const STASH_LIMIT: usize = 8;
 /// Error messages are cut to this many characters before they cross: an answer must always fit.
 const MAX_ERROR_CHARS: usize = 2000;
+/// Client ports kept per worker (one per FsClient); past that the oldest is closed.
+const PORT_LIMIT: usize = 32;
 
-/// One attached worker (or port).
+/// One attached worker (or port), with the ports its clients gave.
 pub(crate) struct Attachment {
     key: Origin,
     endpoint: JsValue,
     _listener: EventListener,
+    ports: RefCell<Vec<EventListener>>,
     stash: RefCell<HashMap<u32, Reply>>,
     served: Cell<u64>,
 }
 
-impl Attachment {
-    fn post(&self, msg: &JsValue) -> Result<(), Error> {
-        self.endpoint
-            .unchecked_ref::<Endpoint>()
-            .post_message(msg)
-            .map_err(|e| fshandles_shared::js::from_js_error(&e))
+fn post(to: &JsValue, msg: &JsValue) -> Result<(), Error> {
+    to.unchecked_ref::<Endpoint>()
+        .post_message(msg)
+        .map_err(|e| fshandles_shared::js::from_js_error(&e))
+}
+
+fn close_port(listener: &EventListener) {
+    if let Some(port) = listener.target().dyn_ref::<web_sys::MessagePort>() {
+        port.close();
+    }
+}
+
+impl Drop for Attachment {
+    fn drop(&mut self) {
+        for l in self.ports.get_mut().iter() {
+            close_port(l);
+        }
     }
 }
 
@@ -55,8 +69,18 @@ pub(crate) struct Hub {
 
 /// Where the answer to one request goes.
 enum Route {
-    Message,
-    Frame(SharedFrame),
+    /// By message, to the worker or to the client's port.
+    Message(JsValue),
+    /// Into the client's shared buffer (a handle, if any, by message to `JsValue`).
+    Frame(SharedFrame, JsValue),
+}
+
+impl Route {
+    fn channel(&self) -> &JsValue {
+        match self {
+            Route::Message(to) | Route::Frame(_, to) => to,
+        }
+    }
 }
 
 impl Hub {
@@ -97,9 +121,10 @@ impl Hub {
         self.next_key.set(key + 1);
         let hub: Weak<Hub> = Rc::downgrade(self);
         // addEventListener, never onmessage: PyScript's own traffic shares this channel.
+        let from = endpoint.clone();
         let listener = EventListener::new(endpoint, "message", move |event| {
             if let Some(hub) = hub.upgrade() {
-                hub.on_message(key, &event);
+                hub.on_message(key, &from, &event);
             }
         });
         if let Some(port) = endpoint.dyn_ref::<web_sys::MessagePort>() {
@@ -110,6 +135,7 @@ impl Hub {
             key,
             endpoint: endpoint.clone(),
             _listener: listener,
+            ports: RefCell::new(Vec::new()),
             stash: RefCell::new(HashMap::new()),
             served: Cell::new(0),
         }));
@@ -131,7 +157,25 @@ impl Hub {
         self.find(endpoint).map(|a| a.served.get())
     }
 
-    fn on_message(self: &Rc<Self>, key: Origin, event: &JsValue) {
+    /// Serves requests arriving on a client's own port, as if they came from its worker.
+    fn adopt(self: &Rc<Self>, att: &Attachment, port: &web_sys::MessagePort) {
+        let hub: Weak<Hub> = Rc::downgrade(self);
+        let key = att.key;
+        let from: JsValue = port.clone().into();
+        let listener = EventListener::new(port.as_ref(), "message", move |event| {
+            if let Some(hub) = hub.upgrade() {
+                hub.on_message(key, &from, &event);
+            }
+        });
+        port.start();
+        let mut ports = att.ports.borrow_mut();
+        if ports.len() >= PORT_LIMIT {
+            close_port(&ports.remove(0));
+        }
+        ports.push(listener);
+    }
+
+    fn on_message(self: &Rc<Self>, key: Origin, from: &JsValue, event: &JsValue) {
         let Some(att) = self
             .attachments
             .borrow()
@@ -149,19 +193,29 @@ impl Hub {
             }
             decode_request(&buf)
         };
+        if decoded == Err(DecodeError::Foreign) {
+            return;
+        }
+        // A client's first request brings its own port: answer there from now on.
+        let mut channel = from.clone();
+        if let Some(port) = message::get(&data, message::PORT)
+            .and_then(|p| p.dyn_into::<web_sys::MessagePort>().ok())
+        {
+            self.adopt(&att, &port);
+            channel = port.into();
+        }
         let route = match message::get(&data, message::SAB) {
-            None => Route::Message,
+            None => Route::Message(channel),
             Some(sab) => match SharedFrame::from_js(&sab) {
-                Ok(frame) => Route::Frame(frame),
+                Ok(frame) => Route::Frame(frame, channel),
                 Err(e) => {
                     // The worker cannot read a buffer we cannot write: say why by message.
-                    if let Some(id) = decoded
-                        .as_ref()
-                        .ok()
-                        .map(|(id, _)| *id)
-                        .or(decoded.as_ref().err().and_then(DecodeError::id))
-                    {
-                        self.send(&att, id, &Route::Message, Reply::Failed(e), None);
+                    let id = match &decoded {
+                        Ok((id, _)) => Some(*id),
+                        Err(d) => d.id(),
+                    };
+                    if let Some(id) = id {
+                        self.send(&att, id, &Route::Message(channel), Reply::Failed(e), None);
                     }
                     return;
                 }
@@ -171,7 +225,7 @@ impl Hub {
             Err(DecodeError::Foreign) => {}
             Err(e) => {
                 if let Some(id) = e.id() {
-                    if let Route::Frame(f) = &route {
+                    if let Route::Frame(f, _) = &route {
                         f.ack(id);
                     }
                     self.send(&att, id, &route, Reply::Failed(e.to_error()), None);
@@ -179,7 +233,7 @@ impl Hub {
             }
             Ok((id, Request::Resume { id: of })) => self.resume(&att, id, of, &route),
             Ok((id, request)) => {
-                if let Route::Frame(f) = &route {
+                if let Route::Frame(f, _) = &route {
                     f.ack(id);
                 }
                 let hub = self.clone();
@@ -200,7 +254,7 @@ impl Hub {
     ) -> (Reply, Option<(String, FileSystemDirectoryHandle)>) {
         // Async mode: tell the worker a person is involved, so it stops counting its timeout.
         let waiting = || {
-            if matches!(route, Route::Message) {
+            if matches!(route, Route::Message(_)) {
                 self.send(att, id, route, Reply::Ack, None);
             }
         };
@@ -294,27 +348,28 @@ impl Hub {
         if !matches!(reply, Reply::Ack) {
             att.served.set(att.served.get() + 1);
         }
+        let to = route.channel();
         match route {
-            Route::Message => {
+            Route::Message(_) => {
                 let msg = message::wrap(&self.encode(id, reply));
                 if let Some((_, h)) = &handle {
                     message::attach(&msg, message::HANDLE, h);
                 }
-                if let Err(e) = att.post(&msg) {
+                if let Err(e) = post(to, &msg) {
                     let failed = Reply::Failed(Error::new(
                         e.kind,
                         format!("the host could not post its answer: {}", e.message),
                     ));
-                    let _ = att.post(&message::wrap(&self.encode(id, failed)));
+                    let _ = post(to, &message::wrap(&self.encode(id, failed)));
                 }
             }
-            Route::Frame(frame) => {
+            Route::Frame(frame, _) => {
                 // The handle goes first, by message: it is queued in the worker before the
                 // worker wakes, so `client.handle(uid)` finds it at its next await.
                 if let Some((uid, h)) = handle {
                     let msg = message::wrap(&self.encode(id, Reply::Handle { uid }));
                     message::attach(&msg, message::HANDLE, &h);
-                    let _ = att.post(&msg);
+                    let _ = post(to, &msg);
                 }
                 let written = frame.reply(id, &self.encode(id, reply.clone()));
                 if written == Written::Overflow {

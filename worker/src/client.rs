@@ -20,6 +20,24 @@ extern "C" {
 
     #[wasm_bindgen(method, catch, js_name = postMessage)]
     fn post_message(this: &Channel, message: &JsValue) -> Result<(), JsValue>;
+
+    #[wasm_bindgen(method, catch, js_name = postMessage)]
+    fn post_message_with_transfer(
+        this: &Channel,
+        message: &JsValue,
+        transfer: &JsValue,
+    ) -> Result<(), JsValue>;
+}
+
+/// Where replies arrive: a port of this client's own. The host learns of it from the first
+/// request, which carries the other end; until a reply comes back on it, it is unconfirmed
+/// (the first request may have found no host), and a call that times out then drops it.
+struct Inbox {
+    port: web_sys::MessagePort,
+    /// The other end, until it is sent to the host.
+    remote: RefCell<Option<web_sys::MessagePort>>,
+    confirmed: Cell<bool>,
+    _listener: EventListener,
 }
 
 struct Pending {
@@ -38,15 +56,24 @@ struct State {
     expected: HashMap<String, Vec<oneshot::Sender<()>>>,
 }
 
+impl Drop for Inbox {
+    fn drop(&mut self) {
+        self.port.close();
+    }
+}
+
 struct Inner {
     mode: Mode,
-    channel: JsValue,
+    /// Where the first request goes: the worker's own `postMessage`, or the port given.
+    outbox: JsValue,
+    /// Whether `outbox` is a port given for fshandles alone (then there is no inbox to set up).
+    dedicated: Option<EventListener>,
+    inbox: RefCell<Option<Rc<Inbox>>>,
     options: ConnectOptions,
     next_id: Cell<u32>,
     buf: RefCell<Vec<u8>>,
     frame: RefCell<Option<SharedFrame>>,
     state: RefCell<State>,
-    listener: RefCell<Option<EventListener>>,
 }
 
 /// A worker's connection to the `FsHost` on the main thread.
@@ -71,22 +98,20 @@ fn cross_origin_isolated() -> bool {
         && global_has("SharedArrayBuffer")
 }
 
+/// A worker's global scope (not `document`: PyScript's workers define a proxy of the page's).
 fn in_worker() -> bool {
-    !global_has("document") && global_has("importScripts")
+    global_has("WorkerGlobalScope") && global_has("importScripts")
 }
 
 impl FsClient {
     /// Connects to the host: through the worker's own `postMessage` unless `options.port`
     /// names a `MessagePort`. Fails in sab mode where the page is not cross-origin isolated.
     pub fn connect(options: ConnectOptions) -> Result<FsClient, Error> {
-        let channel: JsValue = match &options.port {
-            Some(port) => {
-                let port = port.dyn_ref::<web_sys::MessagePort>().ok_or_else(|| {
-                    Error::new(ErrorKind::Data, "port must be a MessagePort")
-                })?;
-                port.clone().into()
-            }
-            None if in_worker() => js_sys::global().into(),
+        let given_port = match &options.port {
+            Some(port) => Some(port.dyn_ref::<web_sys::MessagePort>().cloned().ok_or_else(|| {
+                Error::new(ErrorKind::Data, "port must be a MessagePort")
+            })?),
+            None if in_worker() => None,
             None => {
                 return Err(Error::new(
                     ErrorKind::NotSupported,
@@ -115,27 +140,27 @@ impl FsClient {
             Mode::Sab => Some(SharedFrame::new(options.buffer_bytes)?),
             Mode::Async => None,
         };
-        let inner = Rc::new(Inner {
-            mode,
-            channel: channel.clone(),
-            options,
-            next_id: Cell::new(1),
-            buf: RefCell::new(Vec::with_capacity(256)),
-            frame: RefCell::new(frame),
-            state: RefCell::new(State::default()),
-            listener: RefCell::new(None),
-        });
-        let weak: Weak<Inner> = Rc::downgrade(&inner);
-        // addEventListener, never onmessage: the worker's own traffic shares the channel.
-        let listener = EventListener::new(&channel, "message", move |event| {
-            if let Some(inner) = weak.upgrade() {
-                inner.on_message(&event);
+        let outbox: JsValue = match &given_port {
+            Some(port) => port.clone().into(),
+            None => js_sys::global().into(),
+        };
+        let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
+            let dedicated = given_port.map(|port| {
+                port.start();
+                Inner::listen(weak.clone(), port.as_ref())
+            });
+            Inner {
+                mode,
+                outbox,
+                dedicated,
+                inbox: RefCell::new(None),
+                options,
+                next_id: Cell::new(1),
+                buf: RefCell::new(Vec::with_capacity(256)),
+                frame: RefCell::new(frame),
+                state: RefCell::new(State::default()),
             }
         });
-        if let Some(port) = channel.dyn_ref::<web_sys::MessagePort>() {
-            port.start();
-        }
-        *inner.listener.borrow_mut() = Some(listener);
         Ok(FsClient { inner })
     }
 
@@ -268,11 +293,76 @@ impl Inner {
         id
     }
 
-    fn post(&self, msg: &JsValue) -> Result<(), Error> {
-        self.channel
-            .unchecked_ref::<Channel>()
-            .post_message(msg)
-            .map_err(|e| from_js_error(&e))
+    fn listen(weak: Weak<Inner>, target: &JsValue) -> EventListener {
+        // addEventListener, never onmessage: nothing of the worker's own is taken over.
+        EventListener::new(target, "message", move |event| {
+            if let Some(inner) = weak.upgrade() {
+                inner.on_message(&event);
+            }
+        })
+    }
+
+    /// Posts a request: on this client's own port once the host has it, else on the outbox
+    /// with the port attached.
+    fn post(self: &Rc<Self>, msg: &js_sys::Object) -> Result<(), Error> {
+        let failed = |e: JsValue| from_js_error(&e);
+        if self.dedicated.is_some() {
+            return self
+                .outbox
+                .unchecked_ref::<Channel>()
+                .post_message(msg)
+                .map_err(failed);
+        }
+        let inbox = self.inbox()?;
+        let remote = inbox.remote.borrow_mut().take();
+        match remote {
+            None => inbox
+                .port
+                .unchecked_ref::<Channel>()
+                .post_message(msg)
+                .map_err(failed),
+            Some(remote) => {
+                message::attach(msg, message::PORT, &remote);
+                let transfer = js_sys::Array::of1(&remote);
+                self.outbox
+                    .unchecked_ref::<Channel>()
+                    .post_message_with_transfer(msg, &transfer)
+                    .map_err(failed)
+            }
+        }
+    }
+
+    fn inbox(self: &Rc<Self>) -> Result<Rc<Inbox>, Error> {
+        if let Some(inbox) = self.inbox.borrow().as_ref() {
+            return Ok(inbox.clone());
+        }
+        let channel = web_sys::MessageChannel::new().map_err(|e| from_js_error(&e))?;
+        let port = channel.port1();
+        let listener = Self::listen(Rc::downgrade(self), port.as_ref());
+        port.start();
+        let inbox = Rc::new(Inbox {
+            port,
+            remote: RefCell::new(Some(channel.port2())),
+            confirmed: Cell::new(false),
+            _listener: listener,
+        });
+        *self.inbox.borrow_mut() = Some(inbox.clone());
+        Ok(inbox)
+    }
+
+    /// The host answered: it has our port.
+    fn confirmed(&self) {
+        if let Some(inbox) = self.inbox.borrow().as_ref() {
+            inbox.confirmed.set(true);
+        }
+    }
+
+    /// A call went unanswered: if the host never had our port, the next call brings a new one.
+    fn unanswered(&self) {
+        let mut inbox = self.inbox.borrow_mut();
+        if inbox.as_ref().is_some_and(|i| !i.confirmed.get()) {
+            inbox.take();
+        }
     }
 
     async fn call(self: &Rc<Self>, request: Request) -> Result<bool, Error> {
@@ -295,6 +385,7 @@ impl Inner {
             let Some(inner) = weak.upgrade() else { return };
             let pending = inner.state.borrow_mut().pending.remove(&id);
             if let Some(p) = pending {
+                inner.unanswered();
                 let _ = p.tx.send(Err(Error::new(ErrorKind::Timeout, message)));
             }
         })
@@ -325,7 +416,7 @@ impl Inner {
             .unwrap_or_else(|_| Err(Error::new(ErrorKind::Abort, "the call was dropped")))
     }
 
-    fn call_sync(&self, request: Request) -> Result<bool, Error> {
+    fn call_sync(self: &Rc<Self>, request: Request) -> Result<bool, Error> {
         let Some(mut frame) = self.frame.borrow().clone() else {
             return Err(Error::new(
                 ErrorKind::NotSupported,
@@ -377,7 +468,12 @@ impl Inner {
         }
     }
 
-    fn exchange(&self, frame: &SharedFrame, id: u32, request: &Request) -> Result<Waited, Error> {
+    fn exchange(
+        self: &Rc<Self>,
+        frame: &SharedFrame,
+        id: u32,
+        request: &Request,
+    ) -> Result<Waited, Error> {
         let msg = {
             let mut buf = self.buf.borrow_mut();
             encode_request(id, request, &mut buf)?;
@@ -386,7 +482,12 @@ impl Inner {
         message::attach(&msg, message::SAB, frame.buffer());
         frame.begin(id);
         self.post(&msg)?;
-        frame.wait(id, self.options.timeout_ms, self.options.prompt_timeout_ms)
+        let waited = frame.wait(id, self.options.timeout_ms, self.options.prompt_timeout_ms);
+        match &waited {
+            Ok(_) => self.confirmed(),
+            Err(_) => self.unanswered(),
+        }
+        waited
     }
 
     fn on_message(self: &Rc<Self>, event: &JsValue) {
@@ -410,6 +511,7 @@ impl Inner {
                 None => return,
             },
         };
+        self.confirmed();
         let mut st = self.state.borrow_mut();
         match reply {
             Reply::Ack => {

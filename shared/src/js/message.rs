@@ -1,4 +1,4 @@
-//! The message object both sides post: `{fshandles: Uint8Array, handle?, sab?}`.
+//! The message object both sides post: `{fshandles: Uint8Array, handle?, sab?, port?}`.
 //!
 //! A plain object with one well-known key keeps a foreign message (a string, PyScript's own
 //! traffic, a transferable) from ever being mistaken for ours, and lets a folder handle or
@@ -15,6 +15,10 @@ pub const KEY: &str = "fshandles";
 pub const HANDLE: &str = "handle";
 /// The key of a sync-mode request's shared buffer.
 pub const SAB: &str = "sab";
+/// The key of a client's own `MessagePort`, sent with its first request: from then on its
+/// requests and replies use that port, and leave the worker's shared channel alone (PyScript's
+/// worker hands every message on that channel to Python's `xworker.onmessage`).
+pub const PORT: &str = "port";
 
 /// A message object carrying `bytes`.
 pub fn wrap(bytes: &[u8]) -> Object {

@@ -1,0 +1,198 @@
+"""Mount a folder of the user's device in a PyScript worker (Pyodide or MicroPython).
+
+The API of PyScript's ``pyscript.fs``::
+
+    import fshandles
+
+    await fshandles.mount("/local")             # prompts only the first time
+    with open("/local/note.txt", "w") as f:
+        f.write("hello")
+    await fshandles.sync("/local")              # write it through to the real folder
+    await fshandles.unmount("/local")
+    await fshandles.revoke("/local")            # forget the folder: the next mount asks again
+
+built on fshandles' ``FsClient``: the page's ``FsHost`` shows the picker and prompts, remembers
+the folder in IndexedDB (shared with PyScript's own records), and re-grants permission on the
+stored folder instead of making the user pick it again. Calls block in sync mode (a cross-origin
+isolated page) and are awaited in async mode; both work.
+
+The worker needs the worker module and this file, through PyScript's config::
+
+    [js_modules.worker]
+    "/dist/worker/fshandles_worker.js" = "fshandles_worker"
+
+    [files]
+    "/dist/worker/fshandles.py" = "./fshandles.py"
+"""
+
+from _pyscript import interpreter
+from pyscript import ffi
+from pyscript.js_modules import fshandles_worker as _module
+
+try:
+    _PermissionError = PermissionError
+except NameError:  # MicroPython has no PermissionError
+    _PermissionError = OSError
+
+
+class FsHandlesError(Exception):
+    """A failure reported by fshandles, with the JS error's ``name``."""
+
+    def __init__(self, name, message):
+        super().__init__(message)
+        self.name = name
+
+
+class UnsupportedBrowserError(FsHandlesError):
+    """The browser lacks the File System Access API (use Chrome or Edge), or the page is in a
+    cross-origin iframe."""
+
+
+class NotGrantedError(_PermissionError):
+    """The user cancelled, or refused access to the folder."""
+
+
+class NoHostError(FsHandlesError):
+    """No FsHost answered: the page must ``host.attach(worker)``."""
+
+
+mounted = {}
+"""Mounted paths, each with its mounted filesystem (``syncfs()``)."""
+
+_ids = {}
+_client = None
+
+# The names fshandles gives its JS errors; a JS exception's text starts with one of them.
+_NAMES = (
+    "NotSupportedError",
+    "SecurityError",
+    "TimeoutError",
+    "NotAllowedError",
+    "AbortError",
+    "DataError",
+    "ProtocolError",
+    "NotFoundError",
+    "QuotaExceededError",
+    "UnknownStorageError",
+    "UnknownError",
+)
+
+
+def _translate(error):
+    text = str(error)
+    found = None
+    at = len(text)
+    for name in _NAMES:
+        i = text.find(name)
+        if 0 <= i < at:
+            found, at = name, i
+    if found is None:
+        return error
+    message = text[at + len(found):].lstrip(": ")
+    if found in ("NotSupportedError", "SecurityError"):
+        return UnsupportedBrowserError(found, message)
+    if found == "TimeoutError":
+        return NoHostError(found, message)
+    if found == "NotAllowedError":
+        return NotGrantedError(message)
+    return FsHandlesError(found, message)
+
+
+async def _call(thunk):
+    """Calls a FsClient method: a bool in sync mode, a Promise in async mode."""
+    try:
+        result = thunk()
+        if not isinstance(result, bool):
+            result = await result
+        return result
+    except Exception as e:  # a JS error crossing the FFI
+        raise _translate(e)
+
+
+async def _connect():
+    global _client
+    if _client is None:
+        await _call(lambda: _module.default())
+        _client = _module.FsClient.connect(ffi.to_js({"mode": "auto"}))
+    return _client
+
+
+def mode():
+    """``"sab"`` or ``"async"`` once connected, else None."""
+    return None if _client is None else _client.mode
+
+
+async def _granted(handle, mode):
+    query = getattr(handle, "queryPermission", None)
+    if query is None:
+        return True
+    return (await handle.queryPermission(ffi.to_js({"mode": mode}))) == "granted"
+
+
+async def mount(path, mode="readwrite", root="", id="pyscript"):
+    """Mounts a folder of the user's device at ``path``.
+
+    The first time, the page asks the user to pick one (``root`` hints where the picker opens:
+    desktop, documents, downloads, music, pictures, videos); later the stored folder comes
+    back with no prompt, or with a re-grant prompt if the browser dropped the permission.
+    Raises ValueError if ``path`` is mounted with another ``id``, NotGrantedError if the user
+    says no, UnsupportedBrowserError where the File System Access API is missing.
+    """
+    if path in mounted:
+        if _ids[path] != id:
+            raise ValueError(
+                f"Path '{path}' is already mounted with id '{_ids[path]}'. "
+                "Unmount it first or use a different path."
+            )
+        return
+    key = f"{path}@{id}"
+    options = {"id": id, "mode": mode}
+    if root:
+        options["startIn"] = root
+    client = await _connect()
+    js_options = ffi.to_js(options)
+    if not await _call(lambda: client.storeFSHandler(key, js_options)):
+        raise NotGrantedError(f"access to a folder for '{path}' was not granted")
+    handle = await _call(lambda: client.handle(key))
+    if not await _granted(handle, mode):
+        # The browser dropped the permission: re-grant it on the stored folder, never re-pick.
+        if not await _call(lambda: client.getFSHandler(key, js_options)):
+            raise NotGrantedError(f"access to the folder for '{path}' was not granted again")
+        handle = await _call(lambda: client.handle(key))
+    mounted[path] = await interpreter.mountNativeFS(path, handle)
+    _ids[path] = id
+
+
+async def sync(path):
+    """Writes changes under ``path`` through to the real folder (and reads its changes)."""
+    if path not in mounted:
+        raise KeyError(f"Path '{path}' is not mounted. Use mount() first.")
+    await mounted[path].syncfs()
+
+
+def _unmount(path):
+    fs = getattr(interpreter, "_module", interpreter).FS
+    fs.unmount(path)
+    del mounted[path]
+    del _ids[path]
+
+
+async def unmount(path):
+    """Syncs and unmounts ``path``; it can be mounted again afterwards."""
+    if path not in mounted:
+        raise KeyError(f"Path '{path}' is not mounted. Cannot unmount.")
+    await sync(path)
+    _unmount(path)
+
+
+async def revoke(path, id="pyscript"):
+    """Forgets the folder stored for ``path`` and ``id``: the next mount asks the user again.
+
+    Unmounts ``path`` if this session mounted it with that ``id``. Returns whether a folder was
+    stored.
+    """
+    client = await _connect()
+    existed = bool(await _call(lambda: client.deleteFSHandler(f"{path}@{id}")))
+    if path in mounted and _ids[path] == id:
+        _unmount(path)
+    return existed
