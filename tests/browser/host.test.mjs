@@ -2,7 +2,7 @@
 // channel shared with other traffic.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, PLAIN, launch, openHost, ev, waitFor, click, call, value, picker, clickInDialog } from "./harness.mjs";
+import { ISOLATED, PLAIN, launch, openHost, ev, waitFor, click, call, value, picker, clickInDialog, activationLapsed } from "./harness.mjs";
 
 const T = { timeout: 60000 };
 const UID = "/local@pyscript";
@@ -120,6 +120,27 @@ describe("FsHost on the main thread", () => {
       }
     });
     assert.equal(await value(page, "w", "delete", UID), false);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it("syncMethods() has PyScript's semantics: store, re-grant by getFSHandler(options) without a picker, delete", T, async () => {
+    const { page, context, problems } = await openHost(browser, PLAIN);
+    await ev(page, () => void (globalThis.m = globalThis.host.syncMethods()));
+    const early = await ev(page, () => globalThis.m.getFSHandler({ mode: "readwrite" }).catch((e) => e.name));
+    assert.equal(early, "NotFoundError", "getFSHandler before any storeFSHandler");
+    const stored = ev(page, (uid) => globalThis.m.storeFSHandler(uid, { id: "pyscript", mode: "readwrite" }), UID);
+    await clickInDialog(page, "authorize");
+    assert.equal(await stored, true);
+    await ev(page, () => globalThis.picker.revoked.add("picked-1"));
+    await activationLapsed(page);
+    const regranted = ev(page, () => globalThis.m.getFSHandler({ id: "pyscript", mode: "readwrite" }));
+    await clickInDialog(page, "authorize");
+    assert.equal(await regranted, true);
+    const p = await picker(page);
+    assert.equal(p.calls, 1, "re-granted on the stored folder, no second picker");
+    assert.deepEqual(p.revoked, []);
+    assert.deepEqual(await ev(page, (uid) => Promise.all([globalThis.m.deleteFSHandler(uid), globalThis.m.deleteFSHandler(uid)]), UID), [true, false]);
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -62,57 +62,32 @@ mounted = {}
 _ids = {}
 _client = None
 
-# The names fshandles gives its JS errors; a JS exception's text starts with one of them.
-_NAMES = (
-    "NotSupportedError",
-    "SecurityError",
-    "TimeoutError",
-    "NotAllowedError",
-    "AbortError",
-    "DataError",
-    "ProtocolError",
-    "NotFoundError",
-    "QuotaExceededError",
-    "UnknownStorageError",
-    "UnknownError",
-)
-
-
-def _translate(error):
-    text = str(error)
-    found = None
-    at = len(text)
-    for name in _NAMES:
-        i = text.find(name)
-        if 0 <= i < at:
-            found, at = name, i
-    if found is None:
-        return error
-    message = text[at + len(found):].lstrip(": ")
-    if found in ("NotSupportedError", "SecurityError"):
-        return UnsupportedBrowserError(found, message)
-    if found == "TimeoutError":
-        return NoHostError(found, message)
-    if found == "NotAllowedError":
+def _error(name, message):
+    if name in ("NotSupportedError", "SecurityError"):
+        return UnsupportedBrowserError(name, message)
+    if name == "TimeoutError":
+        return NoHostError(name, message)
+    if name == "NotAllowedError":
         return NotGrantedError(message)
-    return FsHandlesError(found, message)
+    return FsHandlesError(name, message)
 
 
-async def _call(thunk):
-    """Calls a FsClient method: a bool in sync mode, a Promise in async mode."""
-    try:
-        result = thunk()
-        if not isinstance(result, bool):
-            result = await result
-        return result
-    except Exception as e:  # a JS error crossing the FFI
-        raise _translate(e)
+async def _call(method, *args):
+    """Calls a FsClient method through ``settle``, which never throws across the FFI (a JS
+    exception thrown into MicroPython ends the run): ``{ok, value}`` or ``{ok, name, message}``,
+    plainly in sync mode, as a Promise in async mode."""
+    outcome = _client.settle(method, *args)
+    if not hasattr(outcome, "ok"):
+        outcome = await outcome
+    if outcome.ok:
+        return outcome.value
+    raise _error(outcome.name, outcome.message)
 
 
 async def _connect():
     global _client
     if _client is None:
-        await _call(lambda: _module.default())
+        await _module.default()
         _client = _module.FsClient.connect(ffi.to_js({"mode": "auto"}))
     return _client
 
@@ -149,16 +124,16 @@ async def mount(path, mode="readwrite", root="", id="pyscript"):
     options = {"id": id, "mode": mode}
     if root:
         options["startIn"] = root
-    client = await _connect()
+    await _connect()
     js_options = ffi.to_js(options)
-    if not await _call(lambda: client.storeFSHandler(key, js_options)):
+    if not await _call("storeFSHandler", key, js_options):
         raise NotGrantedError(f"access to a folder for '{path}' was not granted")
-    handle = await _call(lambda: client.handle(key))
+    handle = await _call("handle", key, None)
     if not await _granted(handle, mode):
         # The browser dropped the permission: re-grant it on the stored folder, never re-pick.
-        if not await _call(lambda: client.getFSHandler(key, js_options)):
+        if not await _call("getFSHandler", key, js_options):
             raise NotGrantedError(f"access to the folder for '{path}' was not granted again")
-        handle = await _call(lambda: client.handle(key))
+        handle = await _call("handle", key, None)
     mounted[path] = await interpreter.mountNativeFS(path, handle)
     _ids[path] = id
 
@@ -191,8 +166,8 @@ async def revoke(path, id="pyscript"):
     Unmounts ``path`` if this session mounted it with that ``id``. Returns whether a folder was
     stored.
     """
-    client = await _connect()
-    existed = bool(await _call(lambda: client.deleteFSHandler(f"{path}@{id}")))
+    await _connect()
+    existed = bool(await _call("deleteFSHandler", f"{path}@{id}", None))
     if path in mounted and _ids[path] == id:
         _unmount(path)
     return existed

@@ -4,11 +4,11 @@
 //! `Promise<boolean>` (that rejects) — as PyScript's own sync calls behave.
 
 use crate::{ConnectOptions, FsClient};
-use fshandles_shared::js::to_js_error;
+use fshandles_shared::js::{from_js_error, to_js_error};
 use fshandles_shared::{Error, ErrorKind, MountOptions};
-use js_sys::Promise;
+use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 /// A worker's connection to the `FsHost` on the main thread.
 #[wasm_bindgen(js_name = FsClient)]
@@ -60,6 +60,37 @@ impl JsFsClient {
         self.dispatch(Call::Delete, uid, JsValue::UNDEFINED)
     }
 
+    /// Like the method named `method` (`"storeFSHandler"`, `"getFSHandler"`,
+    /// `"deleteFSHandler"` or `"handle"`), but never throws or rejects: answers
+    /// `{ok: true, value}` or `{ok: false, name, message}` — plainly in sab mode, as a Promise in
+    /// async mode (and always for `"handle"`). For callers that cannot catch a JS exception well
+    /// (MicroPython's FFI), and it hands them the error's stable `name` as is.
+    pub fn settle(&self, method: &str, uid: JsValue, options: JsValue) -> JsValue {
+        let call = match method {
+            "storeFSHandler" => Call::Store,
+            "getFSHandler" => Call::Get,
+            "deleteFSHandler" => Call::Delete,
+            "handle" => {
+                let answer = self.handle(uid);
+                return settled_promise(answer).into();
+            }
+            other => {
+                return outcome(Err(to_js_error(&Error::new(
+                    ErrorKind::Data,
+                    format!("settle() knows no method {other:?}"),
+                ))))
+                .into()
+            }
+        };
+        match self.dispatch(call, uid, options) {
+            Ok(v) => match v.dyn_into::<Promise>() {
+                Ok(p) => settled_promise(p).into(),
+                Err(v) => outcome(Ok(v)).into(),
+            },
+            Err(e) => outcome(Err(e)).into(),
+        }
+    }
+
     /// `Promise<FileSystemDirectoryHandle>`: the folder stored under `uid`.
     pub fn handle(&self, uid: JsValue) -> Promise {
         let client = self.client.clone();
@@ -72,6 +103,31 @@ impl JsFsClient {
                 .map_err(|e| to_js_error(&e))
         })
     }
+}
+
+/// `{ok: true, value}` or `{ok: false, name, message}`.
+fn outcome(result: Result<JsValue, JsValue>) -> Object {
+    let o = Object::new();
+    let set = |k: &str, v: &JsValue| {
+        let _ = Reflect::set(&o, &k.into(), v);
+    };
+    match result {
+        Ok(value) => {
+            set("ok", &JsValue::TRUE);
+            set("value", &value);
+        }
+        Err(e) => {
+            let e = from_js_error(&e);
+            set("ok", &JsValue::FALSE);
+            set("name", &e.name().into());
+            set("message", &e.message.into());
+        }
+    }
+    o
+}
+
+fn settled_promise(p: Promise) -> Promise {
+    future_to_promise(async move { Ok(outcome(JsFuture::from(p).await).into()) })
 }
 
 impl JsFsClient {

@@ -1,0 +1,183 @@
+// Issue 4: Python in PyScript workers — fshandles.py under Pyodide and MicroPython, and
+// PyScript's own, unchanged pyscript.fs backed by host.syncMethods() — in an isolated page
+// (sync calls) and a plain one (async calls). PyScript, Pyodide and MicroPython come from npm.
+import { describe, it, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { ISOLATED, PLAIN, launch, ev, waitFor, picker, clickInDialog, activationLapsed } from "./harness.mjs";
+
+const T = { timeout: 180000 };
+
+const PRELUDE = `
+import js
+from pyscript import ffi
+
+def report(**kw):
+    js.postMessage(ffi.to_js({"pytest": kw}))
+
+async def error_of(awaitable):
+    try:
+        await awaitable
+        return None
+    except Exception as e:
+        return type(e).__name__
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+`;
+
+// Runs Python in a new PyScript worker and waits for its report of `step`.
+async function python(page, type, body, step, { answer } = {}) {
+  const code = `${PRELUDE}
+try:
+${body.trim().split("\n").map((l) => `    ${l}`).join("\n")}
+except Exception as e:
+    report(step="${step}", crashed=repr(e))
+`;
+  await ev(page, ([t, c]) => globalThis.runPy({ type: t, code: c }), [type, code]);
+  if (answer) await clickInDialog(page, answer);
+  const report = await waitFor(
+    page,
+    (s) => globalThis.reports.find((r) => r.step === s),
+    step,
+    { timeout: 120000, what: `the Python report "${step}"` },
+  );
+  assert.equal(report.crashed, undefined, `Python failed: ${report.crashed}`);
+  return report;
+}
+
+async function openPage(browser, base, context) {
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (e) => problems.push(e.message));
+  await page.goto(`${base}/tests/browser/pages/pyscript.html`);
+  await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 30000 });
+  return { page, problems };
+}
+
+const MODES = [
+  ["sab", ISOLATED],
+  ["async", PLAIN],
+];
+
+describe("PyScript workers", () => {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  for (const [mode, base] of MODES) {
+    for (const type of ["py", "mpy"]) {
+      it(`fshandles.py in a ${type} worker, ${mode} mode: mount, write, sync, remount, reload, revoke`, T, async () => {
+        const context = await browser.newContext();
+        let { page, problems } = await openPage(browser, base, context);
+
+        const first = await python(page, type, `
+import fshandles
+await fshandles.mount("/local")
+with open("/local/hello.txt", "w") as f:
+    f.write("hello from ${type}")
+await fshandles.sync("/local")
+other_id = await error_of(fshandles.mount("/local", id="other"))
+not_mounted = await error_of(fshandles.sync("/nowhere"))
+await fshandles.unmount("/local")
+unmounted = "/local" not in fshandles.mounted
+await fshandles.mount("/local")
+report(step="first", mode=fshandles.mode(), other_id=other_id, not_mounted=not_mounted,
+       unmounted=unmounted, again=read("/local/hello.txt"))
+`, "first", { answer: "authorize" });
+        assert.deepEqual(first, {
+          step: "first",
+          mode,
+          other_id: "ValueError",
+          not_mounted: "KeyError",
+          unmounted: true,
+          again: `hello from ${type}`,
+        });
+        assert.equal(await ev(page, () => globalThis.readFile("picked-1", "hello.txt")), `hello from ${type}`);
+        assert.equal((await picker(page)).calls, 1, "one picker; the remount after unmount asked nothing");
+
+        // A new page load: the record persisted, so no prompt at all.
+        await page.close();
+        ({ page, problems } = await openPage(browser, base, context));
+        const second = await python(page, type, `
+import fshandles
+await fshandles.mount("/local")
+content = read("/local/hello.txt")
+revoked = await fshandles.revoke("/local")
+again = await fshandles.revoke("/local")
+report(step="second", content=content, revoked=revoked, again=again, mounted="/local" in fshandles.mounted)
+`, "second");
+        assert.deepEqual(second, { step: "second", content: `hello from ${type}`, revoked: true, again: false, mounted: false });
+        let p = await picker(page);
+        assert.equal(p.calls + p.dialogs, 0, "no prompt on the second load");
+
+        // Revoked: the next mount asks again (the user picks another folder this time); and a
+        // cancel is NotGrantedError.
+        await ev(page, () => void (globalThis.picker.folder = "another"));
+        const third = await python(page, type, `
+import fshandles
+await fshandles.mount("/local")
+report(step="third", listing=sorted(__import__("os").listdir("/local")))
+`, "third", { answer: "authorize" });
+        assert.deepEqual(third.listing, []);
+        p = await picker(page);
+        assert.equal(p.calls, 1);
+        assert.equal(p.dialogs, 1);
+
+        await activationLapsed(page); // so that the next prompt is a dialog again
+        const cancelled = await python(page, type, `
+import fshandles
+report(step="cancelled", error=await error_of(fshandles.mount("/elsewhere")))
+`, "cancelled", { answer: "cancel" });
+        assert.equal(cancelled.error, "NotGrantedError");
+        assert.deepEqual(problems, []);
+        await context.close();
+      });
+    }
+
+    it(`PyScript's own pyscript.fs backed by host.syncMethods(), ${mode} mode`, T, async () => {
+      const context = await browser.newContext();
+      let { page, problems } = await openPage(browser, base, context);
+      await python(page, "py", `
+from pyscript import fs
+await fs.mount("/local")
+with open("/local/pyscript.txt", "w") as f:
+    f.write("written through pyscript.fs")
+await fs.sync("/local")
+report(step="pyfs")
+`, "pyfs", { answer: "authorize" });
+      assert.equal(await ev(page, () => globalThis.readFile("picked-1", "pyscript.txt")), "written through pyscript.fs");
+      assert.equal((await picker(page)).calls, 1);
+
+      await page.close();
+      ({ page, problems } = await openPage(browser, base, context));
+      const again = await python(page, "py", `
+from pyscript import fs
+await fs.mount("/local")
+report(step="pyfs-again", content=read("/local/pyscript.txt"))
+`, "pyfs-again");
+      assert.equal(again.content, "written through pyscript.fs");
+      const p = await picker(page);
+      assert.equal(p.calls + p.dialogs, 0, "the record fshandles wrote served PyScript's mount");
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+
+  it("fshandles.py without the File System Access API raises UnsupportedBrowserError", T, async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${ISOLATED}/tests/browser/pages/pyscript.html?nopicker`);
+    await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 30000 });
+    const r = await python(page, "mpy", `
+import fshandles
+report(step="unsupported", error=await error_of(fshandles.mount("/local")))
+`, "unsupported");
+    assert.equal(r.error, "UnsupportedBrowserError");
+    await context.close();
+  });
+});
