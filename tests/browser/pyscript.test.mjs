@@ -168,6 +168,34 @@ report(step="pyfs-again", content=read("/local/pyscript.txt"))
     });
   }
 
+  for (const [mode, base] of MODES) {
+    it(`the README's whole static PyScript page works, ${mode} mode`, T, async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const problems = [];
+      page.on("pageerror", (e) => problems.push(e.message));
+      await page.goto(`${base}/tests/browser/pages/pyscript-static.html`);
+      await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 30000 });
+      await clickInDialog(page, "authorize");
+      const text = await waitFor(
+        page,
+        async () => {
+          try {
+            const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle("picked-1");
+            return await (await (await dir.getFileHandle("hello.txt")).getFile()).text();
+          } catch {
+            return null;
+          }
+        },
+        null,
+        { timeout: 60000, what: "hello.txt in the picked folder" },
+      );
+      assert.equal(text, "Hello from a PyScript worker");
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+
   it("fshandles.py without the File System Access API raises UnsupportedBrowserError", T, async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
