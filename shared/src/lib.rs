@@ -34,5 +34,8 @@ pub mod protocol;
 #[cfg(feature = "js")]
 pub mod js;
 
+#[cfg(feature = "gloo")]
+pub mod codec;
+
 pub use error::{Error, ErrorKind};
 pub use options::{Mode, MountOptions, StartIn};

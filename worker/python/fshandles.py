@@ -25,9 +25,13 @@ The worker needs the worker module and this file, through PyScript's config::
     "/dist/worker/fshandles.py" = "./fshandles.py"
 """
 
-from _pyscript import interpreter
 from pyscript import ffi
 from pyscript.js_modules import fshandles_worker as _module
+
+try:
+    from _pyscript import interpreter
+except ImportError:  # a bare polyscript worker: Pyodide's own API mounts too
+    import pyodide_js as interpreter
 
 try:
     _PermissionError = PermissionError
@@ -136,6 +140,13 @@ async def mount(path, mode="readwrite", root="", id="pyscript"):
         handle = await _call("handle", key, None)
     mounted[path] = await interpreter.mountNativeFS(path, handle)
     _ids[path] = id
+
+
+async def regrant(path, mode="readwrite", id="pyscript"):
+    """Asks again for access to the folder stored for ``path`` (no new picker unless the user
+    refuses). Returns whether access is granted. Not in PyScript's API: an fshandles extra."""
+    await _connect()
+    return bool(await _call("getFSHandler", f"{path}@{id}", ffi.to_js({"id": id, "mode": mode})))
 
 
 async def sync(path):

@@ -108,9 +108,18 @@ impl FsClient {
     /// names a `MessagePort`. Fails in sab mode where the page is not cross-origin isolated.
     pub fn connect(options: ConnectOptions) -> Result<FsClient, Error> {
         let given_port = match &options.port {
-            Some(port) => Some(port.dyn_ref::<web_sys::MessagePort>().cloned().ok_or_else(|| {
-                Error::new(ErrorKind::Data, "port must be a MessagePort")
-            })?),
+            Some(port) => {
+                let has = |name: &str| {
+                    Reflect::get(port, &name.into()).map(|f| f.is_function()).unwrap_or(false)
+                };
+                if !has("postMessage") || !has("addEventListener") {
+                    return Err(Error::new(
+                        ErrorKind::Data,
+                        "port must be a MessagePort or BroadcastChannel the host is attached to",
+                    ));
+                }
+                Some(port.clone())
+            }
             None if in_worker() => None,
             None => {
                 return Err(Error::new(
@@ -119,9 +128,20 @@ impl FsClient {
                 ))
             }
         };
+        // A SharedArrayBuffer crosses a worker's own channel or a MessagePort, never a
+        // BroadcastChannel.
+        let sab_can_cross = given_port
+            .as_ref()
+            .map_or(true, |p| p.dyn_ref::<web_sys::MessagePort>().is_some());
         let mode = match options.mode {
-            ModeChoice::Auto if cross_origin_isolated() && in_worker() => Mode::Sab,
+            ModeChoice::Auto if cross_origin_isolated() && in_worker() && sab_can_cross => Mode::Sab,
             ModeChoice::Auto => Mode::Async,
+            ModeChoice::Exactly(Mode::Sab) if !sab_can_cross => {
+                return Err(Error::new(
+                    ErrorKind::NotSupported,
+                    "sab mode cannot run over a BroadcastChannel (a SharedArrayBuffer cannot cross one); use a MessagePort or mode \"async\"",
+                ))
+            }
             ModeChoice::Exactly(Mode::Sab) if !cross_origin_isolated() => {
                 return Err(Error::new(
                     ErrorKind::NotSupported,
@@ -141,13 +161,15 @@ impl FsClient {
             Mode::Async => None,
         };
         let outbox: JsValue = match &given_port {
-            Some(port) => port.clone().into(),
+            Some(port) => port.clone(),
             None => js_sys::global().into(),
         };
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
             let dedicated = given_port.map(|port| {
-                port.start();
-                Inner::listen(weak.clone(), port.as_ref())
+                if let Some(p) = port.dyn_ref::<web_sys::MessagePort>() {
+                    p.start();
+                }
+                Inner::listen(weak.clone(), &port)
             });
             Inner {
                 mode,

@@ -48,7 +48,8 @@ pub struct ConnectOptions {
     pub prompt_timeout_ms: Option<f64>,
     /// The shared buffer's size in sync mode (it grows when a reply needs more).
     pub buffer_bytes: usize,
-    /// The channel to the host: a `MessagePort`; by default the worker's own `postMessage`.
+    /// The channel to the host, when not the worker's own `postMessage`: a `MessagePort` or a
+    /// `BroadcastChannel` the host is attached to (a gloo-worker's own channel is taken).
     pub port: Option<JsValue>,
 }
 

@@ -11,7 +11,7 @@ struct Package {
     extra: &'static [&'static str],
 }
 
-const PACKAGES: [Package; 2] = [
+const PACKAGES: [Package; 3] = [
     Package {
         krate: "fshandles-main",
         artifact: "fshandles_main",
@@ -23,6 +23,13 @@ const PACKAGES: [Package; 2] = [
         artifact: "fshandles_worker",
         dir: "dist/worker",
         extra: &["worker/python/fshandles.py"],
+    },
+    // The demo's Rust side (a gloo worker and the page's handle on it).
+    Package {
+        krate: "fshandles-demo",
+        artifact: "fshandles_demo",
+        dir: "dist/demo",
+        extra: &[],
     },
 ];
 

@@ -2,10 +2,12 @@
 //!
 //! - `cargo xtask build`: the JS packages in `dist/` (wasm-bindgen `--target web`, wasm-opt).
 //! - `cargo xtask test`: native tests, then every browser test in headless Chromium.
+//! - `cargo xtask demo [--port N]`: builds and serves the demo, in sync and async mode.
 //! - `cargo xtask serve [--port N]`: serves the repository with and without COOP/COEP.
 //! - `cargo xtask lint`: rustfmt and clippy, for the host and for wasm32.
 
 mod build;
+mod demo;
 mod serve;
 mod setup;
 mod test;
@@ -50,7 +52,7 @@ fn describe(cmd: &Command) -> String {
         .join(" ")
 }
 
-const USAGE: &str = "usage: cargo xtask <build | test | serve [--port N] | lint>";
+const USAGE: &str = "usage: cargo xtask <build | test | demo [--port N] | serve [--port N] | lint>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
         Some("build") => setup::for_build().and_then(|_| build::build()),
         Some("test") => test::test(&args[1..]),
         Some("serve") => serve::serve_command(&args[1..]),
+        Some("demo") => demo::demo(&args[1..]),
         Some("lint") => lint(),
         _ => Err(USAGE.to_owned()),
     };

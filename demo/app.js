@@ -1,0 +1,99 @@
+// The demo page: one FsHost serving a Rust worker (gloo-worker) and a Python worker (PyScript),
+// in sync mode when the page is cross-origin isolated and async mode otherwise.
+import { hooks } from "/node_modules/@pyscript/core/dist/core.js";
+import init, { FsHost } from "/dist/main/fshandles_main.js";
+import initDemo, { RustWorker } from "/dist/demo/fshandles_demo.js";
+
+// Before any await: PyScript may create the page's Python worker at any moment after this
+// module starts, and the hook must already be there to see it.
+const pythonWorker = new Promise((resolve) => hooks.main.onWorker.add((wrap, xworker) => resolve(xworker)));
+
+await Promise.all([init(), initDemo()]);
+const host = new FsHost();
+const isolated = globalThis.crossOriginIsolated === true;
+
+const banner = document.getElementById("banner");
+banner.className = `banner ${isolated ? "sab" : "async"}`;
+banner.innerHTML = isolated
+  ? "Sync mode — SharedArrayBuffer + Atomics<small>This page is cross-origin isolated (served with COOP and COEP), so workers block on a shared buffer while the page prompts.</small>"
+  : "Async mode — postMessage<small>This page is not cross-origin isolated (no COOP/COEP headers), so there is no SharedArrayBuffer: workers await promises instead.</small>";
+if (!("showDirectoryPicker" in globalThis)) document.getElementById("unsupported").hidden = false;
+
+const log = document.getElementById("log");
+function record(worker, op, mode, ok, text, ms) {
+  const row = log.insertRow(0);
+  row.className = ok ? "" : "error";
+  for (const cell of [new Date().toLocaleTimeString(), worker, op, mode || "—", text]) {
+    row.insertCell().textContent = cell;
+  }
+  const rtt = row.insertCell();
+  rtt.className = "rtt";
+  rtt.textContent = `${ms.toFixed(1)} ms`;
+}
+
+// Each worker: a function running an operation, answering {ok, text, mode}.
+const workers = {};
+
+// The Rust worker talks to the host over a BroadcastChannel of its own: gloo's bridge owns the
+// worker's postMessage channel. No SharedArrayBuffer crosses a BroadcastChannel, so this worker
+// runs in async mode on either page.
+const channel = new BroadcastChannel(`fshandles-demo-${crypto.randomUUID()}`);
+host.attach(channel);
+const rust = new RustWorker("/dist/demo/fshandles_demo.js", channel.name);
+workers.rust = (op, text) => rust.send(op, text);
+
+// The Python worker: the page's <script type="py" worker>. It asks nothing before a click, so
+// attaching it once the host exists is in time.
+const python = pythonWorker.then((xworker) => {
+  host.attach(xworker);
+  return xworker.ready.then(() => xworker);
+});
+const PY_OPS = { pick: "pick", list: "list_entries", write: "write", read: "read", regrant: "regrant", revoke: "revoke" };
+workers.python = async (op, text) => {
+  const { sync } = await python;
+  try {
+    const reply = await sync[PY_OPS[op]](...(op === "write" ? [text] : []));
+    return { ok: true, text: String(reply), mode: await sync.mode() };
+  } catch (e) {
+    return { ok: false, text: String(e?.message ?? e).split("\n").slice(-2).join(" "), mode: await sync.mode() };
+  }
+};
+
+async function run(name, op) {
+  const card = document.getElementById(name);
+  const out = card.querySelector(".result");
+  const text = card.querySelector("[data-note]").value;
+  const started = performance.now();
+  let reply;
+  try {
+    reply = await workers[name](op, text);
+  } catch (e) {
+    reply = { ok: false, text: String(e?.message ?? e), mode: "" };
+  }
+  const ms = performance.now() - started;
+  out.textContent = reply.text;
+  out.classList.toggle("error", !reply.ok);
+  record(name, op, reply.mode, reply.ok, reply.text, ms);
+  return reply;
+}
+
+for (const ops of document.querySelectorAll(".ops")) {
+  const name = ops.dataset.worker;
+  ops.addEventListener("click", (event) => {
+    const op = event.target.closest("button")?.dataset.op;
+    if (op) run(name, op);
+  });
+}
+
+// For scripts and tests: run an operation as a button would, and know when workers are ready.
+globalThis.demo = { run, host, ready: { rust: true, python: false } };
+document.querySelector("#rust .result").textContent = "Ready.";
+python.then(
+  () => {
+    globalThis.demo.ready.python = true;
+    document.querySelector("#python .result").textContent = "Ready.";
+  },
+  (e) => {
+    document.querySelector("#python .result").textContent = `Python failed to start: ${e?.message ?? e}`;
+  },
+);
