@@ -136,13 +136,7 @@ pub(crate) async fn query(
     handle: &FileSystemDirectoryHandle,
     options: &MountOptions,
 ) -> Result<Permission, Error> {
-    let state = settle(
-        handle
-            .unchecked_ref::<PermissionHandle>()
-            .query_permission(&options.permission_descriptor()),
-    )
-    .await?;
-    Ok(Permission::parse(&state))
+    permission(handle, options, false).await
 }
 
 /// Asks for permission for `options.mode` (may show the browser's prompt; needs activation).
@@ -150,11 +144,20 @@ pub(crate) async fn request(
     handle: &FileSystemDirectoryHandle,
     options: &MountOptions,
 ) -> Result<Permission, Error> {
-    let state = settle(
-        handle
-            .unchecked_ref::<PermissionHandle>()
-            .request_permission(&options.permission_descriptor()),
-    )
-    .await?;
-    Ok(Permission::parse(&state))
+    permission(handle, options, true).await
+}
+
+async fn permission(
+    handle: &FileSystemDirectoryHandle,
+    options: &MountOptions,
+    ask: bool,
+) -> Result<Permission, Error> {
+    let handle = handle.unchecked_ref::<PermissionHandle>();
+    let descriptor = options.permission_descriptor();
+    let called = if ask {
+        handle.request_permission(&descriptor)
+    } else {
+        handle.query_permission(&descriptor)
+    };
+    Ok(Permission::parse(&settle(called).await?))
 }

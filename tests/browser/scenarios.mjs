@@ -114,17 +114,23 @@ export function scenarios({ mode, base }) {
       await context.close();
     });
 
-    it("get picks anew when the re-grant is refused, and writes the new folder back", T, async () => {
-      const { page, context } = await withWorker();
+    // Stores UID, then has the browser drop its permission and the person refuse the re-grant
+    // that `op` asks for; resolves with op's answer.
+    async function refusedRegrant(page, op) {
       assert.equal((await storeThroughDialog(page)).value, true);
       await ev(page, () => {
         globalThis.picker.revoked.add("picked-1");
         globalThis.picker.deny = true;
       });
       await activationLapsed(page);
-      const answer = call(page, "w", "get", UID, RW);
+      const answer = call(page, "w", op, UID, RW);
       await clickInDialog(page, "authorize");
-      assert.deepEqual(await answer, { ok: true, value: true });
+      return answer;
+    }
+
+    it("get picks anew when the re-grant is refused, and writes the new folder back", T, async () => {
+      const { page, context } = await withWorker();
+      assert.deepEqual(await refusedRegrant(page, "get"), { ok: true, value: true });
       assert.equal((await picker(page)).calls, 2);
       assert.equal((await ev(page, (uid) => globalThis.idbRecord(uid), UID)).handler, "picked-2");
       assert.equal(await value(page, "w", "handleName", UID), "picked-2");
@@ -133,15 +139,7 @@ export function scenarios({ mode, base }) {
 
     it("store answers false when the re-grant is refused", T, async () => {
       const { page, context } = await withWorker();
-      assert.equal((await storeThroughDialog(page)).value, true);
-      await ev(page, () => {
-        globalThis.picker.revoked.add("picked-1");
-        globalThis.picker.deny = true;
-      });
-      await activationLapsed(page);
-      const answer = call(page, "w", "store", UID, RW);
-      await clickInDialog(page, "authorize");
-      assert.deepEqual(await answer, { ok: true, value: false });
+      assert.deepEqual(await refusedRegrant(page, "store"), { ok: true, value: false });
       assert.equal((await picker(page)).calls, 1);
       await context.close();
     });
