@@ -4,7 +4,7 @@
 use crate::host::{Access, Core, Op};
 use crate::prompt::Origin;
 use fshandles_shared::js::shared_frame::Written;
-use fshandles_shared::js::{message, EventListener, SharedFrame};
+use fshandles_shared::js::{is_channel, message, EventListener, SharedFrame};
 use fshandles_shared::protocol::{self, decode_request, DecodeError, Reply, Request};
 use fshandles_shared::{Error, ErrorKind};
 use std::cell::{Cell, RefCell};
@@ -103,12 +103,7 @@ impl Hub {
 
     /// Starts answering `endpoint`; attaching twice is a no-op.
     pub fn attach(self: &Rc<Self>, endpoint: &JsValue) -> Result<(), Error> {
-        let has = |name: &str| {
-            js_sys::Reflect::get(endpoint, &name.into())
-                .map(|f| f.is_function())
-                .unwrap_or(false)
-        };
-        if !endpoint.is_object() || !has("postMessage") || !has("addEventListener") {
+        if !is_channel(endpoint) {
             return Err(Error::new(
                 ErrorKind::Data,
                 "attach() takes a Worker or a MessagePort",
@@ -119,18 +114,8 @@ impl Hub {
         }
         let key = self.next_key.get();
         self.next_key.set(key + 1);
-        let hub: Weak<Hub> = Rc::downgrade(self);
         // addEventListener, never onmessage: PyScript's own traffic shares this channel.
-        let from = endpoint.clone();
-        let listener = EventListener::new(endpoint, "message", move |event| {
-            if let Some(hub) = hub.upgrade() {
-                hub.on_message(key, &from, &event);
-            }
-        });
-        if let Some(port) = endpoint.dyn_ref::<web_sys::MessagePort>() {
-            // Ports queue messages until started (onmessage starts them, addEventListener does not).
-            port.start();
-        }
+        let listener = self.listen(key, endpoint);
         self.attachments.borrow_mut().push(Rc::new(Attachment {
             key,
             endpoint: endpoint.clone(),
@@ -157,17 +142,21 @@ impl Hub {
         self.find(endpoint).map(|a| a.served.get())
     }
 
-    /// Serves requests arriving on a client's own port, as if they came from its worker.
-    fn adopt(self: &Rc<Self>, att: &Attachment, port: &web_sys::MessagePort) {
+    /// Serves the requests arriving on `channel` (a worker, or a client's own port) as coming
+    /// from attachment `key`.
+    fn listen(self: &Rc<Self>, key: Origin, channel: &JsValue) -> EventListener {
         let hub: Weak<Hub> = Rc::downgrade(self);
-        let key = att.key;
-        let from: JsValue = port.clone().into();
-        let listener = EventListener::new(port.as_ref(), "message", move |event| {
+        let from = channel.clone();
+        EventListener::on_messages(channel, move |event| {
             if let Some(hub) = hub.upgrade() {
                 hub.on_message(key, &from, &event);
             }
-        });
-        port.start();
+        })
+    }
+
+    /// Serves requests arriving on a client's own port, as if they came from its worker.
+    fn adopt(self: &Rc<Self>, att: &Attachment, port: &web_sys::MessagePort) {
+        let listener = self.listen(att.key, port.as_ref());
         let mut ports = att.ports.borrow_mut();
         if ports.len() >= PORT_LIMIT {
             close_port(&ports.remove(0));

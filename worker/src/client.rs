@@ -109,10 +109,7 @@ impl FsClient {
     pub fn connect(options: ConnectOptions) -> Result<FsClient, Error> {
         let given_port = match &options.port {
             Some(port) => {
-                let has = |name: &str| {
-                    Reflect::get(port, &name.into()).map(|f| f.is_function()).unwrap_or(false)
-                };
-                if !has("postMessage") || !has("addEventListener") {
+                if !fshandles_shared::js::is_channel(port) {
                     return Err(Error::new(
                         ErrorKind::Data,
                         "port must be a MessagePort or BroadcastChannel the host is attached to",
@@ -165,12 +162,7 @@ impl FsClient {
             None => js_sys::global().into(),
         };
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
-            let dedicated = given_port.map(|port| {
-                if let Some(p) = port.dyn_ref::<web_sys::MessagePort>() {
-                    p.start();
-                }
-                Inner::listen(weak.clone(), &port)
-            });
+            let dedicated = given_port.map(|port| Inner::listen(weak.clone(), &port));
             Inner {
                 mode,
                 outbox,
@@ -317,7 +309,7 @@ impl Inner {
 
     fn listen(weak: Weak<Inner>, target: &JsValue) -> EventListener {
         // addEventListener, never onmessage: nothing of the worker's own is taken over.
-        EventListener::new(target, "message", move |event| {
+        EventListener::on_messages(target, move |event| {
             if let Some(inner) = weak.upgrade() {
                 inner.on_message(&event);
             }
@@ -361,7 +353,6 @@ impl Inner {
         let channel = web_sys::MessageChannel::new().map_err(|e| from_js_error(&e))?;
         let port = channel.port1();
         let listener = Self::listen(Rc::downgrade(self), port.as_ref());
-        port.start();
         let inbox = Rc::new(Inbox {
             port,
             remote: RefCell::new(Some(channel.port2())),

@@ -13,6 +13,23 @@ extern "C" {
 
     #[wasm_bindgen(method, js_name = removeEventListener)]
     fn remove_event_listener(this: &Target, kind: &str, listener: &js_sys::Function);
+
+    #[wasm_bindgen(js_name = MessagePort)]
+    type Port;
+
+    #[wasm_bindgen(method)]
+    fn start(this: &Port);
+}
+
+/// Whether `value` can carry fshandles messages: it has `postMessage` and `addEventListener`
+/// (a Worker, a MessagePort, a BroadcastChannel, a worker's global scope).
+pub fn is_channel(value: &JsValue) -> bool {
+    let has = |name: &str| {
+        js_sys::Reflect::get(value, &name.into())
+            .map(|f| f.is_function())
+            .unwrap_or(false)
+    };
+    value.is_object() && has("postMessage") && has("addEventListener")
 }
 
 /// Listens for `kind` events on a target until dropped.
@@ -39,6 +56,16 @@ impl EventListener {
             kind,
             callback,
         }
+    }
+
+    /// Calls `callback` with every message on `channel`; a `MessagePort` is started, since it
+    /// queues messages until then (`onmessage` starts one, `addEventListener` does not).
+    pub fn on_messages(channel: &JsValue, callback: impl FnMut(JsValue) + 'static) -> Self {
+        let listener = Self::new(channel, "message", callback);
+        if let Some(port) = channel.dyn_ref::<Port>() {
+            port.start();
+        }
+        listener
     }
 
     /// What this listens to.

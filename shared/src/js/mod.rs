@@ -13,5 +13,5 @@ pub mod options;
 pub mod shared_frame;
 
 pub use errors::{from_js_error, to_js_error};
-pub use listener::EventListener;
+pub use listener::{is_channel, EventListener};
 pub use shared_frame::SharedFrame;
