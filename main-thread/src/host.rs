@@ -2,6 +2,7 @@
 
 use crate::access::{self, Permission};
 use crate::dialog::Choice;
+use crate::grants::Grants;
 use crate::prompt::{Origin, Prompts};
 use crate::records::{Record, Records};
 use fshandles_shared::protocol::validate_uid;
@@ -47,22 +48,42 @@ pub(crate) enum Op {
 pub(crate) struct Core {
     pub records: Records,
     pub prompts: Prompts<Access>,
+    grants: Grants,
 }
 
 impl Core {
-    pub fn new(namespace: &str) -> Self {
+    pub fn new(namespace: &str, permission_ttl_ms: f64) -> Self {
         Core {
             records: Records::new(namespace),
             prompts: Prompts::new(),
+            grants: Grants::new(permission_ttl_ms),
         }
     }
 
-    async fn usable(record: &Record, options: &MountOptions) -> bool {
+    /// Whether the stored folder is usable in the asked mode; `recent` accepts a grant seen
+    /// within the TTL instead of asking the browser.
+    async fn usable(
+        &self,
+        uid: &str,
+        record: &Record,
+        options: &MountOptions,
+        recent: bool,
+    ) -> bool {
+        let now = js_sys::Date::now();
+        if recent && self.grants.fresh(uid, options.mode, now) {
+            return true;
+        }
         // A handle whose folder is gone makes queryPermission throw: not usable, ask again.
-        matches!(
+        let granted = matches!(
             access::query(&record.handle, options).await,
             Ok(Permission::Granted)
-        )
+        );
+        if granted {
+            self.grants.granted(uid, options.mode, now);
+        } else {
+            self.grants.forget(uid);
+        }
+        granted
     }
 
     /// Store or get `uid`; `waiting` is called once if the request must wait for a person.
@@ -77,7 +98,7 @@ impl Core {
         validate_uid(uid)?;
         options.validate()?;
         if let Some(record) = self.records.get(uid).await? {
-            if Self::usable(&record, options).await {
+            if self.usable(uid, &record, options, true).await {
                 return Ok(Access::granted(record.handle, false));
             }
         }
@@ -92,7 +113,7 @@ impl Core {
         // Our turn may have come after another prompt stored this very uid.
         let record = self.records.get(uid).await?;
         if let Some(record) = &record {
-            if Self::usable(record, options).await {
+            if self.usable(uid, record, options, false).await {
                 return Ok(Access::granted(record.handle.clone(), false));
             }
             let name = record.handle.name();
@@ -107,6 +128,7 @@ impl Core {
                 return Ok(Access::DENIED);
             }
             if let Ok(Permission::Granted) = access::request(&record.handle, options).await {
+                self.grants.granted(uid, options.mode, js_sys::Date::now());
                 return Ok(Access::granted(record.handle.clone(), false));
             }
             if op == Op::Store {
@@ -126,9 +148,11 @@ impl Core {
         if access::request(&handle, options).await? != Permission::Granted {
             return Ok(Access::DENIED);
         }
+        self.grants.forget(uid);
         self.records
             .put(uid, &handle, options.to_js().into())
             .await?;
+        self.grants.granted(uid, options.mode, js_sys::Date::now());
         Ok(Access::granted(handle, true))
     }
 
@@ -151,6 +175,7 @@ impl Core {
     /// Forgets `uid`; answers whether it was stored.
     pub async fn delete(&self, uid: &str) -> Result<bool, Error> {
         validate_uid(uid)?;
+        self.grants.forget(uid);
         self.records.delete(uid).await
     }
 

@@ -32,8 +32,9 @@ fn rejected(e: Error) -> Promise {
 
 #[wasm_bindgen(js_class = FsHost)]
 impl JsFsHost {
-    /// `new FsHost({namespace?})`; records go to the IndexedDB database `IDBMap/<namespace>`
-    /// (default `"@pyscript.fs"`, PyScript's).
+    /// `new FsHost({namespace?, permissionTtlMs?})`; records go to the IndexedDB database
+    /// `IDBMap/<namespace>` (default `"@pyscript.fs"`, PyScript's). A "granted" seen by the host
+    /// is trusted for `permissionTtlMs` (default 200; 0 asks the browser on every call).
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<JsFsHost, JsValue> {
         let mut o = HostOptions::default();
@@ -47,10 +48,23 @@ impl JsFsHost {
                     ))
                 })?;
             }
+            let ttl =
+                Reflect::get(&options, &"permissionTtlMs".into()).unwrap_or(JsValue::UNDEFINED);
+            if !ttl.is_undefined() {
+                o.permission_ttl_ms = ttl
+                    .as_f64()
+                    .filter(|t| t.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(t))
+                    .ok_or_else(|| {
+                        to_js_error(&Error::new(
+                            ErrorKind::Data,
+                            "permissionTtlMs must be a whole number of milliseconds, 0 or more",
+                        ))
+                    })? as u32;
+            }
         } else if !options.is_undefined() && !options.is_null() {
             return Err(to_js_error(&Error::new(
                 ErrorKind::Data,
-                "FsHost options must be an object like {namespace}",
+                "FsHost options must be an object like {namespace, permissionTtlMs}",
             )));
         }
         Ok(JsFsHost {

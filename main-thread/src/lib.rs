@@ -27,11 +27,13 @@
 
 mod access;
 mod dialog;
+mod grants;
 mod host;
 mod idb;
 mod js;
 mod prompt;
 mod records;
+mod run;
 mod serve;
 
 pub use fshandles_shared::{Error, ErrorKind, Mode, MountOptions, StartIn};
@@ -44,17 +46,26 @@ use web_sys::FileSystemDirectoryHandle;
 /// The namespace PyScript uses for its records.
 pub const DEFAULT_NAMESPACE: &str = "@pyscript.fs";
 
+/// How long a folder's "granted" permission is trusted before the browser is asked again.
+pub const DEFAULT_PERMISSION_TTL_MS: u32 = 200;
+
 /// How to make an [`FsHost`].
 #[derive(Debug, Clone)]
 pub struct HostOptions {
     /// Records live in the IndexedDB database `IDBMap/<namespace>`.
     pub namespace: String,
+    /// For how many milliseconds a "granted" seen by the host answers a store or get without
+    /// asking the browser again (`queryPermission` costs far more than a call). A permission
+    /// revoked in the browser is reported by the first call made this long after the last
+    /// check. 0 asks every time.
+    pub permission_ttl_ms: u32,
 }
 
 impl Default for HostOptions {
     fn default() -> Self {
         HostOptions {
             namespace: DEFAULT_NAMESPACE.to_owned(),
+            permission_ttl_ms: DEFAULT_PERMISSION_TTL_MS,
         }
     }
 }
@@ -72,7 +83,10 @@ impl FsHost {
     /// A host keeping its records in `options.namespace`.
     pub fn new(options: HostOptions) -> FsHost {
         FsHost {
-            hub: serve::Hub::new(&options.namespace),
+            hub: serve::Hub::new(host::Core::new(
+                &options.namespace,
+                f64::from(options.permission_ttl_ms),
+            )),
             namespace: options.namespace.into(),
         }
     }

@@ -29,6 +29,10 @@ const MAX_ERROR_CHARS: usize = 2000;
 /// Client ports kept per worker (one per FsClient); past that the oldest is closed.
 const PORT_LIMIT: usize = 32;
 
+/// The shared buffer a sync client registered on one channel: its doorbells (bare numbers)
+/// say that a request waits in it.
+type FrameSlot = Rc<RefCell<Option<SharedFrame>>>;
+
 /// One attached worker (or port), with the ports its clients gave.
 pub(crate) struct Attachment {
     key: Origin,
@@ -84,9 +88,9 @@ impl Route {
 }
 
 impl Hub {
-    pub fn new(namespace: &str) -> Rc<Hub> {
+    pub fn new(core: Core) -> Rc<Hub> {
         Rc::new(Hub {
-            core: Core::new(namespace),
+            core,
             attachments: RefCell::new(Vec::new()),
             next_key: Cell::new(crate::prompt::PAGE + 1),
             scratch: RefCell::new(Vec::with_capacity(256)),
@@ -115,7 +119,7 @@ impl Hub {
         let key = self.next_key.get();
         self.next_key.set(key + 1);
         // addEventListener, never onmessage: PyScript's own traffic shares this channel.
-        let listener = self.listen(key, endpoint);
+        let listener = self.listen(key, endpoint, FrameSlot::default());
         self.attachments.borrow_mut().push(Rc::new(Attachment {
             key,
             endpoint: endpoint.clone(),
@@ -144,19 +148,19 @@ impl Hub {
 
     /// Serves the requests arriving on `channel` (a worker, or a client's own port) as coming
     /// from attachment `key`.
-    fn listen(self: &Rc<Self>, key: Origin, channel: &JsValue) -> EventListener {
+    fn listen(self: &Rc<Self>, key: Origin, channel: &JsValue, slot: FrameSlot) -> EventListener {
         let hub: Weak<Hub> = Rc::downgrade(self);
         let from = channel.clone();
         EventListener::on_messages(channel, move |event| {
             if let Some(hub) = hub.upgrade() {
-                hub.on_message(key, &from, &event);
+                hub.on_message(key, &from, &slot, &event);
             }
         })
     }
 
     /// Serves requests arriving on a client's own port, as if they came from its worker.
-    fn adopt(self: &Rc<Self>, att: &Attachment, port: &web_sys::MessagePort) {
-        let listener = self.listen(att.key, port.as_ref());
+    fn adopt(self: &Rc<Self>, att: &Attachment, port: &web_sys::MessagePort, slot: FrameSlot) {
+        let listener = self.listen(att.key, port.as_ref(), slot);
         let mut ports = att.ports.borrow_mut();
         if ports.len() >= PORT_LIMIT {
             close_port(&ports.remove(0));
@@ -164,7 +168,7 @@ impl Hub {
         ports.push(listener);
     }
 
-    fn on_message(self: &Rc<Self>, key: Origin, from: &JsValue, event: &JsValue) {
+    fn on_message(self: &Rc<Self>, key: Origin, from: &JsValue, slot: &FrameSlot, event: &JsValue) {
         let Some(att) = self
             .attachments
             .borrow()
@@ -174,7 +178,13 @@ impl Hub {
         else {
             return;
         };
-        let data = js_sys::Reflect::get(event, &"data".into()).unwrap_or(JsValue::UNDEFINED);
+        let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else {
+            return;
+        };
+        let data = event.data();
+        if let Some(seq) = data.as_f64() {
+            return self.doorbell(&att, from, slot, seq);
+        }
         let decoded = {
             let mut buf = self.scratch.borrow_mut();
             if !message::unwrap_into(&data, &mut buf) {
@@ -187,16 +197,22 @@ impl Hub {
         }
         // A client's first request brings its own port: answer there from now on.
         let mut channel = from.clone();
+        let mut slot = slot.clone();
         if let Some(port) = message::get(&data, message::PORT)
             .and_then(|p| p.dyn_into::<web_sys::MessagePort>().ok())
         {
-            self.adopt(&att, &port);
+            slot = FrameSlot::default();
+            self.adopt(&att, &port, slot.clone());
             channel = port.into();
         }
         let route = match message::get(&data, message::SAB) {
             None => Route::Message(channel),
             Some(sab) => match SharedFrame::from_js(&sab) {
-                Ok(frame) => Route::Frame(frame, channel),
+                Ok(frame) => {
+                    // Its next requests will be in this buffer, announced by doorbells.
+                    slot.replace(Some(frame.clone()));
+                    Route::Frame(frame, channel)
+                }
                 Err(e) => {
                     // The worker cannot read a buffer we cannot write: say why by message.
                     let id = match &decoded {
@@ -210,6 +226,43 @@ impl Hub {
                 }
             },
         };
+        self.dispatch(&att, decoded, route);
+    }
+
+    /// A sync client's doorbell: call `seq` waits in the buffer it registered on `from`. Numbers
+    /// that name no waiting call (another library's, a late or forged one) are ignored.
+    fn doorbell(self: &Rc<Self>, att: &Rc<Attachment>, from: &JsValue, slot: &FrameSlot, seq: f64) {
+        let Some(frame) = slot.borrow().clone() else {
+            return;
+        };
+        if !(0.0..=f64::from(u32::MAX)).contains(&seq) || seq.fract() != 0.0 {
+            return;
+        }
+        let seq = seq as u32;
+        let decoded = {
+            let mut buf = self.scratch.borrow_mut();
+            if !frame.read_request(seq, &mut buf) {
+                return;
+            }
+            decode_request(&buf)
+        };
+        let decoded = match decoded {
+            Ok((id, _)) if id != seq => Err(DecodeError::Malformed {
+                id: Some(seq),
+                reason: format!("the buffer holds request {id}, the doorbell rang for {seq}"),
+            }),
+            other => other,
+        };
+        self.dispatch(att, decoded, Route::Frame(frame, from.clone()));
+    }
+
+    /// Runs a decoded request (or answers why it cannot be) and replies by `route`.
+    fn dispatch(
+        self: &Rc<Self>,
+        att: &Rc<Attachment>,
+        decoded: Result<(u32, Request), DecodeError>,
+        route: Route,
+    ) {
         match decoded {
             Err(DecodeError::Foreign) => {}
             Err(e) => {
@@ -217,16 +270,20 @@ impl Hub {
                     if let Route::Frame(f, _) = &route {
                         f.ack(id);
                     }
-                    self.send(&att, id, &route, Reply::Failed(e.to_error()), None);
+                    self.send(att, id, &route, Reply::Failed(e.to_error()), None);
                 }
             }
-            Ok((id, Request::Resume { id: of })) => self.resume(&att, id, of, &route),
+            Ok((id, Request::Resume { id: of })) => self.resume(att, id, of, &route),
             Ok((id, request)) => {
                 if let Route::Frame(f, _) = &route {
-                    f.ack(id);
+                    // Taken once: a second doorbell for the same call finds it acked.
+                    if !f.ack(id) {
+                        return;
+                    }
                 }
                 let hub = self.clone();
-                wasm_bindgen_futures::spawn_local(async move {
+                let att = att.clone();
+                crate::run::now_or_later(async move {
                     let (reply, handle) = hub.answer(&att, id, &route, request).await;
                     hub.send(&att, id, &route, reply, handle);
                 });

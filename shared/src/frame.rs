@@ -1,22 +1,28 @@
 //! The layout of the `SharedArrayBuffer` a sync-mode worker blocks on.
 //!
 //! One buffer per client, reused for every call. It starts with four 32-bit words, then the
-//! reply payload:
+//! payload: the request while the call is `Requested`, the reply once it is `Replied`.
 //!
 //! | bytes   | word | meaning                                                               |
 //! |---------|------|-----------------------------------------------------------------------|
 //! | 0..4    | 0    | **state**: `seq << 2 \| phase`; the only word anyone waits or CASes on   |
-//! | 4..8    | 1    | reply length in bytes (when the reply did not fit: the length it needs) |
+//! | 4..8    | 1    | payload length in bytes (a reply that did not fit: the length it needs) |
 //! | 8..12   | 2    | status: [`STATUS_OK`], or [`STATUS_OVERFLOW`] (the reply waits at the host) |
 //! | 12..16  | 3    | reserved, 0                                                           |
-//! | 16..    |      | the postcard-encoded reply                                            |
+//! | 16..    |      | the postcard-encoded request, then reply                              |
 //!
-//! The phases of one call: the worker writes `Requested`, posts the request and waits; the
+//! The phases of one call: the worker writes the request and `Requested`, posts the call's
+//! sequence number as a bare number (a doorbell) and waits; the
 //! host moves `Requested → Acked` as soon as it reads the request (no wake-up needed: the worker
 //! only looks at it when its acknowledgement timeout runs out), then writes the payload and moves
 //! to `Replied` and notifies. Because the sequence number is part of the state, the state word
 //! changes before every notify (no lost wake-ups), a late host can never write into a newer call
 //! (its compare-and-swap fails), and an empty or `false` reply is told from no reply by the phase.
+//!
+//! The host learns a buffer from the first request that carries it in a message (`sab`, beside
+//! the request bytes), and keeps it for the port it came on. A request also travels that way
+//! when it does not fit in the buffer. A doorbell is a bare number because Chromium delivers
+//! one tens of microseconds sooner than an object: that is most of a sync call's cost.
 
 /// Bytes before the payload.
 pub const HEADER_BYTES: usize = 16;
@@ -90,6 +96,65 @@ pub fn bytes_for(payload_bytes: usize) -> usize {
         .clamp(DEFAULT_BYTES, MAX_BYTES.next_power_of_two())
 }
 
+/// The four header words of a frame, as read from a buffer someone else may have written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Header {
+    /// The call's sequence number (low 30 bits).
+    pub seq: u32,
+    /// Where the call is.
+    pub phase: Phase,
+    /// The payload length: within the buffer's capacity, unless `status` is overflow (then it
+    /// is the room a reply needs).
+    pub len: usize,
+    /// [`STATUS_OK`] or [`STATUS_OVERFLOW`].
+    pub status: i32,
+}
+
+impl Header {
+    /// Reads the header words of a buffer of `buffer_bytes`; `None` when they cannot be a
+    /// frame's (a negative or out-of-range length, an unknown status): the payload is then
+    /// left unread.
+    pub fn parse(words: [i32; 4], buffer_bytes: usize) -> Option<Header> {
+        let (seq, phase) = split(words[STATE as usize]);
+        let status = words[STATUS as usize];
+        let len = usize::try_from(words[LENGTH as usize]).ok()?;
+        let fits = len <= capacity(buffer_bytes);
+        match status {
+            STATUS_OK if fits => {}
+            STATUS_OVERFLOW if phase == Phase::Replied && len <= MAX_BYTES => {}
+            _ => return None,
+        }
+        Some(Header {
+            seq,
+            phase,
+            len,
+            status,
+        })
+    }
+
+    /// The header of a frame image (`bytes`: header then payload, little-endian words, as in
+    /// a `SharedArrayBuffer` on the web) and the payload bytes it names.
+    pub fn split_image(bytes: &[u8]) -> Option<(Header, &[u8])> {
+        if bytes.len() < HEADER_BYTES {
+            return None;
+        }
+        let word = |i: usize| {
+            i32::from_le_bytes([
+                bytes[4 * i],
+                bytes[4 * i + 1],
+                bytes[4 * i + 2],
+                bytes[4 * i + 3],
+            ])
+        };
+        let header = Header::parse([word(0), word(1), word(2), word(3)], bytes.len())?;
+        let payload = match header.status {
+            STATUS_OK => &bytes[HEADER_BYTES..HEADER_BYTES + header.len],
+            _ => &[],
+        };
+        Some((header, payload))
+    }
+}
+
 /// Checks a buffer size received from elsewhere.
 pub fn check_size(buffer_bytes: usize) -> Result<(), crate::Error> {
     if !(MIN_BYTES..=MAX_BYTES.next_power_of_two()).contains(&buffer_bytes) || buffer_bytes % 4 != 0
@@ -132,6 +197,35 @@ mod tests {
         }
         // And the next call's request differs from the last call's reply.
         assert_ne!(state(s, Phase::Replied), state(s + 1, Phase::Requested));
+    }
+
+    #[test]
+    fn headers_out_of_range_are_refused() {
+        let ok = Header::parse([state(7, Phase::Requested), 10, STATUS_OK, 0], 64).unwrap();
+        assert_eq!((ok.seq, ok.phase, ok.len), (7, Phase::Requested, 10));
+        assert!(
+            Header::parse([0, -1, STATUS_OK, 0], 64).is_none(),
+            "negative length"
+        );
+        assert!(
+            Header::parse([0, 49, STATUS_OK, 0], 64).is_none(),
+            "longer than the room"
+        );
+        assert!(Header::parse([0, 1, 7, 0], 64).is_none(), "unknown status");
+        let needs = Header::parse([state(1, Phase::Replied), 5000, STATUS_OVERFLOW, 0], 64);
+        assert_eq!(
+            needs.map(|h| h.len),
+            Some(5000),
+            "an overflow names the room it needs"
+        );
+        assert!(
+            Header::parse([state(1, Phase::Requested), 5000, STATUS_OVERFLOW, 0], 64).is_none()
+        );
+        let mut image = [0u8; 20];
+        image[4] = 4;
+        image[16..].copy_from_slice(b"abcd");
+        assert_eq!(Header::split_image(&image).unwrap().1, b"abcd");
+        assert!(Header::split_image(&image[..15]).is_none());
     }
 
     #[test]

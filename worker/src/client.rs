@@ -73,6 +73,9 @@ struct Inner {
     next_id: Cell<u32>,
     buf: RefCell<Vec<u8>>,
     frame: RefCell<Option<SharedFrame>>,
+    /// Sync mode: the host has `frame` (it answered a request that carried it), so a request
+    /// can be written into it and announced by a bare number.
+    frame_known: Cell<bool>,
     state: RefCell<State>,
 }
 
@@ -172,6 +175,7 @@ impl FsClient {
                 next_id: Cell::new(1),
                 buf: RefCell::new(Vec::with_capacity(256)),
                 frame: RefCell::new(frame),
+                frame_known: Cell::new(false),
                 state: RefCell::new(State::default()),
             }
         });
@@ -318,7 +322,7 @@ impl Inner {
 
     /// Posts a request: on this client's own port once the host has it, else on the outbox
     /// with the port attached.
-    fn post(self: &Rc<Self>, msg: &js_sys::Object) -> Result<(), Error> {
+    fn post(self: &Rc<Self>, msg: &JsValue) -> Result<(), Error> {
         let failed = |e: JsValue| from_js_error(&e);
         if self.dedicated.is_some() {
             return self
@@ -336,7 +340,15 @@ impl Inner {
                 .post_message(msg)
                 .map_err(failed),
             Some(remote) => {
-                message::attach(msg, message::PORT, &remote);
+                // Only a message object can carry the port; a doorbell never comes first.
+                let Some(obj) = msg.dyn_ref::<js_sys::Object>().filter(|_| msg.is_object()) else {
+                    *inbox.remote.borrow_mut() = Some(remote);
+                    return Err(Error::new(
+                        ErrorKind::Protocol,
+                        "a request went out before the host had this client's port",
+                    ));
+                };
+                message::attach(obj, message::PORT, &remote);
                 let transfer = js_sys::Array::of1(&remote);
                 self.outbox
                     .unchecked_ref::<Channel>()
@@ -453,6 +465,7 @@ impl Inner {
             // The reply waits at the host: come back with a buffer it fits in, and keep that one.
             frame = SharedFrame::new(frame::bytes_for(needed))?;
             *self.frame.borrow_mut() = Some(frame.clone());
+            self.frame_known.set(false);
             let of = id;
             id = self.next_id();
             waited = self.exchange(&frame, id, &Request::Resume { id: of })?;
@@ -487,18 +500,29 @@ impl Inner {
         id: u32,
         request: &Request,
     ) -> Result<Waited, Error> {
-        let msg = {
+        let posted = {
             let mut buf = self.buf.borrow_mut();
             encode_request(id, request, &mut buf)?;
-            message::wrap(&buf)
+            if self.frame_known.get() && frame.begin_with(id, &buf) {
+                self.post(&JsValue::from(id))
+            } else {
+                let msg = message::wrap(&buf);
+                message::attach(&msg, message::SAB, frame.buffer());
+                frame.begin(id);
+                self.post(&msg)
+            }
         };
-        message::attach(&msg, message::SAB, frame.buffer());
-        frame.begin(id);
-        self.post(&msg)?;
+        posted?;
         let waited = frame.wait(id, self.options.timeout_ms, self.options.prompt_timeout_ms);
         match &waited {
-            Ok(_) => self.confirmed(),
-            Err(_) => self.unanswered(),
+            Ok(_) => {
+                self.confirmed();
+                self.frame_known.set(true);
+            }
+            Err(_) => {
+                self.unanswered();
+                self.frame_known.set(false);
+            }
         }
         waited
     }

@@ -2,12 +2,16 @@
 //!
 //! - `cargo xtask build`: the JS packages in `dist/` (wasm-bindgen `--target web`, wasm-opt).
 //! - `cargo xtask test`: native tests, then every browser test in headless Chromium.
+//! - `cargo xtask bench`: the benchmark in headless Chromium; writes `bench/RESULTS.md`.
+//! - `cargo xtask fuzz [--seconds N]`: each cargo-fuzz target for N seconds (60), on nightly.
 //! - `cargo xtask demo [--port N]`: builds and serves the demo, in sync and async mode.
 //! - `cargo xtask serve [--port N]`: serves the repository with and without COOP/COEP.
 //! - `cargo xtask lint`: rustfmt and clippy, for the host and for wasm32.
 
+mod bench;
 mod build;
 mod demo;
+mod fuzz;
 mod serve;
 mod setup;
 mod test;
@@ -52,13 +56,16 @@ fn describe(cmd: &Command) -> String {
         .join(" ")
 }
 
-const USAGE: &str = "usage: cargo xtask <build | test | demo [--port N] | serve [--port N] | lint>";
+const USAGE: &str =
+    "usage: cargo xtask <build | test | bench | fuzz [--seconds N] | demo [--port N] | serve [--port N] | lint>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("build") => setup::for_build().and_then(|_| build::build()),
         Some("test") => test::test(&args[1..]),
+        Some("bench") => bench::bench(),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("serve") => serve::serve_command(&args[1..]),
         Some("demo") => demo::demo(&args[1..]),
         Some("lint") => lint(),

@@ -4,11 +4,27 @@
 //! [`SharedFrame::ack`] and [`SharedFrame::reply`]. The host never blocks.
 
 use crate::error::{Error, ErrorKind};
-use crate::frame::{self, Phase, HEADER_BYTES, LENGTH, STATE, STATUS, STATUS_OK, STATUS_OVERFLOW};
+use crate::frame::{
+    self, Header, Phase, HEADER_BYTES, LENGTH, STATE, STATUS, STATUS_OK, STATUS_OVERFLOW,
+};
 use alloc::format;
 use alloc::vec::Vec;
 use js_sys::{Atomics, Int32Array, SharedArrayBuffer, Uint8Array};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+
+/// How long a worker spins on the buffer before it blocks. A host answers a store-hit within
+/// tens of microseconds, and a thread woken from `Atomics.wait` (with a timeout, as ours needs)
+/// costs the host's `Atomics.notify` and the worker's wake-up tens of microseconds more than
+/// one that is still looking; a prompt or an IndexedDB read takes far longer than this.
+const SPIN_MS: f64 = 0.2;
+
+#[wasm_bindgen]
+extern "C" {
+    // In windows and workers alike; microseconds, where `Date.now()` has milliseconds.
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+}
 
 /// A frame in a `SharedArrayBuffer`.
 #[derive(Clone)]
@@ -96,7 +112,47 @@ impl SharedFrame {
         Atomics::compare_exchange(&self.words, STATE, from, to).ok() == Some(from)
     }
 
-    /// Worker: call `seq` starts; post the request after this.
+    /// Worker: call `seq` starts with its request in the buffer; ring the doorbell (post `seq`)
+    /// after this. False, and nothing written, when the request does not fit.
+    pub fn begin_with(&self, seq: u32, request: &[u8]) -> bool {
+        if request.len() > self.capacity() {
+            return false;
+        }
+        self.bytes
+            .subarray(HEADER_BYTES as u32, (HEADER_BYTES + request.len()) as u32)
+            .copy_from(request);
+        self.store(LENGTH, request.len() as i32);
+        self.store(STATUS, STATUS_OK);
+        self.store(STATE, frame::state(seq, Phase::Requested));
+        true
+    }
+
+    /// Host: copies the request of call `seq` into `out`. False when the buffer holds no
+    /// request for `seq` (a late or forged doorbell) or a header that cannot be a frame's.
+    pub fn read_request(&self, seq: u32, out: &mut Vec<u8>) -> bool {
+        match self.header() {
+            Some(h) if h.phase == Phase::Requested && frame::same_seq(h.seq, seq) => {
+                self.copy_payload(h.len, out);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn header(&self) -> Option<Header> {
+        let words = [STATE, LENGTH, STATUS, 3].map(|i| self.load(i));
+        Header::parse(words, self.len)
+    }
+
+    fn copy_payload(&self, len: usize, out: &mut Vec<u8>) {
+        out.clear();
+        out.resize(len, 0);
+        self.bytes
+            .subarray(HEADER_BYTES as u32, (HEADER_BYTES + len) as u32)
+            .copy_to(out);
+    }
+
+    /// Worker: call `seq` starts; post the request (with this buffer) after this.
     pub fn begin(&self, seq: u32) {
         self.store(LENGTH, 0);
         self.store(STATUS, STATUS_OK);
@@ -117,6 +173,8 @@ impl SharedFrame {
         let requested = frame::state(seq, Phase::Requested);
         let acked = frame::state(seq, Phase::Acked);
         let replied = frame::state(seq, Phase::Replied);
+        let spin_until = performance_now() + SPIN_MS;
+        while self.load(STATE) != replied && performance_now() < spin_until {}
         let started = js_sys::Date::now();
         let mut acked_at: Option<f64> = None;
         loop {
@@ -185,19 +243,16 @@ impl SharedFrame {
 
     /// Worker: copies the reply of the last call into `out`.
     pub fn read_reply(&self, out: &mut Vec<u8>) -> Result<(), Error> {
-        let len = self.load(LENGTH).max(0) as usize;
-        if len > self.capacity() {
-            return Err(Error::new(
+        match self.header() {
+            Some(h) if h.status == STATUS_OK => {
+                self.copy_payload(h.len, out);
+                Ok(())
+            }
+            _ => Err(Error::new(
                 ErrorKind::Protocol,
                 "the reply length in the shared buffer is out of range",
-            ));
+            )),
         }
-        out.clear();
-        out.resize(len, 0);
-        self.bytes
-            .subarray(HEADER_BYTES as u32, (HEADER_BYTES + len) as u32)
-            .copy_to(out);
-        Ok(())
     }
 
     /// Host: marks call `seq` as taken, without waking the worker. False when the worker no

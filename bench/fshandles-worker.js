@@ -1,0 +1,26 @@
+// fshandles from a worker: store-hits in sab and async mode, and the mount handshake (a store,
+// then the handle, ready for mountNativeFS).
+import init, { FsClient } from "/dist/worker/fshandles_worker.js";
+import { serve, timeAsync, timeSync } from "./timing.js";
+
+const ready = init();
+const yes = () => true;
+
+serve(async ({ kind, uid, options, ...job }) => {
+  await ready;
+  if (kind === "sab") {
+    const client = FsClient.connect({ mode: "sab" });
+    return timeSync(() => client.storeFSHandler(uid, options), yes, job);
+  }
+  if (kind === "async") {
+    const client = FsClient.connect({ mode: "async" });
+    return timeAsync(() => client.storeFSHandler(uid, options), yes, job);
+  }
+  const client = FsClient.connect({ mode: "sab" });
+  const handshake = async () => {
+    if (!client.storeFSHandler(uid, options)) return false;
+    const handle = await client.handle(uid);
+    return handle.kind === "directory";
+  };
+  return timeAsync(handshake, yes, job);
+});

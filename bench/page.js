@@ -1,0 +1,123 @@
+// The main thread of the benchmark: a real FsHost, PyScript's storeFSHandler on coincident and
+// idb-map, a Comlink endpoint and the two floors, each answering a worker that times N calls.
+// `globalThis.bench(row, {n, batches})` runs one row and resolves with each batch's milliseconds.
+import init, { FsHost } from "/dist/main/fshandles_main.js";
+import coincident from "/node_modules/coincident/dist/main.js";
+import * as Comlink from "/node_modules/comlink/dist/esm/comlink.mjs";
+import IDBMap from "/node_modules/@webreflection/idb-map/index.js";
+
+// The one stand-in: the native picker, which a headless browser cannot click, hands out an
+// origin-private folder. queryPermission and requestPermission are the browser's own.
+globalThis.showDirectoryPicker = async () => {
+  const root = await navigator.storage.getDirectory();
+  return root.getDirectoryHandle("bench", { create: true });
+};
+
+export const UID = { fshandles: "/data@fshandles", pyscript: "/data@pyscript" };
+const OPTIONS = { id: "pyscript", mode: "readwrite" };
+
+await init();
+const host = new FsHost();
+
+// PyScript 0.7.31's storeFSHandler, as in @pyscript/core/src/sync.js, over the same IDBMap
+// namespace (src/fs.js). Only its store-hit path runs here: one IndexedDB `has` per call.
+const NAMESPACE = "@pyscript.fs";
+const idb = new IDBMap(NAMESPACE);
+const pyscript = {
+  async storeFSHandler(uid, options = {}) {
+    if (await idb.has(uid)) return true;
+    // PyScript would prompt here; the benchmark measures the store-hit only.
+    throw new Error(`no record for ${uid}: prepare() first`);
+  },
+};
+
+// Stores both records, as a first visit would: needs user activation (the driver's click).
+globalThis.prepare = async () => {
+  const stored = await host.storeFSHandler(UID.fshandles, OPTIONS);
+  const handler = await showDirectoryPicker();
+  await idb.set(UID.pyscript, { handler, options: OPTIONS });
+  return stored && (await idb.has(UID.pyscript));
+};
+
+const worker = (name) => new Worker(`/bench/${name}-worker.js`, { type: "module" });
+
+function answer(w, message, transfer = []) {
+  return new Promise((resolve, reject) => {
+    w.addEventListener("message", ({ data }) => {
+      if (data?.bench === undefined) return;
+      w.terminate();
+      data.ok ? resolve(data.times) : reject(new Error(data.error));
+    });
+    w.addEventListener("error", (e) => reject(new Error(e.message)));
+    w.postMessage({ bench: true, ...message }, transfer);
+  });
+}
+
+// SharedArrayBuffer + Atomics: the worker posts a request and waits; this thread writes the
+// answer and notifies. The least a sync call from a worker can cost.
+function floorSab(w, job) {
+  const { port1, port2 } = new MessageChannel();
+  let i32 = null;
+  port1.onmessage = ({ data }) => {
+    if (i32 === null) return void (i32 = data);
+    Atomics.store(i32, 1, data + 1);
+    Atomics.store(i32, 0, 1);
+    Atomics.notify(i32, 0);
+  };
+  return answer(w, { ...job, kind: "sab", port: port2 }, [port2]);
+}
+
+// postMessage there and back: the least an async call can cost.
+function floorPost(w, job) {
+  const { port1, port2 } = new MessageChannel();
+  port1.onmessage = ({ data }) => port1.postMessage(data + 1);
+  return answer(w, { ...job, kind: "post", port: port2 }, [port2]);
+}
+
+// The same, with a request and an answer of 64 bytes, as any call that carries data has.
+function floorPostBytes(w, job) {
+  const { port1, port2 } = new MessageChannel();
+  port1.onmessage = ({ data }) => {
+    data.bytes[0] += 1;
+    port1.postMessage(data);
+  };
+  return answer(w, { ...job, kind: "post-bytes", port: port2 }, [port2]);
+}
+
+function fshandles(w, job) {
+  host.attach(w);
+  return answer(w, { ...job, uid: UID.fshandles, options: OPTIONS }).finally(() => host.detach(w));
+}
+
+async function viaCoincident(job) {
+  const { Worker } = coincident();
+  const w = new Worker("/bench/coincident-worker.js");
+  w.proxy.storeFSHandler = pyscript.storeFSHandler;
+  try {
+    return await w.proxy.run({ ...job, uid: UID.pyscript, options: OPTIONS, namespace: NAMESPACE });
+  } finally {
+    w.terminate();
+  }
+}
+
+function viaComlink(w, job) {
+  const { port1, port2 } = new MessageChannel();
+  Comlink.expose({ ping: (i) => i + 1 }, port1);
+  return answer(w, { ...job, port: port2 }, [port2]);
+}
+
+const ROWS = {
+  "floor-sab": (job) => floorSab(worker("floor"), job),
+  "floor-post": (job) => floorPost(worker("floor"), job),
+  "floor-post-bytes": (job) => floorPostBytes(worker("floor"), job),
+  "fshandles-sync": (job) => fshandles(worker("fshandles"), { ...job, kind: "sab" }),
+  "fshandles-async": (job) => fshandles(worker("fshandles"), { ...job, kind: "async" }),
+  "fshandles-handshake": (job) => fshandles(worker("fshandles"), { ...job, kind: "handshake" }),
+  "pyscript-sync": (job) => viaCoincident({ ...job, kind: "sync" }),
+  "pyscript-async": (job) => viaCoincident({ ...job, kind: "async" }),
+  "pyscript-handshake": (job) => viaCoincident({ ...job, kind: "handshake" }),
+  comlink: (job) => viaComlink(worker("comlink"), job),
+};
+
+globalThis.bench = (row, job) => ROWS[row](job);
+globalThis.benchReady = true;

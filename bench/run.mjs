@@ -1,0 +1,133 @@
+// `cargo xtask bench`: every row in one headless Chromium, in one run; prints the table and
+// writes it, with the browser's version and the date, to bench/RESULTS.md.
+import { writeFileSync, readFileSync, readdirSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ISOLATED, PLAIN, launch, waitFor } from "../tests/browser/harness.mjs";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const N = Number(process.env.FSH_BENCH_N ?? 2000);
+const BATCHES = Number(process.env.FSH_BENCH_BATCHES ?? 7);
+
+// Rows in the order of the table; `page` is the origin they need.
+const ROWS = [
+  { row: "floor-sab", page: "isolated", what: "floor: SAB + Atomics.wait, postMessage wake-up" },
+  { row: "fshandles-sync", page: "isolated", what: "fshandles sync store-hit (sab)" },
+  { row: "pyscript-sync", page: "isolated", what: "PyScript: coincident sync + idb-map has" },
+  { row: "floor-post", page: "plain", what: "floor: postMessage ping-pong" },
+  { row: "floor-post-bytes", page: "plain", what: "floor: postMessage ping-pong carrying 64 bytes" },
+  { row: "fshandles-async", page: "plain", what: "fshandles async store-hit" },
+  { row: "pyscript-async", page: "plain", what: "PyScript: coincident async + idb-map has" },
+  { row: "comlink", page: "plain", what: "Comlink async call (returns i + 1)" },
+  { row: "fshandles-handshake", page: "isolated", what: "fshandles mount handshake: store + handle(uid)" },
+  { row: "pyscript-handshake", page: "isolated", what: "PyScript mount handshake: store + idb-map get + queryPermission" },
+];
+
+const RATIOS = [
+  { of: "fshandles-sync", to: "floor-sab", target: "≤ 1.5", ok: (r) => r <= 1.5 },
+  { of: "fshandles-async", to: "floor-post", target: "≤ 1.5", ok: (r) => r <= 1.5 },
+  { of: "pyscript-sync", to: "fshandles-sync", target: "≥ 10", ok: (r) => r >= 10 },
+  { of: "fshandles-async", to: "floor-post-bytes", target: "", ok: null },
+  { of: "pyscript-async", to: "fshandles-async", target: "", ok: null },
+  { of: "pyscript-handshake", to: "fshandles-handshake", target: "≥ 5", ok: (r) => r >= 5 },
+  { of: "comlink", to: "floor-post", target: "", ok: null },
+];
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function openPage(browser, base) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on("pageerror", (e) => console.error(`pageerror: ${e.message}`));
+  await page.goto(`${base}/bench/index.html`);
+  await waitFor(page, () => globalThis.benchReady === true, null, { timeout: 20000 });
+  // Playwright's evaluate carries user activation: the first visit's prompt is allowed.
+  if (!(await page.evaluate(() => globalThis.prepare()))) throw new Error(`prepare() failed at ${base}`);
+  return page;
+}
+
+function sizes() {
+  const gz = (path) => {
+    const bytes = readFileSync(path);
+    return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  };
+  const pkg = (dir, names) => names.map((name) => ({ name: `${dir}/${name}`, ...gz(join(ROOT, dir, name)) }));
+  const ours = (dir) => pkg(dir, readdirSync(join(ROOT, dir)).filter((f) => /\.(wasm|js)$/.test(f)).sort());
+  return [
+    ...ours("dist/main"),
+    ...ours("dist/worker"),
+    ...pkg("node_modules/coincident/dist", ["main.js", "worker.js"]),
+    ...pkg("node_modules/@webreflection/idb-map", ["index.js"]),
+  ];
+}
+
+const browser = await launch();
+const version = browser.version();
+const pages = { isolated: await openPage(browser, ISOLATED), plain: await openPage(browser, PLAIN) };
+// Rounds interleave the rows: each round runs one timed batch of every row (after its own
+// warm-up), so a slow spell of this shared machine lands on all rows alike.
+// FSH_BENCH_ROWS=a,b runs only those rows (while profiling); RESULTS.md is then left alone.
+const only = process.env.FSH_BENCH_ROWS?.split(",");
+const rows = ROWS.filter((r) => !only || only.includes(r.row));
+const perCall = new Map(rows.map((r) => [r.row, []]));
+for (let round = 0; round < BATCHES; round++) {
+  for (const { row, page } of rows) {
+    const [ms] = await pages[page].evaluate(([r, job]) => globalThis.bench(r, job), [row, { n: N, batches: 1 }]);
+    perCall.get(row).push((ms * 1000) / N);
+  }
+  console.error(`bench: round ${round + 1} of ${BATCHES} done`);
+}
+const results = new Map();
+for (const { row, page, what } of rows) {
+  const xs = perCall.get(row);
+  const r = { row, what, page, median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
+  results.set(row, r);
+  console.error(`bench: ${row}: ${r.median.toFixed(2)} µs/call`);
+}
+await browser.close();
+if (only) process.exit(0);
+
+const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
+const lines = [];
+lines.push("# fshandles benchmark results", "");
+lines.push(`${new Date().toISOString().slice(0, 10)}, ${version}, headless, \`cargo xtask bench\`.`);
+lines.push(`Median of ${BATCHES} batches of ${N} calls, each after a warm-up batch, the rows interleaved; every answer checked.`, "");
+lines.push("| row | page | µs/call (median) | batches min–max |", "|---|---|---:|---:|");
+for (const r of results.values()) lines.push(`| ${r.what} | ${r.page} | ${fmt(r.median)} | ${fmt(r.min)}–${fmt(r.max)} |`);
+lines.push("", "| ratio | value | target | met |", "|---|---:|---|---|");
+let missed = 0;
+for (const { of, to, target, ok } of RATIOS) {
+  const v = results.get(of).median / results.get(to).median;
+  const met = ok === null ? "" : ok(v) ? "yes" : "no";
+  if (met === "no") missed++;
+  lines.push(`| ${of} / ${to} | ${v.toFixed(2)}× | ${target} | ${met} |`);
+}
+lines.push("", "| file | raw bytes | gzip bytes |", "|---|---:|---:|");
+const files = sizes();
+for (const f of files) lines.push(`| ${f.name} | ${f.raw} | ${f.gzip} |`);
+for (const dir of ["dist/main", "dist/worker"]) {
+  const total = files.filter((f) => f.name.startsWith(`${dir}/`)).reduce((s, f) => s + f.gzip, 0);
+  const met = total <= 20 * 1024;
+  if (!met) missed++;
+  lines.push(`| **${dir} total (target ≤ 20480 gzip)** | | **${total}** ${met ? "met" : "missed"} |`);
+}
+const table = lines.join("\n") + "\n";
+process.stdout.write(table);
+const path = join(ROOT, "bench/RESULTS.md");
+const previous = (() => {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return "";
+  }
+})();
+// The notes below the generated part are written by people; a run keeps them.
+const MARK = "<!-- notes: kept across runs -->";
+const notes = previous.includes(MARK) ? previous.slice(previous.indexOf(MARK)) : `${MARK}\n`;
+writeFileSync(path, `${table}\n${notes}`);
+console.error(`bench: wrote bench/RESULTS.md; ${missed} target(s) missed`);
