@@ -86,14 +86,13 @@ impl Core {
         granted
     }
 
-    /// Store or get `uid`; `waiting` is called once if the request must wait for a person.
+    /// Store or get `uid`, prompting only when it must.
     pub async fn obtain(
         &self,
         op: Op,
         uid: &str,
         options: &MountOptions,
         origin: Origin,
-        waiting: &dyn Fn(),
     ) -> Result<Access, Error> {
         validate_uid(uid)?;
         options.validate()?;
@@ -103,7 +102,6 @@ impl Core {
             }
         }
         access::check_supported()?;
-        waiting();
         self.prompts
             .run(uid, origin, || self.prompt(op, uid, options))
             .await

@@ -127,11 +127,7 @@ impl FsHost {
     }
 
     async fn obtain(&self, op: Op, uid: &str, options: &MountOptions) -> Result<bool, Error> {
-        let access = self
-            .hub
-            .core
-            .obtain(op, uid, options, prompt::PAGE, &|| {})
-            .await?;
+        let access = self.hub.core.obtain(op, uid, options, prompt::PAGE).await?;
         Ok(access.granted)
     }
 

@@ -102,7 +102,7 @@ impl Records {
                 }
             }
         });
-        let db = idb::request(&req, "open").await?;
+        let db = idb::open(&req).await?;
         drop(upgrade);
         let db: IdbDatabase = db.unchecked_into();
         if !db.object_store_names().contains(STORE) {

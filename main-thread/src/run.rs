@@ -9,8 +9,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Wake, Waker};
 
-/// Runs `future` to its first pending point now, and the rest on the event loop.
-pub(crate) fn now_or_later(future: impl Future<Output = ()> + 'static) {
+/// Runs `future` to its first pending point now, and the rest on the event loop. True when
+/// it finished now.
+pub(crate) fn now_or_later(future: impl Future<Output = ()> + 'static) -> bool {
     let mut future: Pin<Box<dyn Future<Output = ()>>> = Box::pin(future);
     let waker = noop_waker();
     if future
@@ -19,7 +20,9 @@ pub(crate) fn now_or_later(future: impl Future<Output = ()> + 'static) {
         .is_pending()
     {
         wasm_bindgen_futures::spawn_local(future);
+        return false;
     }
+    true
 }
 
 // A wake-up lost here is harmless: the futures this crate awaits (JS promises, oneshot

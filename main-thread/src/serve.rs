@@ -282,11 +282,17 @@ impl Hub {
                     }
                 }
                 let hub = self.clone();
-                let att = att.clone();
-                crate::run::now_or_later(async move {
-                    let (reply, handle) = hub.answer(&att, id, &route, request).await;
-                    hub.send(&att, id, &route, reply, handle);
+                let att2 = att.clone();
+                let message = matches!(route, Route::Message(_)).then(|| route.channel().clone());
+                let done = crate::run::now_or_later(async move {
+                    let (reply, handle) = hub.answer(&att2, request).await;
+                    hub.send(&att2, id, &route, reply, handle);
                 });
+                // Async mode: a request that must wait (IndexedDB, a prompt) is acknowledged,
+                // so the worker's "no FsHost" timeout does not mistake a slow host for none.
+                if let (false, Some(to)) = (done, message) {
+                    self.send(att, id, &Route::Message(to), Reply::Ack, None);
+                }
             }
         }
     }
@@ -294,22 +300,10 @@ impl Hub {
     async fn answer(
         &self,
         att: &Attachment,
-        id: u32,
-        route: &Route,
         request: Request,
     ) -> (Reply, Option<(String, FileSystemDirectoryHandle)>) {
-        // Async mode: tell the worker a person is involved, so it stops counting its timeout.
-        let waiting = || {
-            if matches!(route, Route::Message(_)) {
-                self.send(att, id, route, Reply::Ack, None);
-            }
-        };
         let obtain = |op, uid: String, options, want_handle| async move {
-            match self
-                .core
-                .obtain(op, &uid, &options, att.key, &waiting)
-                .await
-            {
+            match self.core.obtain(op, &uid, &options, att.key).await {
                 Ok(Access {
                     granted,
                     handle,

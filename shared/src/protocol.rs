@@ -251,18 +251,16 @@ fn decode<T: DeserializeOwned>(
         return Err(DecodeError::Foreign);
     }
     let malformed = |id, reason: String| DecodeError::Malformed { id, reason };
-    if bytes.len() > MAX_MESSAGE_BYTES {
-        return Err(malformed(
-            None,
-            format!(
-                "message of {} bytes is over the {MAX_MESSAGE_BYTES}-byte limit",
-                bytes.len()
-            ),
-        ));
-    }
     let (header, rest) = postcard::take_from_bytes::<Header>(bytes)
         .map_err(|e| malformed(None, format!("unreadable message header: {e}")))?;
     let id = header.id;
+    // Read no further into an oversize message, but answer it: its header names the caller.
+    if bytes.len() > MAX_MESSAGE_BYTES {
+        return Err(malformed(
+            Some(id),
+            format!("a message over the {MAX_MESSAGE_BYTES}-byte limit"),
+        ));
+    }
     if header.version > VERSION {
         return Err(DecodeError::Version {
             id,
@@ -414,13 +412,16 @@ mod tests {
     }
 
     #[test]
-    fn oversize_messages_are_refused_before_decoding() {
-        let mut bytes = MAGIC.to_vec();
+    fn oversize_messages_are_refused_before_decoding_and_answered() {
+        let mut bytes = Vec::new();
+        encode_request(9, &store("/a"), &mut bytes).unwrap();
         bytes.resize(MAX_MESSAGE_BYTES + 1, 0);
-        assert!(matches!(
-            decode_request(&bytes),
-            Err(DecodeError::Malformed { id: None, .. })
-        ));
+        let e = decode_request(&bytes).unwrap_err();
+        assert!(
+            matches!(e, DecodeError::Malformed { id: Some(9), .. }),
+            "{e:?}"
+        );
+        assert!(e.to_error().message.contains("limit"));
     }
 
     #[test]

@@ -552,7 +552,8 @@ impl Inner {
         let mut st = self.state.borrow_mut();
         match reply {
             Reply::Ack => {
-                // A person is involved: the no-host timeout no longer applies.
+                // The host has the request and must wait (IndexedDB, a person): the no-host
+                // timeout no longer applies.
                 let prompt_timer = self.options.prompt_timeout_ms.map(|ms| {
                     self.timeout(
                         id,

@@ -73,6 +73,13 @@ pub fn start(port: u16, isolated: bool) -> Result<Running> {
                         .boxed(),
                 };
                 response.add_header(header("Cache-Control", "no-store"));
+                if has_query_flag(request.url(), "csp") {
+                    // What a strict site sets: no eval, no inline script; wasm may compile.
+                    response.add_header(header(
+                        "Content-Security-Policy",
+                        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'",
+                    ));
+                }
                 if isolated {
                     response.add_header(header("Cross-Origin-Opener-Policy", "same-origin"));
                     response.add_header(header("Cross-Origin-Embedder-Policy", "require-corp"));
@@ -85,6 +92,12 @@ pub fn start(port: u16, isolated: bool) -> Result<Running> {
     Ok(Running {
         url: format!("http://{addr}"),
     })
+}
+
+/// Whether the URL's query has `flag` (as `?flag` or `&flag`, with or without a value).
+fn has_query_flag(url: &str, flag: &str) -> bool {
+    url.split_once('?')
+        .is_some_and(|(_, q)| q.split('&').any(|kv| kv.split('=').next() == Some(flag)))
 }
 
 /// `cargo xtask serve [--port N]`: isolated on N, plain on N + 1, until Ctrl-C.

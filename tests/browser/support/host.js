@@ -4,14 +4,19 @@ import { picker } from "/tests/browser/support/standin.js";
 import init, { FsHost } from "/dist/main/fshandles_main.js";
 
 const params = new URLSearchParams(location.search);
-await init();
+const wasm = await init();
 
-const host = new FsHost(params.has("ns") ? { namespace: params.get("ns") } : undefined);
+const options = {};
+if (params.has("ns")) options.namespace = params.get("ns");
+if (params.has("ttl")) options.permissionTtlMs = Number(params.get("ttl"));
+const host = new FsHost(options);
+// Pages served with a Content-Security-Policy (?csp) give their workers one too.
+const workerQuery = params.has("csp") ? "?csp" : "";
 const workers = new Map();
 let seq = 0;
 
 function spawn(name, { attach = true } = {}) {
-  const worker = new Worker("/tests/browser/support/worker.js", { type: "module" });
+  const worker = new Worker(`/tests/browser/support/worker.js${workerQuery}`, { type: "module" });
   const waiting = new Map();
   const loaded = new Promise((resolve) => waiting.set("loaded", resolve));
   worker.addEventListener("message", ({ data }) => {
@@ -111,7 +116,33 @@ function putBareRecord(uid, folder, ns = "@pyscript.fs") {
   });
 }
 
+// A worker that speaks the wire format by hand (support/raw-worker.js).
+function spawnRaw(name) {
+  const worker = new Worker("/tests/browser/support/raw-worker.js", { type: "module" });
+  const waiting = new Map();
+  worker.addEventListener("message", ({ data }) => {
+    if (data?.raw === undefined) return;
+    waiting.get(data.raw)?.(data.value);
+    waiting.delete(data.raw);
+  });
+  host.attach(worker);
+  workers.set(name, { worker, waiting, raw: true });
+  return true;
+}
+
+function rawCall(name, cmd, ...args) {
+  const w = workers.get(name);
+  const raw = ++seq;
+  return new Promise((resolve) => {
+    w.waiting.set(raw, resolve);
+    w.worker.postMessage({ raw, cmd, args });
+  });
+}
+
 Object.assign(globalThis, {
+  spawnRaw, rawCall,
+  wasmMemory: () => wasm.memory.buffer.byteLength,
+  served: (name) => host.served(workers.get(name).worker) ?? null,
   host, picker, workers, spawn, call, callOnClick, readFile, writeFile, hostCall, idbRecord, putBareRecord,
   detach: (name) => host.detach(workers.get(name).worker),
   terminate: (name) => workers.get(name).worker.terminate(),

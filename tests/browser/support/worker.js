@@ -40,6 +40,34 @@ const commands = {
     const file = await dir.getFileHandle(name);
     return (await file.getFile()).text();
   },
+  // `n` calls mixing store and get of the stored `uid` (true) and delete of uids nobody stored
+  // (false); async clients keep `inFlight` calls going at once. Resolves with the calls made
+  // and any wrong answers.
+  async load(uid, n, inFlight = 8) {
+    const plan = (i) => {
+      switch (i % 3) {
+        case 0: return [() => client.storeFSHandler(uid, {}), true];
+        case 1: return [() => client.getFSHandler(uid, {}), true];
+        default: return [() => client.deleteFSHandler(`${uid}-never-${i}`), false];
+      }
+    };
+    const wrong = [];
+    let calls = 0;
+    const one = async (i) => {
+      const [call, expected] = plan(i);
+      calls++;
+      const got = await call();
+      if (got !== expected) wrong.push({ i, got, expected });
+    };
+    if (client.mode === "sab") {
+      for (let i = 0; i < n; i++) await one(i);
+    } else {
+      for (let i = 0; i < n; i += inFlight) {
+        await Promise.all(Array.from({ length: Math.min(inFlight, n - i) }, (_, k) => one(i + k)));
+      }
+    }
+    return { calls, wrong };
+  },
   // Several calls at once; resolves with all their answers.
   many: (cmd, argsList) => Promise.all(argsList.map((args) => commands[cmd](...args))),
 };
