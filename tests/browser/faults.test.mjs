@@ -95,8 +95,14 @@ describe("faults", () => {
     assert.equal(r.error.name, "UnknownStorageError");
     assert.match(r.error.message, /did not open/);
     assert.ok(Date.now() - started < 9000, "answered within seconds");
-    await ev(page, () => globalThis.stubborn.close()); // the upgrade goes through
-    await ev(page, () => new Promise((r) => { globalThis.upgrade.onsuccess = () => { globalThis.upgrade.result.close(); r(); }; }));
+    // The stubborn tab lets go: the upgrade goes through.
+    await ev(page, () => new Promise((resolve) => {
+      globalThis.upgrade.onsuccess = () => {
+        globalThis.upgrade.result.close();
+        resolve();
+      };
+      globalThis.stubborn.close();
+    }));
     const again = call(page, "w", "store", UID, RW);
     await clickInDialog(page, "authorize");
     assert.deepEqual(await again, { ok: true, value: true });

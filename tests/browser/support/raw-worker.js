@@ -64,6 +64,8 @@ const waiting = new Map(); // id → resolve
 self.addEventListener("message", ({ data }) => {
   if (!(data?.fshandles instanceof Uint8Array)) return;
   const reply = decodeReply(data.fshandles);
+  // An Ack says the host has the request and must wait (IndexedDB, a person): the answer follows.
+  if (reply.ack) return;
   const resolve = waiting.get(reply.id);
   waiting.delete(reply.id);
   resolve ? resolve(reply) : replies.push(reply);
