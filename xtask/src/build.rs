@@ -46,8 +46,12 @@ pub fn build() -> Result {
     for p in &PACKAGES {
         let out = root.join(p.dir);
         let _ = std::fs::remove_dir_all(&out);
-        let wasm = root.join(format!(
-            "target/wasm32-unknown-unknown/release/{}.wasm",
+        // Cargo's own target directory, moved if CARGO_TARGET_DIR says so.
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(|t| root.join(t))
+            .unwrap_or_else(|| root.join("target"));
+        let wasm = target.join(format!(
+            "wasm32-unknown-unknown/release/{}.wasm",
             p.artifact
         ));
         run(Command::new(&bindgen)
