@@ -146,7 +146,6 @@ impl Core {
         if access::request(&handle, options).await? != Permission::Granted {
             return Ok(Access::DENIED);
         }
-        self.grants.forget(uid);
         self.records
             .put(uid, &handle, options.to_js().into())
             .await?;

@@ -8,41 +8,47 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Waits for the first of `ok` or one of `fail` to fire on `target`; the listeners go with the
-/// future, so a request that never fires leaks nothing once the future is dropped.
+/// Which came first.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// The `ok` event.
+    Done,
+    /// One of the `fail` events (the target's `error` property says why).
+    Failed,
+    /// Neither, within the time allowed.
+    TimedOut,
+}
+
+/// Waits for the first of `ok` or one of `fail` to fire on `target`, or for `within_ms` to
+/// pass; the listeners and the timer go with the future, so a request that never fires leaks
+/// nothing once the future is dropped.
 async fn first_event(
     target: &JsValue,
     ok: &'static str,
     fail: &[&'static str],
-) -> Result<(), JsValue> {
-    first_event_within(target, ok, fail, None).await
-}
-
-/// Like [`first_event`], failing with `timed_out` if neither fires within `ms`.
-async fn first_event_within(
-    target: &JsValue,
-    ok: &'static str,
-    fail: &[&'static str],
-    within: Option<(i32, JsValue)>,
-) -> Result<(), JsValue> {
-    let (tx, rx) = oneshot::channel::<Result<(), JsValue>>();
+    within_ms: Option<i32>,
+) -> Outcome {
+    let (tx, rx) = oneshot::channel::<Outcome>();
     let tx = Rc::new(RefCell::new(Some(tx)));
-    let settle = |outcome: fn(JsValue) -> Result<(), JsValue>| {
+    let settle = |outcome: Outcome| {
         let tx = tx.clone();
-        move |event: JsValue| {
+        move || {
             if let Some(tx) = tx.borrow_mut().take() {
-                let _ = tx.send(outcome(event));
+                let _ = tx.send(outcome);
             }
         }
     };
-    let _ok = EventListener::new(target, ok, settle(|_| Ok(())));
+    let on = |outcome| {
+        let settle = settle(outcome);
+        move |_: JsValue| settle()
+    };
+    let _ok = EventListener::new(target, ok, on(Outcome::Done));
     let _fails: Vec<_> = fail
         .iter()
-        .map(|kind| EventListener::new(target, kind, settle(Err)))
+        .map(|kind| EventListener::new(target, kind, on(Outcome::Failed)))
         .collect();
-    let _timer = within.and_then(|(ms, why)| {
-        let fire = settle(Err);
-        let timer = Closure::once(move || fire(why));
+    let _timer = within_ms.and_then(|ms| {
+        let timer = Closure::once(settle(Outcome::TimedOut));
         let id = web_sys::window()?
             .set_timeout_with_callback_and_timeout_and_arguments_0(
                 timer.as_ref().unchecked_ref(),
@@ -51,7 +57,7 @@ async fn first_event_within(
             .ok()?;
         Some(Timeout { id, _timer: timer })
     });
-    rx.await.unwrap_or_else(|_| Err(JsValue::UNDEFINED))
+    rx.await.unwrap_or(Outcome::Failed)
 }
 
 /// A pending `setTimeout`, cleared when dropped.
@@ -76,10 +82,10 @@ const OPEN_TIMEOUT_MS: i32 = 5000;
 /// Opens a database: the `IDBDatabase`, or an error within [`OPEN_TIMEOUT_MS`].
 pub(crate) async fn open(req: &web_sys::IdbOpenDbRequest) -> Result<JsValue, Error> {
     let target: &JsValue = req.as_ref();
-    let why = JsValue::from_str("timeout");
-    match first_event_within(target, "success", &["error"], Some((OPEN_TIMEOUT_MS, why))).await {
-        Ok(()) => req.result().map_err(|e| from_js_error(&e)),
-        Err(e) if e.as_string().as_deref() == Some("timeout") => {
+    match first_event(target, "success", &["error"], Some(OPEN_TIMEOUT_MS)).await {
+        Outcome::Done => req.result().map_err(|e| from_js_error(&e)),
+        Outcome::Failed => Err(error_of(target, "open")),
+        Outcome::TimedOut => {
             // Should it open after all, close it: an unused connection would block upgrades.
             let late = Closure::once_into_js({
                 let req = req.clone();
@@ -90,16 +96,16 @@ pub(crate) async fn open(req: &web_sys::IdbOpenDbRequest) -> Result<JsValue, Err
                 }
             });
             req.set_onsuccess(Some(late.unchecked_ref()));
-            Err(Error::new(
-            ErrorKind::Storage,
-            format!(
-                "IndexedDB did not open within {} s: another tab may be upgrading this database (it is blocked until the tabs holding it open close it)",
-                OPEN_TIMEOUT_MS / 1000
-            ),
-            ))
+            Err(Error::new(ErrorKind::Storage, open_timed_out()))
         }
-        Err(_) => Err(error_of(target, "open")),
     }
+}
+
+fn open_timed_out() -> String {
+    format!(
+        "IndexedDB did not open within {} s: another tab may be upgrading this database (it is blocked until the tabs holding it open close it)",
+        OPEN_TIMEOUT_MS / 1000
+    )
 }
 
 fn error_of(target: &JsValue, what: &str) -> Error {
@@ -118,16 +124,17 @@ fn error_of(target: &JsValue, what: &str) -> Error {
 /// The result of an `IDBRequest`.
 pub(crate) async fn request(req: &web_sys::IdbRequest, what: &str) -> Result<JsValue, Error> {
     let target: &JsValue = req.as_ref();
-    match first_event(target, "success", &["error"]).await {
-        Ok(()) => req.result().map_err(|e| from_js_error(&e)),
-        Err(_) => Err(error_of(target, what)),
+    match first_event(target, "success", &["error"], None).await {
+        Outcome::Done => req.result().map_err(|e| from_js_error(&e)),
+        _ => Err(error_of(target, what)),
     }
 }
 
 /// Waits for a transaction to commit (its `complete` event): only then is a write durable.
 pub(crate) async fn committed(tx: &web_sys::IdbTransaction, what: &str) -> Result<(), Error> {
     let target: &JsValue = tx.as_ref();
-    first_event(target, "complete", &["error", "abort"])
-        .await
-        .map_err(|_| error_of(target, what))
+    match first_event(target, "complete", &["error", "abort"], None).await {
+        Outcome::Done => Ok(()),
+        _ => Err(error_of(target, what)),
+    }
 }

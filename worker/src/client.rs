@@ -341,7 +341,7 @@ impl Inner {
                 .map_err(failed),
             Some(remote) => {
                 // Only a message object can carry the port; a doorbell never comes first.
-                let Some(obj) = msg.dyn_ref::<js_sys::Object>().filter(|_| msg.is_object()) else {
+                let Some(obj) = msg.dyn_ref::<js_sys::Object>() else {
                     *inbox.remote.borrow_mut() = Some(remote);
                     return Err(Error::new(
                         ErrorKind::Protocol,

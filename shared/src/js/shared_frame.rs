@@ -154,9 +154,7 @@ impl SharedFrame {
 
     /// Worker: call `seq` starts; post the request (with this buffer) after this.
     pub fn begin(&self, seq: u32) {
-        self.store(LENGTH, 0);
-        self.store(STATUS, STATUS_OK);
-        self.store(STATE, frame::state(seq, Phase::Requested));
+        self.begin_with(seq, &[]);
     }
 
     /// Worker: blocks until call `seq` is answered.
