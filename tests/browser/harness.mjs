@@ -122,3 +122,12 @@ export const dialogsOpen = (page) => ev(page, () => globalThis.dialogOpen());
 // so that the next prompt must go through the dialog again.
 export const activationLapsed = (page) =>
   waitFor(page, () => !navigator.userActivation.isActive, null, { timeout: 15000, what: "user activation to lapse" });
+
+// Collects garbage, then reads the page's JS heap and the host's wasm memory (support/host.js pages).
+export async function memory(page) {
+  const s = await page.context().newCDPSession(page);
+  await s.send("HeapProfiler.collectGarbage");
+  const { usedSize } = await s.send("Runtime.getHeapUsage");
+  await s.detach();
+  return { heap: usedSize, wasm: await ev(page, () => globalThis.wasmMemory()) };
+}

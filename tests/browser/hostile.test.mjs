@@ -1,22 +1,13 @@
 // Hostile and foreign input to an attached host, sent by a real worker that writes the wire
 // format by hand: each is ignored or answered with a clear error, the host keeps serving, and
-// a thousand rounds of it do not grow memory.
+// five hundred rounds of it do not grow memory.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, launch, openHost, ev, value } from "./harness.mjs";
+import { ISOLATED, launch, openHost, ev, value, memory } from "./harness.mjs";
 
 const T = { timeout: 120000 };
 
 const raw = (page, cmd, ...args) => ev(page, ([c, a]) => globalThis.rawCall("raw", c, ...a), [cmd, args]);
-
-// Collects garbage, then reads the page's JS heap and the host's wasm memory.
-async function memory(page) {
-  const s = await page.context().newCDPSession(page);
-  await s.send("HeapProfiler.collectGarbage");
-  const { usedSize } = await s.send("Runtime.getHeapUsage");
-  await s.detach();
-  return { heap: usedSize, wasm: await ev(page, () => globalThis.wasmMemory()) };
-}
 
 describe("hostile and foreign messages to an attached host", () => {
   let browser;

@@ -1,20 +1,12 @@
 // Load: 16 workers × 1000 calls at once, sync and async clients mixed, on one host.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, launch, openHost, ev, value, clickInDialog } from "./harness.mjs";
+import { ISOLATED, launch, openHost, ev, value, clickInDialog, memory } from "./harness.mjs";
 
 const T = { timeout: 300000 };
 const UID = "/load@pyscript";
 const WORKERS = 16;
 const CALLS = 1000;
-
-async function memory(page) {
-  const s = await page.context().newCDPSession(page);
-  await s.send("HeapProfiler.collectGarbage");
-  const { usedSize } = await s.send("Runtime.getHeapUsage");
-  await s.detach();
-  return { heap: usedSize, wasm: await ev(page, () => globalThis.wasmMemory()) };
-}
 
 // Starts WORKERS workers (even ones sab, odd ones async), runs CALLS calls in each at once,
 // and checks every answer and the host's count of answers; then detaches and ends them.

@@ -3,19 +3,15 @@
 //!
 //! `FSH_BENCH_N` and `FSH_BENCH_BATCHES` change the calls per batch (2000) and batches (7).
 
-use crate::{build, root, run, serve, setup, Result};
+use crate::{build, root, run, setup, test, Result};
 use std::process::Command;
 
 /// Builds the packages, serves the repository isolated and plain, and runs every row.
 pub fn bench() -> Result {
     setup::for_test()?;
     build::build()?;
-    let chromium = setup::chromium()?;
-    let isolated = serve::start(0, true)?;
-    let plain = serve::start(0, false)?;
-    run(Command::new("node")
-        .arg(root().join("bench/run.mjs"))
-        .env("FSH_ISOLATED_URL", &isolated.url)
-        .env("FSH_PLAIN_URL", &plain.url)
-        .env("CHROMIUM", &chromium))
+    let mut node = Command::new("node");
+    node.arg(root().join("bench/run.mjs"));
+    test::browser_env(&mut node)?;
+    run(&mut node)
 }

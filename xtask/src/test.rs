@@ -27,10 +27,19 @@ pub fn test(args: &[String]) -> Result {
     Ok(())
 }
 
-fn browser_tests(grep: Option<&str>) -> Result {
+/// Serves the repository isolated and plain, and points `node` at both servers and at
+/// Chromium (the variables `tests/browser/harness.mjs` reads).
+pub fn browser_env(node: &mut Command) -> Result {
     let chromium = setup::chromium()?;
     let isolated = serve::start(0, true)?;
     let plain = serve::start(0, false)?;
+    node.env("FSH_ISOLATED_URL", &isolated.url)
+        .env("FSH_PLAIN_URL", &plain.url)
+        .env("CHROMIUM", &chromium);
+    Ok(())
+}
+
+fn browser_tests(grep: Option<&str>) -> Result {
     let dir = root().join("tests/browser");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
@@ -47,9 +56,7 @@ fn browser_tests(grep: Option<&str>) -> Result {
     if let Some(g) = grep {
         node.args(["--test-name-pattern", g]);
     }
-    node.args(&files)
-        .env("FSH_ISOLATED_URL", &isolated.url)
-        .env("FSH_PLAIN_URL", &plain.url)
-        .env("CHROMIUM", &chromium);
+    node.args(&files);
+    browser_env(&mut node)?;
     run(&mut node)
 }
