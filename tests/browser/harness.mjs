@@ -112,8 +112,9 @@ export const picker = (page) => ev(page, () => ({ ...globalThis.picker, revoked:
 
 export const setPicker = (page, patch) => ev(page, (p) => void Object.assign(globalThis.picker, p), patch);
 
-export async function clickInDialog(page, which) {
-  await click(page, `dialog.fshandles-dialog[open] .fshandles-${which}`);
+// `options.timeout` is for dialogs that wait on something slow, such as an interpreter's boot.
+export async function clickInDialog(page, which, options) {
+  await click(page, `dialog.fshandles-dialog[open] .fshandles-${which}`, options);
 }
 
 export const dialogsOpen = (page) => ev(page, () => globalThis.dialogOpen());

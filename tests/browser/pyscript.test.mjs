@@ -35,7 +35,17 @@ except Exception as e:
     report(step="${step}", crashed=repr(e))
 `;
   await ev(page, ([t, c]) => globalThis.runPy({ type: t, code: c }), [type, code]);
-  if (answer) await clickInDialog(page, answer);
+  if (answer) {
+    // The dialog comes only once the interpreter has booted, which takes Pyodide well over
+    // ten seconds in a fresh context on a slow machine; a crash report ends the wait early.
+    const first = await waitFor(
+      page,
+      (s) => (document.querySelector("dialog.fshandles-dialog[open]") ? "dialog" : globalThis.reports.find((r) => r.step === s)),
+      step,
+      { timeout: 120000, what: `the dialog, or the Python report "${step}"` },
+    );
+    if (first === "dialog") await clickInDialog(page, answer);
+  }
   const report = await waitFor(
     page,
     (s) => globalThis.reports.find((r) => r.step === s),
@@ -176,7 +186,7 @@ report(step="pyfs-again", content=read("/local/pyscript.txt"))
       page.on("pageerror", (e) => problems.push(e.message));
       await page.goto(`${base}/tests/browser/pages/pyscript-static.html`);
       await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 30000 });
-      await clickInDialog(page, "authorize");
+      await clickInDialog(page, "authorize", { timeout: 120000 }); // after Pyodide boots
       const text = await waitFor(
         page,
         async () => {
