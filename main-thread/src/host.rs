@@ -5,6 +5,7 @@ use crate::dialog::Choice;
 use crate::grants::Grants;
 use crate::prompt::{Origin, Prompts};
 use crate::records::{Record, Records};
+use fshandles_shared::error::quoted;
 use fshandles_shared::protocol::validate_uid;
 use fshandles_shared::{Error, ErrorKind, MountOptions};
 use web_sys::FileSystemDirectoryHandle;
@@ -183,7 +184,12 @@ impl Core {
             Some(r) => Ok(r.handle),
             None => Err(Error::new(
                 ErrorKind::NotFound,
-                format!("no folder is stored under {uid:?}: store one first (storeFSHandler)"),
+                [
+                    "no folder is stored under ",
+                    &quoted(uid),
+                    ": store one first (storeFSHandler)",
+                ]
+                .concat(),
             )),
         }
     }

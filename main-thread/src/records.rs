@@ -7,6 +7,7 @@
 //! PyScript itself, may have written since).
 
 use crate::idb;
+use fshandles_shared::error::quoted;
 use fshandles_shared::js::from_js_error;
 use fshandles_shared::{Error, ErrorKind};
 use js_sys::{Object, Reflect};
@@ -109,10 +110,14 @@ impl Records {
             db.close();
             return Err(Error::new(
                 ErrorKind::Storage,
-                format!(
-                    "IndexedDB database {:?} has no {STORE:?} store: it is not an IDBMap database",
-                    self.name
-                ),
+                [
+                    "IndexedDB database ",
+                    &quoted(&self.name),
+                    " has no ",
+                    &quoted(STORE),
+                    " store: it is not an IDBMap database",
+                ]
+                .concat(),
             ));
         }
         // Let another tab upgrade the database instead of blocking it forever: close ours and

@@ -94,6 +94,49 @@ impl Error {
     }
 }
 
+/// `s` in double quotes, for naming a bad value in an error message.
+///
+/// Messages use this instead of `{:?}`: Rust's debug escaping of a string brings its Unicode
+/// tables into the wasm (about 3 KB), and nothing reads these messages but people.
+pub fn quoted(s: &str) -> String {
+    ["\"", s, "\""].concat()
+}
+
+/// A worker's call that no host took within `ms` milliseconds.
+pub fn no_host(ms: f64) -> Error {
+    Error::new(
+        ErrorKind::Timeout,
+        alloc::format!(
+            "no FsHost answered within {} ms: is one attached to this worker (host.attach(worker))?",
+            whole_ms(ms)
+        ),
+    )
+}
+
+/// A worker's call that the host took but did not answer within `ms` milliseconds.
+pub fn no_answer(ms: f64) -> Error {
+    Error::new(
+        ErrorKind::Timeout,
+        alloc::format!(
+            "the host took the request but gave no answer within {} ms",
+            whole_ms(ms)
+        ),
+    )
+}
+
+/// Milliseconds rounded up to a whole number: printing an `f64` would bring Rust's float
+/// formatting (about 16 KB of wasm) into the worker.
+fn whole_ms(ms: f64) -> u64 {
+    // `ceil` is std-only; timeouts are positive, so truncating and adding one for a fraction
+    // is the same.
+    let whole = ms as u64;
+    if (whole as f64) < ms {
+        whole + 1
+    } else {
+        whole
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.kind.name(), self.message)
@@ -131,6 +174,18 @@ mod tests {
     fn dom_names_map_to_kinds() {
         assert_eq!(ErrorKind::from_name("TypeError"), ErrorKind::Data);
         assert_eq!(ErrorKind::from_name("SomethingElse"), ErrorKind::Unknown);
+    }
+
+    #[test]
+    fn quoted_wraps_in_double_quotes() {
+        assert_eq!(quoted("a b"), "\"a b\"");
+    }
+
+    #[test]
+    fn timeouts_print_whole_milliseconds() {
+        assert!(no_host(1000.0).message.contains(" 1000 ms"));
+        assert!(no_answer(2.5).message.contains(" 3 ms"));
+        assert_eq!(no_answer(2.5).kind, ErrorKind::Timeout);
     }
 
     #[test]

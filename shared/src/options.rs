@@ -1,6 +1,6 @@
 //! What a caller asks for when it wants a folder: `{id, mode, startIn}`.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{quoted, Error, ErrorKind};
 use alloc::string::String;
 use serde::{Deserialize, Serialize};
 
@@ -33,7 +33,12 @@ impl Mode {
             "readwrite" => Ok(Mode::ReadWrite),
             other => Err(Error::new(
                 ErrorKind::Data,
-                alloc::format!("unknown mode {other:?}: expected \"read\" or \"readwrite\""),
+                [
+                    "unknown mode ",
+                    &quoted(other),
+                    ": expected \"read\" or \"readwrite\"",
+                ]
+                .concat(),
             )),
         }
     }
@@ -87,9 +92,12 @@ impl StartIn {
             .ok_or_else(|| {
                 Error::new(
                     ErrorKind::Data,
-                    alloc::format!(
-                        "unknown startIn/hint {s:?}: expected one of desktop, documents, downloads, music, pictures, videos"
-                    ),
+                    [
+                        "unknown startIn/hint ",
+                        &quoted(s),
+                        ": expected one of desktop, documents, downloads, music, pictures, videos",
+                    ]
+                    .concat(),
                 )
             })
     }
@@ -138,9 +146,12 @@ impl MountOptions {
             if id.is_empty() || id.chars().count() > MAX_PICKER_ID_CHARS || !ok_chars {
                 return Err(Error::new(
                     ErrorKind::Data,
-                    alloc::format!(
-                        "invalid picker id {id:?}: use 1 to 32 letters, digits, '_' or '-'"
-                    ),
+                    [
+                        "invalid picker id ",
+                        &quoted(id),
+                        ": use 1 to 32 letters, digits, '_' or '-'",
+                    ]
+                    .concat(),
                 ));
             }
         }

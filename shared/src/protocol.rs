@@ -136,6 +136,18 @@ pub enum Reply {
     },
 }
 
+impl Reply {
+    /// The variant's name, for error messages.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Reply::Answer(_) => "Answer",
+            Reply::Ack => "Ack",
+            Reply::Failed(_) => "Failed",
+            Reply::Handle { .. } => "Handle",
+        }
+    }
+}
+
 const REPLY_OPS: u32 = 4;
 
 /// Why bytes could not be read as a message.

@@ -5,7 +5,7 @@ use crate::timer::Timer;
 use fshandles_shared::js::shared_frame::Waited;
 use fshandles_shared::js::{from_js_error, message, EventListener, SharedFrame};
 use fshandles_shared::protocol::{decode_reply, encode_request, DecodeError, Reply, Request};
-use fshandles_shared::{frame, Error, ErrorKind, MountOptions};
+use fshandles_shared::{error, frame, Error, ErrorKind, MountOptions};
 use futures_channel::oneshot;
 use js_sys::Reflect;
 use std::cell::{Cell, RefCell};
@@ -397,21 +397,15 @@ impl Inner {
         }
     }
 
-    fn no_host(&self) -> String {
-        format!(
-            "no FsHost answered within {} ms: is one attached to this worker (host.attach(worker))?",
-            self.options.timeout_ms
-        )
-    }
-
-    fn timeout(self: &Rc<Self>, id: u32, ms: f64, message: String) -> Timer {
+    /// Fails call `id` with `error` after `ms`, unless it is answered first.
+    fn timeout(self: &Rc<Self>, id: u32, ms: f64, error: fn(f64) -> Error) -> Timer {
         let weak = Rc::downgrade(self);
         Timer::new(ms, move || {
             let Some(inner) = weak.upgrade() else { return };
             let pending = inner.state.borrow_mut().pending.remove(&id);
             if let Some(p) = pending {
                 inner.unanswered();
-                let _ = p.tx.send(Err(Error::new(ErrorKind::Timeout, message)));
+                let _ = p.tx.send(Err(error(ms)));
             }
         })
     }
@@ -424,7 +418,7 @@ impl Inner {
             message::wrap(&buf)
         };
         let (tx, rx) = oneshot::channel();
-        let timer = self.timeout(id, self.options.timeout_ms, self.no_host());
+        let timer = self.timeout(id, self.options.timeout_ms, error::no_host);
         self.state.borrow_mut().pending.insert(
             id,
             Pending {
@@ -489,7 +483,7 @@ impl Inner {
             (_, Reply::Failed(e)) => Err(e),
             (_, other) => Err(Error::new(
                 ErrorKind::Protocol,
-                format!("unexpected reply {other:?} in the shared buffer"),
+                ["unexpected reply ", other.name(), " in the shared buffer"].concat(),
             )),
         }
     }
@@ -554,13 +548,10 @@ impl Inner {
             Reply::Ack => {
                 // The host has the request and must wait (IndexedDB, a person): the no-host
                 // timeout no longer applies.
-                let prompt_timer = self.options.prompt_timeout_ms.map(|ms| {
-                    self.timeout(
-                        id,
-                        ms,
-                        format!("the host took the request but gave no answer within {ms} ms"),
-                    )
-                });
+                let prompt_timer = self
+                    .options
+                    .prompt_timeout_ms
+                    .map(|ms| self.timeout(id, ms, error::no_answer));
                 if let Some(p) = st.pending.get_mut(&id) {
                     p._timer = prompt_timer;
                 }

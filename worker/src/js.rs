@@ -4,6 +4,7 @@
 //! `Promise<boolean>` (that rejects) — as PyScript's own sync calls behave.
 
 use crate::{ConnectOptions, FsClient};
+use fshandles_shared::error::quoted;
 use fshandles_shared::js::{from_js_error, to_js_error};
 use fshandles_shared::{Error, ErrorKind, MountOptions};
 use js_sys::{Object, Promise, Reflect};
@@ -77,7 +78,7 @@ impl JsFsClient {
             other => {
                 return outcome(Err(to_js_error(&Error::new(
                     ErrorKind::Data,
-                    format!("settle() knows no method {other:?}"),
+                    ["settle() knows no method ", &quoted(other)].concat(),
                 ))))
                 .into()
             }

@@ -23,8 +23,15 @@ use std::process::{Command, ExitCode};
 pub type Result<T = ()> = std::result::Result<T, String>;
 
 /// The repository root.
+///
+/// `cargo run` sets `CARGO_MANIFEST_DIR` when it starts xtask, so the checkout that ran the
+/// command wins; the path baked in at compile time would be another clone's when two clones
+/// share one `CARGO_TARGET_DIR` and cargo reuses the binary.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .expect("xtask lives one level below the root")
         .to_path_buf()

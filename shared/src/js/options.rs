@@ -3,9 +3,8 @@
 //! Accepts a plain object or a `Map` (Pyodide's `to_js` turns a dict into a `Map` unless told
 //! otherwise), `undefined`/`null` for the defaults, and PyScript's `hint` for `startIn`.
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{quoted, Error, ErrorKind};
 use crate::options::{Mode, MountOptions, StartIn};
-use alloc::format;
 use alloc::string::String;
 use js_sys::{Map, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -21,10 +20,12 @@ fn field(options: &JsValue, key: &str) -> Option<JsValue> {
 fn string_field(options: &JsValue, key: &str) -> Result<Option<String>, Error> {
     match field(options, key) {
         None => Ok(None),
-        Some(v) => v
-            .as_string()
-            .map(Some)
-            .ok_or_else(|| Error::new(ErrorKind::Data, format!("option {key:?} must be a string"))),
+        Some(v) => v.as_string().map(Some).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Data,
+                ["option ", &quoted(key), " must be a string"].concat(),
+            )
+        }),
     }
 }
 

@@ -188,10 +188,7 @@ impl SharedFrame {
                 if left <= 0.0 {
                     // Give the call up, unless the host took it this very moment.
                     if self.swap(requested, frame::state(seq, Phase::Idle)) {
-                        return Err(Error::new(
-                            ErrorKind::Timeout,
-                            format!("no FsHost answered within {ack_timeout_ms} ms: is one attached to this worker (host.attach(worker))?"),
-                        ));
+                        return Err(crate::error::no_host(ack_timeout_ms));
                     }
                     continue;
                 }
@@ -204,12 +201,8 @@ impl SharedFrame {
                 };
                 if left <= 0.0 {
                     if self.swap(acked, frame::state(seq, Phase::Idle)) {
-                        return Err(Error::new(
-                            ErrorKind::Timeout,
-                            format!(
-                                "the host took the request but gave no answer within {} ms",
-                                reply_timeout_ms.unwrap_or_default()
-                            ),
+                        return Err(crate::error::no_answer(
+                            reply_timeout_ms.unwrap_or_default(),
                         ));
                     }
                     continue;
