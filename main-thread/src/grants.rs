@@ -5,21 +5,21 @@
 //! anything else is never kept. No browser event tells a page that a folder's permission was
 //! revoked, so a revocation is seen by the first call made `ttl_ms` after the last check.
 
+use fshandles_shared::small_map::SmallMap;
 use fshandles_shared::Mode;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 pub(crate) struct Grants {
     ttl_ms: f64,
     // uid → (the widest mode seen granted, when it was checked).
-    seen: RefCell<HashMap<String, (Mode, f64)>>,
+    seen: RefCell<SmallMap<String, (Mode, f64)>>,
 }
 
 impl Grants {
     pub fn new(ttl_ms: f64) -> Self {
         Grants {
             ttl_ms,
-            seen: RefCell::new(HashMap::new()),
+            seen: RefCell::new(SmallMap::new()),
         }
     }
 

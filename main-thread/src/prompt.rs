@@ -5,10 +5,11 @@
 //! prompt is gone (their workers detached), its dialog is torn down and it settles as aborted.
 
 use crate::dialog::{Choice, Dialog};
+use fshandles_shared::small_map::SmallMap;
 use fshandles_shared::{Error, ErrorKind};
 use futures_channel::oneshot;
 use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::future::Future;
 use std::rc::Rc;
 
@@ -29,7 +30,7 @@ struct Ticket<T> {
 struct State<T> {
     busy: bool,
     turns: VecDeque<oneshot::Sender<()>>,
-    tickets: HashMap<String, Ticket<T>>,
+    tickets: SmallMap<String, Ticket<T>>,
 }
 
 /// The prompt queue; `T` is the answer a prompt produces.
@@ -50,7 +51,7 @@ impl<T: Clone> Prompts<T> {
             state: RefCell::new(State {
                 busy: false,
                 turns: VecDeque::new(),
-                tickets: HashMap::new(),
+                tickets: SmallMap::new(),
             }),
         }
     }

@@ -9,10 +9,10 @@
 use crate::idb;
 use fshandles_shared::error::quoted;
 use fshandles_shared::js::from_js_error;
+use fshandles_shared::small_map::SmallMap;
 use fshandles_shared::{Error, ErrorKind};
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{FileSystemDirectoryHandle, IdbDatabase, IdbTransactionMode};
 
@@ -51,7 +51,7 @@ impl Record {
 pub(crate) struct Records {
     name: String,
     db: RefCell<Option<IdbDatabase>>,
-    mirror: RefCell<HashMap<String, Record>>,
+    mirror: RefCell<SmallMap<String, Record>>,
 }
 
 impl Records {
@@ -59,7 +59,7 @@ impl Records {
         Records {
             name: format!("IDBMap/{namespace}"),
             db: RefCell::new(None),
-            mirror: RefCell::new(HashMap::new()),
+            mirror: RefCell::new(SmallMap::new()),
         }
     }
 

@@ -6,9 +6,9 @@ use crate::prompt::Origin;
 use fshandles_shared::js::shared_frame::Written;
 use fshandles_shared::js::{is_channel, message, EventListener, SharedFrame};
 use fshandles_shared::protocol::{self, decode_request, DecodeError, Reply, Request};
+use fshandles_shared::small_map::SmallMap;
 use fshandles_shared::{Error, ErrorKind};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use web_sys::FileSystemDirectoryHandle;
@@ -39,7 +39,7 @@ pub(crate) struct Attachment {
     endpoint: JsValue,
     _listener: EventListener,
     ports: RefCell<Vec<EventListener>>,
-    stash: RefCell<HashMap<u32, Reply>>,
+    stash: RefCell<SmallMap<u32, Reply>>,
     served: Cell<u64>,
 }
 
@@ -125,7 +125,7 @@ impl Hub {
             endpoint: endpoint.clone(),
             _listener: listener,
             ports: RefCell::new(Vec::new()),
-            stash: RefCell::new(HashMap::new()),
+            stash: RefCell::new(SmallMap::new()),
             served: Cell::new(0),
         }));
         Ok(())

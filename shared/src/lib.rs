@@ -4,7 +4,8 @@
 //! - [`options`]: what a caller asks for (`MountOptions`: picker id, access mode, start folder);
 //! - [`protocol`]: the request and reply envelopes and their postcard encoding, with validation;
 //! - [`frame`]: the layout of the `SharedArrayBuffer` that carries replies in sync mode;
-//! - [`error`]: error kinds with the stable `name`s JS callers see.
+//! - [`error`]: error kinds with the stable `name`s JS callers see;
+//! - [`small_map`]: the `Vec`-backed map both sides keep their few entries in.
 //!
 //! Nothing here touches the browser unless the `js` feature is on; then [`js`] adds the
 //! pieces both sides need to talk over `postMessage` and a shared buffer.
@@ -30,6 +31,7 @@ pub mod error;
 pub mod frame;
 pub mod options;
 pub mod protocol;
+pub mod small_map;
 
 #[cfg(feature = "js")]
 pub mod js;

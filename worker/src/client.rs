@@ -5,11 +5,11 @@ use crate::timer::Timer;
 use fshandles_shared::js::shared_frame::Waited;
 use fshandles_shared::js::{from_js_error, message, EventListener, SharedFrame};
 use fshandles_shared::protocol::{decode_reply, encode_request, DecodeError, Reply, Request};
+use fshandles_shared::small_map::SmallMap;
 use fshandles_shared::{error, frame, Error, ErrorKind, MountOptions};
 use futures_channel::oneshot;
 use js_sys::Reflect;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use web_sys::FileSystemDirectoryHandle;
@@ -48,12 +48,12 @@ struct Pending {
 
 #[derive(Default)]
 struct State {
-    pending: HashMap<u32, Pending>,
+    pending: SmallMap<u32, Pending>,
     /// Handles the host sent, by uid.
-    handles: HashMap<String, FileSystemDirectoryHandle>,
+    handles: SmallMap<String, FileSystemDirectoryHandle>,
     /// Sync mode: handles the host posted just before answering, not yet dispatched to us
     /// (they wait in this worker's queue until it yields), with whoever waits for them.
-    expected: HashMap<String, Vec<oneshot::Sender<()>>>,
+    expected: SmallMap<String, Vec<oneshot::Sender<()>>>,
 }
 
 impl Drop for Inbox {
@@ -476,7 +476,10 @@ impl Inner {
             )),
             (_, Reply::Answer(granted)) => {
                 if let (true, true, Some(uid)) = (granted, want_handle, uid) {
-                    self.state.borrow_mut().expected.entry(uid).or_default();
+                    self.state
+                        .borrow_mut()
+                        .expected
+                        .get_or_insert_with(uid, Vec::new);
                 }
                 Ok(granted)
             }
