@@ -8,11 +8,20 @@ import initDemo, { RustWorker } from "/dist/demo/fshandles_demo.js";
 // module starts, and the hook must already be there to see it.
 const pythonWorker = new Promise((resolve) => hooks.main.onWorker.add((wrap, xworker) => resolve(xworker)));
 
-await Promise.all([init(), initDemo()]);
+// Say which stage a slow start is in, and why a failed one failed, on the page itself.
+const pythonStatus = document.querySelector("#python .result");
+pythonWorker.then(() => (pythonStatus.textContent = "Worker created; loading the interpreter…"));
+const banner = document.getElementById("banner");
+try {
+  await Promise.all([init(), initDemo()]);
+} catch (e) {
+  banner.className = "banner error";
+  banner.textContent = `fshandles failed to load: ${e?.message ?? e}`;
+  throw e;
+}
 const host = new FsHost();
 const isolated = globalThis.crossOriginIsolated === true;
 
-const banner = document.getElementById("banner");
 banner.className = `banner ${isolated ? "sab" : "async"}`;
 banner.innerHTML = isolated
   ? "Sync mode — SharedArrayBuffer + Atomics<small>This page is cross-origin isolated (served with COOP and COEP), so workers block on a shared buffer while the page prompts.</small>"

@@ -1,6 +1,7 @@
 //! `cargo xtask build`: the two JS packages in `dist/`.
 
 use crate::{root, run, setup, Result};
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// A crate turned into a JS package.
@@ -42,45 +43,9 @@ pub fn build() -> Result {
         cargo.args(["-p", p.krate]);
     }
     run(&mut cargo)?;
-    let bindgen = setup::wasm_bindgen()?;
     for p in &PACKAGES {
         let out = root.join(p.dir);
-        let _ = std::fs::remove_dir_all(&out);
-        // Cargo's own target directory, moved if CARGO_TARGET_DIR says so.
-        let target = std::env::var_os("CARGO_TARGET_DIR")
-            .map(|t| root.join(t))
-            .unwrap_or_else(|| root.join("target"));
-        let wasm = target.join(format!(
-            "wasm32-unknown-unknown/release/{}.wasm",
-            p.artifact
-        ));
-        run(Command::new(&bindgen)
-            .args(["--target", "web"])
-            .arg("--out-dir")
-            .arg(&out)
-            .arg(&wasm))?;
-        let bg = out.join(format!("{}_bg.wasm", p.artifact));
-        match setup::wasm_opt() {
-            Some(opt) => run(Command::new(opt)
-                .args([
-                    "-Oz",
-                    "--strip-debug",
-                    "--strip-producers",
-                    "--enable-bulk-memory",
-                    "--enable-nontrapping-float-to-int",
-                    "--enable-sign-ext",
-                    "--enable-mutable-globals",
-                    "--enable-reference-types",
-                    "--enable-multivalue",
-                ])
-                .arg(&bg)
-                .arg("-o")
-                .arg(&bg))?,
-            None => eprintln!(
-                "xtask: wasm-opt not found (npm package binaryen); {} left unoptimised",
-                bg.display()
-            ),
-        }
+        let bg = package(p.artifact, &out, Names::Strip)?;
         for extra in p.extra {
             let src = root.join(extra);
             if src.exists() {
@@ -93,4 +58,58 @@ pub fn build() -> Result {
         eprintln!("xtask: {} ({} bytes of wasm)", out.display(), size);
     }
     Ok(())
+}
+
+/// Whether a package keeps its wasm's function names (for a size profile) or not (to ship).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Names {
+    /// Stripped, as shipped.
+    Strip,
+    /// Kept, so that a profiler can name what takes the room; otherwise the same code.
+    Keep,
+}
+
+/// Runs wasm-bindgen and wasm-opt on the release build of `artifact` into `out`; returns the
+/// path of the `_bg.wasm`.
+pub fn package(artifact: &str, out: &Path, names: Names) -> Result<PathBuf> {
+    let root = root();
+    let bindgen = setup::wasm_bindgen()?;
+    let _ = std::fs::remove_dir_all(out);
+    // Cargo's own target directory, moved if CARGO_TARGET_DIR says so.
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(|t| root.join(t))
+        .unwrap_or_else(|| root.join("target"));
+    let wasm = target.join(format!("wasm32-unknown-unknown/release/{artifact}.wasm"));
+    run(Command::new(&bindgen)
+        .args(["--target", "web"])
+        .arg("--out-dir")
+        .arg(out)
+        .arg(&wasm))?;
+    let bg = out.join(format!("{artifact}_bg.wasm"));
+    let Some(opt) = setup::wasm_opt() else {
+        eprintln!(
+            "xtask: wasm-opt not found (npm package binaryen); {} left unoptimised",
+            bg.display()
+        );
+        return Ok(bg);
+    };
+    let mut cmd = Command::new(opt);
+    cmd.arg("-Oz");
+    match names {
+        Names::Strip => cmd.args(["--strip-debug", "--strip-producers"]),
+        Names::Keep => cmd.arg("--debuginfo"),
+    };
+    run(cmd
+        .args([
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-reference-types",
+            "--enable-multivalue",
+        ])
+        .arg(&bg)
+        .arg("-o")
+        .arg(&bg))?;
+    Ok(bg)
 }

@@ -3,6 +3,7 @@
 //! - `cargo xtask build`: the JS packages in `dist/` (wasm-bindgen `--target web`, wasm-opt).
 //! - `cargo xtask test`: native tests, then every browser test in headless Chromium.
 //! - `cargo xtask bench`: the benchmark in headless Chromium; writes `bench/RESULTS.md`.
+//! - `cargo xtask size [--top N]`: what the shipped wasm is made of, by crate and by item.
 //! - `cargo xtask fuzz [--seconds N]`: each cargo-fuzz target for N seconds (60), on nightly.
 //! - `cargo xtask demo [--port N]`: builds and serves the demo, in sync and async mode.
 //! - `cargo xtask serve [--port N]`: serves the repository with and without COOP/COEP.
@@ -14,6 +15,7 @@ mod demo;
 mod fuzz;
 mod serve;
 mod setup;
+mod size;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -64,7 +66,7 @@ fn describe(cmd: &Command) -> String {
 }
 
 const USAGE: &str =
-    "usage: cargo xtask <build | test | bench | fuzz [--seconds N] | demo [--port N] | serve [--port N] | lint>";
+    "usage: cargo xtask <build | test | bench | size [--top N] | fuzz [--seconds N] | demo [--port N] | serve [--port N] | lint>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
         Some("build") => setup::for_build().and_then(|_| build::build()),
         Some("test") => test::test(&args[1..]),
         Some("bench") => bench::bench(),
+        Some("size") => size::size(&args[1..]),
         Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("serve") => serve::serve_command(&args[1..]),
         Some("demo") => demo::demo(&args[1..]),

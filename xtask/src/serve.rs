@@ -56,42 +56,46 @@ pub fn start(port: u16, isolated: bool) -> Result<Running> {
     let server = Server::http(("127.0.0.1", port))
         .map_err(|e| format!("cannot listen on 127.0.0.1:{port}: {e}"))?;
     let addr = server.server_addr().to_ip().ok_or("no IP address")?;
-    let server = Arc::new(server);
-    let root = root();
-    for _ in 0..4 {
-        let server = server.clone();
-        let root = root.clone();
-        thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let file = resolve(&root, request.url());
-                let mut response = match file.as_ref().and_then(|f| std::fs::File::open(f).ok()) {
-                    Some(f) => Response::from_file(f)
-                        .with_header(header("Content-Type", mime(file.as_ref().expect("file"))))
-                        .boxed(),
-                    None => Response::from_string("not found")
-                        .with_status_code(404)
-                        .boxed(),
-                };
-                response.add_header(header("Cache-Control", "no-store"));
-                if has_query_flag(request.url(), "csp") {
-                    // What a strict site sets: no eval, no inline script; wasm may compile.
-                    response.add_header(header(
-                        "Content-Security-Policy",
-                        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'",
-                    ));
-                }
-                if isolated {
-                    response.add_header(header("Cross-Origin-Opener-Policy", "same-origin"));
-                    response.add_header(header("Cross-Origin-Embedder-Policy", "require-corp"));
-                    response.add_header(header("Cross-Origin-Resource-Policy", "cross-origin"));
-                }
-                let _ = request.respond(response);
-            }
-        });
-    }
+    let root = Arc::new(root());
+    // A thread per request, not a fixed pool: a response blocks its thread until the browser
+    // has read it all, and a page may hold several large bodies unread while it waits for
+    // another file (Pyodide fetches its wasm, its stdlib and its lock file at once). With a
+    // pool of four, such a page could stall every thread and never get the file it waits for.
+    thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let root = root.clone();
+            thread::spawn(move || respond(&root, request, isolated));
+        }
+    });
     Ok(Running {
         url: format!("http://{addr}"),
     })
+}
+
+fn respond(root: &Path, request: tiny_http::Request, isolated: bool) {
+    let file = resolve(root, request.url());
+    let mut response = match file.as_ref().and_then(|f| std::fs::File::open(f).ok()) {
+        Some(f) => Response::from_file(f)
+            .with_header(header("Content-Type", mime(file.as_ref().expect("file"))))
+            .boxed(),
+        None => Response::from_string("not found")
+            .with_status_code(404)
+            .boxed(),
+    };
+    response.add_header(header("Cache-Control", "no-store"));
+    if has_query_flag(request.url(), "csp") {
+        // What a strict site sets: no eval, no inline script; wasm may compile.
+        response.add_header(header(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'",
+        ));
+    }
+    if isolated {
+        response.add_header(header("Cross-Origin-Opener-Policy", "same-origin"));
+        response.add_header(header("Cross-Origin-Embedder-Policy", "require-corp"));
+        response.add_header(header("Cross-Origin-Resource-Policy", "cross-origin"));
+    }
+    let _ = request.respond(response);
 }
 
 /// Whether the URL's query has `flag` (as `?flag` or `&flag`, with or without a value).
