@@ -6,20 +6,14 @@
 //! `target/fuzz-corpus`, so the seeds stay small. A crash fails the command and leaves its
 //! input under `shared/fuzz/artifacts`.
 
-use crate::{root, run, Result};
+use crate::{flag_value, root, run, Result};
 use std::process::Command;
 
 const TARGETS: [&str; 2] = ["decode", "frame"];
 
 /// Runs every target for `--seconds` (60).
 pub fn fuzz(args: &[String]) -> Result {
-    let seconds = match args.iter().position(|a| a == "--seconds") {
-        None => 60,
-        Some(i) => args
-            .get(i + 1)
-            .and_then(|s| s.parse::<u32>().ok())
-            .ok_or("--seconds takes a whole number")?,
-    };
+    let seconds: u32 = flag_value(args, "--seconds")?.unwrap_or(60);
     cargo_fuzz()?;
     for target in TARGETS {
         let found = root().join("target/fuzz-corpus").join(target);

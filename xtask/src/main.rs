@@ -57,6 +57,18 @@ pub fn run(cmd: &mut Command) -> Result {
     }
 }
 
+/// The value after `flag` in `args` (`--seconds 20`), if the flag is there.
+pub fn flag_value<T: std::str::FromStr>(args: &[String], flag: &str) -> Result<Option<T>> {
+    match args.iter().position(|a| a == flag) {
+        None => Ok(None),
+        Some(i) => args
+            .get(i + 1)
+            .and_then(|v| v.parse().ok())
+            .map(Some)
+            .ok_or_else(|| format!("{flag} takes a number")),
+    }
+}
+
 fn describe(cmd: &Command) -> String {
     std::iter::once(cmd.get_program())
         .chain(cmd.get_args())

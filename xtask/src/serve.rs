@@ -118,14 +118,7 @@ pub fn serve_command(args: &[String]) -> Result {
 
 /// `--port N`, if given.
 pub fn port_arg(args: &[String]) -> Result<Option<u16>> {
-    match args.iter().position(|a| a == "--port") {
-        None => Ok(None),
-        Some(i) => args
-            .get(i + 1)
-            .and_then(|p| p.parse().ok())
-            .map(Some)
-            .ok_or_else(|| "--port takes a port number".to_owned()),
-    }
+    crate::flag_value(args, "--port")
 }
 
 #[cfg(test)]

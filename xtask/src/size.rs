@@ -6,7 +6,7 @@
 //! JS glue), the wasm by crate, and its N largest items (15).
 
 use crate::build::{self, Names};
-use crate::{root, run, setup, Result};
+use crate::{flag_value, root, run, setup, Result};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
@@ -21,13 +21,7 @@ const PACKAGES: [(&str, &str); 2] = [
 
 /// Prints the size profile of `dist/main` and `dist/worker`.
 pub fn size(args: &[String]) -> Result {
-    let top = match args.iter().position(|a| a == "--top") {
-        None => 15,
-        Some(i) => args
-            .get(i + 1)
-            .and_then(|s| s.parse::<usize>().ok())
-            .ok_or("--top takes a whole number")?,
-    };
+    let top = flag_value(args, "--top")?.unwrap_or(15);
     setup::for_build()?;
     build::build()?;
     let twiggy = twiggy()?;
