@@ -43,9 +43,10 @@ pub fn build() -> Result {
         cargo.args(["-p", p.krate]);
     }
     run(&mut cargo)?;
+    let bindgen = setup::wasm_bindgen()?;
     for p in &PACKAGES {
         let out = root.join(p.dir);
-        let bg = package(p.artifact, &out, Names::Strip)?;
+        let bg = package(&bindgen, p.artifact, &out, Names::Strip)?;
         for extra in p.extra {
             let src = root.join(extra);
             if src.exists() {
@@ -69,18 +70,17 @@ pub enum Names {
     Keep,
 }
 
-/// Runs wasm-bindgen and wasm-opt on the release build of `artifact` into `out`; returns the
-/// path of the `_bg.wasm`.
-pub fn package(artifact: &str, out: &Path, names: Names) -> Result<PathBuf> {
+/// Runs `bindgen` (from [`setup::wasm_bindgen`]) and wasm-opt on the release build of
+/// `artifact` into `out`; returns the path of the `_bg.wasm`.
+pub fn package(bindgen: &Path, artifact: &str, out: &Path, names: Names) -> Result<PathBuf> {
     let root = root();
-    let bindgen = setup::wasm_bindgen()?;
     let _ = std::fs::remove_dir_all(out);
     // Cargo's own target directory, moved if CARGO_TARGET_DIR says so.
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(|t| root.join(t))
         .unwrap_or_else(|| root.join("target"));
     let wasm = target.join(format!("wasm32-unknown-unknown/release/{artifact}.wasm"));
-    run(Command::new(&bindgen)
+    run(Command::new(bindgen)
         .args(["--target", "web"])
         .arg("--out-dir")
         .arg(out)

@@ -25,6 +25,7 @@ pub fn size(args: &[String]) -> Result {
     setup::for_build()?;
     build::build()?;
     let twiggy = twiggy()?;
+    let bindgen = setup::wasm_bindgen()?;
     for (artifact, dist) in PACKAGES {
         let shipped = root().join(dist);
         let wasm = shipped.join(format!("{artifact}_bg.wasm"));
@@ -36,6 +37,7 @@ pub fn size(args: &[String]) -> Result {
         );
 
         let named = build::package(
+            &bindgen,
             artifact,
             &root().join("target/size").join(artifact),
             Names::Keep,
