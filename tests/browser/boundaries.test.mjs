@@ -1,23 +1,17 @@
 // Boundaries: the host answers only workers attached to it, and everything runs under a
 // Content-Security-Policy that forbids eval and inline script.
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, launch, openHost, ev, call, value, clickInDialog } from "./harness.mjs";
+import { ISOLATED, useBrowser, openHost, ev, call, value, clickInDialog } from "./harness.mjs";
 
 const T = { timeout: 60000 };
 const UID = "/local@pyscript";
 
 describe("boundaries", () => {
-  let browser;
-  before(async () => {
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it("a worker the host was not attached to is not served, in either mode", T, async () => {
-    const { page, context, problems } = await openHost(browser, ISOLATED);
+    const { page, context, problems } = await openHost(browser(), ISOLATED);
     for (const mode of ["sab", "async"]) {
       const name = `stranger-${mode}`;
       await ev(page, (n) => globalThis.spawn(n, { attach: false }), name);
@@ -32,7 +26,7 @@ describe("boundaries", () => {
   });
 
   it("host and worker work under a CSP with no eval, no inline script and no inline style", T, async () => {
-    const { page, context, problems } = await openHost(browser, ISOLATED, "?csp");
+    const { page, context, problems } = await openHost(browser(), ISOLATED, "?csp");
     const csp = await ev(page, async () => (await fetch(location.href)).headers.get("content-security-policy"));
     assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
     await ev(page, () => globalThis.spawn("w"));

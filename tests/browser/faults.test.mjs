@@ -1,9 +1,9 @@
 // Faults: workers that die mid-request, a page reloaded mid-store, IndexedDB that will not
 // open or will not write, and permissions revoked between calls. Nothing wedges and no stored
 // record is lost.
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, launch, openHost, reload, ev, waitFor, call, value, clickInDialog, dialogsOpen, activationLapsed } from "./harness.mjs";
+import { ISOLATED, useBrowser, openHost, reload, ev, waitFor, call, value, clickInDialog, dialogsOpen, activationLapsed } from "./harness.mjs";
 
 const T = { timeout: 120000 };
 const UID = "/local@pyscript";
@@ -12,16 +12,10 @@ const RW = { mode: "readwrite" };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 describe("faults", () => {
-  let browser;
-  before(async () => {
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   async function withWorkers(modes, query = "") {
-    const session = await openHost(browser, ISOLATED, query);
+    const session = await openHost(browser(), ISOLATED, query);
     for (const [name, mode] of Object.entries(modes)) {
       await ev(session.page, (n) => globalThis.spawn(n), name);
       assert.equal(await value(session.page, name, "connect", { mode }), mode);
@@ -129,7 +123,7 @@ describe("faults", () => {
   });
 
   it("a write over the storage quota: QuotaExceededError, and the stored record is kept", T, async () => {
-    const { page, context } = await withWorkers({ w: "async" });
+    const { page, context } = await withWorkers({ w: "async" }, "?permissions");
     const stored = call(page, "w", "store", UID, RW);
     await clickInDialog(page, "authorize");
     assert.deepEqual(await stored, { ok: true, value: true });
@@ -154,7 +148,7 @@ describe("faults", () => {
   });
 
   it("a permission revoked between calls is reported: at once with permissionTtlMs 0, after the TTL by default", T, async () => {
-    for (const [query, wait] of [["?ttl=0", 0], ["", 250]]) {
+    for (const [query, wait] of [["?ttl=0&permissions", 0], ["?permissions", 250]]) {
       const { page, context } = await withWorkers({ w: "sab" }, query);
       const stored = call(page, "w", "store", UID, RW);
       await clickInDialog(page, "authorize");
@@ -164,7 +158,7 @@ describe("faults", () => {
       await sleep(wait);
       const again = call(page, "w", "store", UID, RW);
       await clickInDialog(page, "cancel"); // the re-grant prompt: the browser said "prompt"
-      assert.deepEqual(await again, { ok: true, value: false }, `query ${query || "(default)"}`);
+      assert.deepEqual(await again, { ok: true, value: false }, `query ${query}`);
       await context.close();
     }
   });

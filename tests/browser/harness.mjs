@@ -1,6 +1,7 @@
 // Drives Debian's Chromium (headless, real input events) through playwright-core.
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
+import { before, after } from "node:test";
 
 export const ISOLATED = process.env.FSH_ISOLATED_URL;
 export const PLAIN = process.env.FSH_PLAIN_URL;
@@ -17,12 +18,77 @@ const FLAGS = [
   "--disable-sync",
 ];
 
-export function launch() {
-  return chromium.launch({
+// Every context of a launched browser keeps a journal of what its pages said and fetched, so
+// that a wait that runs out can say what the page was doing (see `said`).
+export async function launch() {
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
     args: FLAGS,
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args) => journal(await newContext(...args));
+  return browser;
+}
+
+// One browser for the tests of a `describe` block: launched before them, closed after them.
+// Returns a function that gives the browser.
+export function useBrowser() {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return () => browser;
+}
+
+const JOURNAL_LINES = 60;
+
+function journal(context) {
+  const lines = [];
+  const pending = new Map();
+  const started = Date.now();
+  const note = (line) => {
+    lines.push(`${((Date.now() - started) / 1000).toFixed(1)}s ${line}`);
+    if (lines.length > JOURNAL_LINES) lines.splice(0, lines.length - JOURNAL_LINES);
+  };
+  const short = (url) => url.replace(/^https?:\/\/[^/]+/, "");
+  const watch = (page) => {
+    page.on("pageerror", (e) => note(`pageerror: ${e.message}`));
+    page.on("console", (m) => {
+      if (["error", "warning"].includes(m.type())) note(`console.${m.type()}: ${m.text()}`);
+    });
+    page.on("crash", () => note("the page crashed"));
+    page.on("worker", (w) => {
+      note(`worker started: ${short(w.url())}`);
+      w.on("close", () => note(`worker closed: ${short(w.url())}`));
+    });
+  };
+  context.pages().forEach(watch);
+  context.on("page", watch);
+  context.on("request", (r) => pending.set(r, Date.now()));
+  context.on("requestfinished", async (r) => {
+    pending.delete(r);
+    const status = (await r.response().catch(() => null))?.status();
+    if (status >= 400 && !r.url().endsWith("/favicon.ico")) note(`HTTP ${status}: ${short(r.url())}`);
+  });
+  context.on("requestfailed", (r) => {
+    pending.delete(r);
+    note(`request failed (${r.failure()?.errorText}): ${short(r.url())}`);
+  });
+  context.said = () => {
+    const now = Date.now();
+    const open = [...pending].map(([r, at]) => `  pending ${((now - at) / 1000).toFixed(1)}s: ${r.method()} ${short(r.url())}`);
+    return [...lines.map((l) => `  ${l}`), ...open].join("\n") || "  (nothing)";
+  };
+  return context;
+}
+
+// What the page's context said and fetched (errors, warnings, failed and pending requests).
+export function said(page) {
+  return page.context().said?.() ?? "  (no journal: the context was not made by launch())";
 }
 
 // Playwright's own page.evaluate runs with `userGesture: true`, which would hand the page user
@@ -57,7 +123,9 @@ export async function waitFor(page, fn, arg, { timeout = 10000, what = fn.toStri
   for (;;) {
     const v = await ev(page, fn, arg);
     if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    if (Date.now() > end) {
+      throw new Error(`timed out after ${timeout} ms waiting for ${what}; the page said:\n${said(page)}`);
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
 }

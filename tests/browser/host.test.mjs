@@ -1,23 +1,17 @@
 // Issue 2: FsHost called on the main thread itself, PyScript's record layout, frames, and a
 // channel shared with other traffic.
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, PLAIN, launch, openHost, ev, waitFor, click, call, value, picker, clickInDialog, activationLapsed } from "./harness.mjs";
+import { ISOLATED, PLAIN, useBrowser, openHost, ev, waitFor, click, call, value, picker, clickInDialog, activationLapsed } from "./harness.mjs";
 
 const T = { timeout: 60000 };
 const UID = "/local@pyscript";
 
 describe("FsHost on the main thread", () => {
-  let browser;
-  before(async () => {
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it("storeFSHandler, getFSHandler, handle and deleteFSHandler work from the page itself", T, async () => {
-    const { page, context, problems } = await openHost(browser, PLAIN);
+    const { page, context, problems } = await openHost(browser(), PLAIN);
     const stored = ev(page, (uid) => globalThis.hostCall("storeFSHandler", uid, { mode: "readwrite" }), UID);
     await clickInDialog(page, "authorize");
     assert.deepEqual(await stored, { ok: true, value: true });
@@ -33,7 +27,7 @@ describe("FsHost on the main thread", () => {
   });
 
   it("bad arguments reject with a DataError, never a panic", T, async () => {
-    const { page, context, problems } = await openHost(browser, PLAIN);
+    const { page, context, problems } = await openHost(browser(), PLAIN);
     const cases = await ev(page, async () => {
       const out = [];
       for (const [m, args] of [
@@ -72,7 +66,7 @@ describe("FsHost on the main thread", () => {
   });
 
   it("reads records that PyScript wrote, including the bare-handle records of older versions", T, async () => {
-    const { page, context } = await openHost(browser, PLAIN);
+    const { page, context } = await openHost(browser(), PLAIN);
     await ev(page, () => globalThis.putBareRecord("/old@pyscript", "legacy-folder"));
     await ev(page, () => globalThis.spawn("w"));
     await value(page, "w", "connect", { mode: "async" });
@@ -83,7 +77,7 @@ describe("FsHost on the main thread", () => {
   });
 
   it("a namespace keeps records apart", T, async () => {
-    const { page, context } = await openHost(browser, PLAIN, "?ns=other");
+    const { page, context } = await openHost(browser(), PLAIN, "?ns=other");
     assert.equal(await ev(page, () => globalThis.host.namespace), "other");
     const stored = ev(page, (uid) => globalThis.hostCall("storeFSHandler", uid, {}), UID);
     await clickInDialog(page, "authorize");
@@ -94,7 +88,7 @@ describe("FsHost on the main thread", () => {
   });
 
   it("in a cross-origin iframe, a SecurityError that says so, and no dialog", T, async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     const src = `${ISOLATED}/tests/browser/pages/host.html`;
     await page.goto(`${PLAIN}/tests/browser/pages/frame.html?src=${encodeURIComponent(src)}`);
@@ -109,7 +103,7 @@ describe("FsHost on the main thread", () => {
   });
 
   it("other traffic on the worker's channel is left alone, and the host keeps answering", T, async () => {
-    const { page, context, problems } = await openHost(browser, PLAIN);
+    const { page, context, problems } = await openHost(browser(), PLAIN);
     await ev(page, () => globalThis.spawn("w"));
     await value(page, "w", "connect", { mode: "async" });
     // The test worker's own replies ({test, ok, value}) already share the channel; add more.
@@ -125,7 +119,7 @@ describe("FsHost on the main thread", () => {
   });
 
   it("syncMethods() has PyScript's semantics: store, re-grant by getFSHandler(options) without a picker, delete", T, async () => {
-    const { page, context, problems } = await openHost(browser, PLAIN);
+    const { page, context, problems } = await openHost(browser(), PLAIN, "?permissions");
     await ev(page, () => void (globalThis.m = globalThis.host.syncMethods()));
     const early = await ev(page, () => globalThis.m.getFSHandler({ mode: "readwrite" }).catch((e) => e.name));
     assert.equal(early, "NotFoundError", "getFSHandler before any storeFSHandler");
@@ -146,7 +140,7 @@ describe("FsHost on the main thread", () => {
   });
 
   it("attach is idempotent and detach reports whether the worker was attached", T, async () => {
-    const { page, context } = await openHost(browser, PLAIN);
+    const { page, context } = await openHost(browser(), PLAIN);
     await ev(page, () => globalThis.spawn("w"));
     await value(page, "w", "connect", { mode: "async" });
     const r = await ev(page, () => {

@@ -1,7 +1,7 @@
 // Load: 16 workers × 1000 calls at once, sync and async clients mixed, on one host.
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, launch, openHost, ev, value, clickInDialog, memory } from "./harness.mjs";
+import { ISOLATED, useBrowser, openHost, ev, value, clickInDialog, memory } from "./harness.mjs";
 
 const T = { timeout: 300000 };
 const UID = "/load@pyscript";
@@ -32,16 +32,10 @@ async function round(page, tag) {
 }
 
 describe("load", () => {
-  let browser;
-  before(async () => {
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   it(`${WORKERS} workers × ${CALLS} calls at once, sab and async mixed: every call answered once, rightly; no leak`, T, async () => {
-    const { page, context, problems } = await openHost(browser, ISOLATED);
+    const { page, context, problems } = await openHost(browser(), ISOLATED);
     const stored = ev(page, (uid) => globalThis.hostCall("storeFSHandler", uid, {}), UID);
     await clickInDialog(page, "authorize");
     assert.deepEqual(await stored, { ok: true, value: true });

@@ -1,9 +1,9 @@
 // Issue 4: Python in PyScript workers — fshandles.py under Pyodide and MicroPython, and
 // PyScript's own, unchanged pyscript.fs backed by host.syncMethods() — in an isolated page
 // (sync calls) and a plain one (async calls). PyScript, Pyodide and MicroPython come from npm.
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, PLAIN, launch, ev, waitFor, picker, clickInDialog, activationLapsed } from "./harness.mjs";
+import { ISOLATED, PLAIN, useBrowser, ev, waitFor, picker, clickInDialog, activationLapsed } from "./harness.mjs";
 
 const T = { timeout: 180000 };
 
@@ -56,7 +56,7 @@ except Exception as e:
   return report;
 }
 
-async function openPage(browser, base, context) {
+async function openPage(base, context) {
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(e.message));
@@ -71,19 +71,13 @@ const MODES = [
 ];
 
 describe("PyScript workers", () => {
-  let browser;
-  before(async () => {
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   for (const [mode, base] of MODES) {
     for (const type of ["py", "mpy"]) {
       it(`fshandles.py in a ${type} worker, ${mode} mode: mount, write, sync, remount, reload, revoke`, T, async () => {
-        const context = await browser.newContext();
-        let { page, problems } = await openPage(browser, base, context);
+        const context = await browser().newContext();
+        let { page, problems } = await openPage(base, context);
 
         const first = await python(page, type, `
 import fshandles
@@ -112,7 +106,7 @@ report(step="first", mode=fshandles.mode(), other_id=other_id, not_mounted=not_m
 
         // A new page load: the record persisted, so no prompt at all.
         await page.close();
-        ({ page, problems } = await openPage(browser, base, context));
+        ({ page, problems } = await openPage(base, context));
         const second = await python(page, type, `
 import fshandles
 await fshandles.mount("/local")
@@ -150,8 +144,8 @@ report(step="cancelled", error=await error_of(fshandles.mount("/elsewhere")))
     }
 
     it(`PyScript's own pyscript.fs backed by host.syncMethods(), ${mode} mode`, T, async () => {
-      const context = await browser.newContext();
-      let { page, problems } = await openPage(browser, base, context);
+      const context = await browser().newContext();
+      let { page, problems } = await openPage(base, context);
       await python(page, "py", `
 from pyscript import fs
 await fs.mount("/local")
@@ -164,7 +158,7 @@ report(step="pyfs")
       assert.equal((await picker(page)).calls, 1);
 
       await page.close();
-      ({ page, problems } = await openPage(browser, base, context));
+      ({ page, problems } = await openPage(base, context));
       const again = await python(page, "py", `
 from pyscript import fs
 await fs.mount("/local")
@@ -180,7 +174,7 @@ report(step="pyfs-again", content=read("/local/pyscript.txt"))
 
   for (const [mode, base] of MODES) {
     it(`the README's whole static PyScript page works, ${mode} mode`, T, async () => {
-      const context = await browser.newContext();
+      const context = await browser().newContext();
       const page = await context.newPage();
       const problems = [];
       page.on("pageerror", (e) => problems.push(e.message));
@@ -207,7 +201,7 @@ report(step="pyfs-again", content=read("/local/pyscript.txt"))
   }
 
   it("fshandles.py without the File System Access API raises UnsupportedBrowserError", T, async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(`${ISOLATED}/tests/browser/pages/pyscript.html?nopicker`);
     await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 30000 });

@@ -2,7 +2,7 @@
 // the worker gets the folder and writes into it, the page reads it back.
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { launch, openHost, reload, ev, waitFor, click, call, value, picker, setPicker, clickInDialog, dialogsOpen, activationLapsed } from "./harness.mjs";
+import { useBrowser, openHost, reload, ev, waitFor, click, call, value, picker, setPicker, clickInDialog, dialogsOpen, activationLapsed } from "./harness.mjs";
 
 // A browser test that hangs fails instead of stalling the run.
 const T = { timeout: 60000 };
@@ -12,16 +12,10 @@ const RW = { id: "pyscript", mode: "readwrite" };
 
 export function scenarios({ mode, base }) {
   describe(`core scenarios, ${mode} mode`, () => {
-    let browser;
-    before(async () => {
-      browser = await launch();
-    });
-    after(async () => {
-      await browser?.close();
-    });
+    const browser = useBrowser();
 
     async function withWorker(query = "") {
-      const session = await openHost(browser, base, query);
+      const session = await openHost(browser(), base, query);
       await ev(session.page, () => globalThis.spawn("w"));
       assert.equal(await value(session.page, "w", "connect", { mode }), mode);
       return session;
@@ -100,7 +94,7 @@ export function scenarios({ mode, base }) {
     });
 
     it("get re-grants permission on the stored folder without a second picker", T, async () => {
-      const { page, context } = await withWorker();
+      const { page, context } = await withWorker("?permissions");
       assert.equal((await storeThroughDialog(page)).value, true);
       await ev(page, () => globalThis.picker.revoked.add("picked-1"));
       await activationLapsed(page);
@@ -129,7 +123,7 @@ export function scenarios({ mode, base }) {
     }
 
     it("get picks anew when the re-grant is refused, and writes the new folder back", T, async () => {
-      const { page, context } = await withWorker();
+      const { page, context } = await withWorker("?permissions");
       assert.deepEqual(await refusedRegrant(page, "get"), { ok: true, value: true });
       assert.equal((await picker(page)).calls, 2);
       assert.equal((await ev(page, (uid) => globalThis.idbRecord(uid), UID)).handler, "picked-2");
@@ -138,7 +132,7 @@ export function scenarios({ mode, base }) {
     });
 
     it("store answers false when the re-grant is refused", T, async () => {
-      const { page, context } = await withWorker();
+      const { page, context } = await withWorker("?permissions");
       assert.deepEqual(await refusedRegrant(page, "store"), { ok: true, value: false });
       assert.equal((await picker(page)).calls, 1);
       await context.close();

@@ -1,7 +1,7 @@
 // Issue 3: choosing the mode, and a sync mode that never hangs.
-import { describe, it, before, after } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, PLAIN, launch, openHost, ev, waitFor, call, value, picker, setPicker, clickInDialog } from "./harness.mjs";
+import { ISOLATED, PLAIN, useBrowser, openHost, ev, waitFor, call, value, picker, setPicker, clickInDialog } from "./harness.mjs";
 
 // A browser test that hangs fails instead of stalling the run.
 const T = { timeout: 60000 };
@@ -10,16 +10,10 @@ const UID = "/local@pyscript";
 const RW = { id: "pyscript", mode: "readwrite" };
 
 describe("sync mode", () => {
-  let browser;
-  before(async () => {
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
 
   async function page(base, workers = {}) {
-    const session = await openHost(browser, base);
+    const session = await openHost(browser(), base);
     for (const [name, { attach = true, ...options }] of Object.entries(workers)) {
       await ev(session.page, ([n, a]) => globalThis.spawn(n, { attach: a }), [name, attach]);
       await value(session.page, name, "connect", options);

@@ -1,7 +1,9 @@
-// The only stand-in in the tests: the native directory picker, which a headless browser cannot
-// click. Like the real one it refuses without user activation; it hands out real
-// FileSystemDirectoryHandles of the origin-private file system. Permission states are driven
-// through FileSystemHandle.prototype.{query,request}Permission. Everything else is real.
+// The stand-ins of the tests. The native directory picker, which a headless browser cannot
+// click, is always replaced: like the real one it refuses without user activation, and it
+// hands out real FileSystemDirectoryHandles of the origin-private file system. The browser's
+// own FileSystemHandle.prototype.{query,request}Permission stay, except on pages loaded with
+// `?permissions`: the tests that must simulate a revoked or denied permission (the browser
+// grants origin-private folders, and no headless browser can revoke one). Everything else is real.
 const params = new URLSearchParams(location.search);
 
 export const picker = (globalThis.picker = {
@@ -13,7 +15,8 @@ export const picker = (globalThis.picker = {
   folder: null, // a fixed folder name, else picked-N
   picked: [],
   lastOptions: null,
-  revoked: new Set(), // folder names whose permission is back to "prompt"
+  // With ?permissions only (see below):
+  revoked: null, // folder names whose permission is back to "prompt"
   deny: false, // requestPermission answers "denied"
   queries: 0,
   requests: 0,
@@ -45,12 +48,22 @@ if (params.has("nopicker")) {
   globalThis.showDirectoryPicker = showDirectoryPicker;
 }
 
-FileSystemHandle.prototype.queryPermission = async function () {
+const simulated = params.has("permissions");
+const refuse = (what) => () => {
+  throw new Error(`${what} needs a page loaded with ?permissions (the simulated permissions)`);
+};
+// On other pages, reaching for the simulation is a test bug: say so instead of doing nothing.
+const simulation = simulated
+  ? { revoked: new Set(), deny: false }
+  : { revoked: { add: refuse("picker.revoked"), has: () => false, [Symbol.iterator]: [][Symbol.iterator] } };
+Object.assign(picker, simulation);
+
+if (simulated) FileSystemHandle.prototype.queryPermission = async function () {
   picker.queries++;
   return picker.revoked.has(this.name) ? "prompt" : "granted";
 };
 
-FileSystemHandle.prototype.requestPermission = async function () {
+if (simulated) FileSystemHandle.prototype.requestPermission = async function () {
   picker.requests++;
   if (!picker.revoked.has(this.name)) return "granted";
   if (!navigator.userActivation.isActive) {
