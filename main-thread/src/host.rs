@@ -163,10 +163,7 @@ impl Core {
         match self.prompts.ask(uid, title, text).await? {
             Choice::Authorize => Ok(true),
             Choice::Cancel => Ok(false),
-            Choice::Abort => Err(Error::new(
-                ErrorKind::Abort,
-                "the prompt was torn down: the worker that asked was detached",
-            )),
+            Choice::Abort => Err(fshandles_shared::error::detached()),
         }
     }
 

@@ -26,6 +26,7 @@
 //! From JS, the same API is the `FsHost` class of `dist/main/fshandles_main.js`.
 
 mod access;
+mod attachments;
 mod dialog;
 mod grants;
 mod host;
@@ -33,6 +34,7 @@ mod idb;
 mod js;
 mod prompt;
 mod records;
+mod reply;
 mod run;
 mod serve;
 
@@ -75,6 +77,9 @@ impl Default for HostOptions {
 /// Cloning gives another reference to the same host.
 #[derive(Clone)]
 pub struct FsHost {
+    /// What the host does: records, permissions, prompts.
+    core: Rc<host::Core>,
+    /// Whom it does it for: the attached workers, served from `core`.
     hub: Rc<serve::Hub>,
     namespace: Rc<str>,
 }
@@ -82,11 +87,13 @@ pub struct FsHost {
 impl FsHost {
     /// A host keeping its records in `options.namespace`.
     pub fn new(options: HostOptions) -> FsHost {
+        let core = Rc::new(host::Core::new(
+            &options.namespace,
+            f64::from(options.permission_ttl_ms),
+        ));
         FsHost {
-            hub: serve::Hub::new(host::Core::new(
-                &options.namespace,
-                f64::from(options.permission_ttl_ms),
-            )),
+            hub: serve::Hub::new(core.clone()),
+            core,
             namespace: options.namespace.into(),
         }
     }
@@ -98,7 +105,7 @@ impl FsHost {
 
     /// The IndexedDB database the records live in (`IDBMap/<namespace>`).
     pub fn database_name(&self) -> &str {
-        self.hub.core.records.database_name()
+        self.core.records.database_name()
     }
 
     /// Answers the fshandles requests of a `Worker` (or a `MessagePort`); other messages on
@@ -107,8 +114,9 @@ impl FsHost {
         self.hub.attach(endpoint)
     }
 
-    /// Stops answering `endpoint`: its prompts that nobody else waits for are closed and its
-    /// pending requests dropped. False when it was not attached.
+    /// Stops answering `endpoint` and lets its clients go: their calls in flight end with
+    /// DetachedError (so does a later call that finds no host attached again), and its prompts
+    /// that nobody else waits for are closed. False when it was not attached.
     pub fn detach(&self, endpoint: &JsValue) -> bool {
         self.hub.detach(endpoint)
     }
@@ -127,24 +135,24 @@ impl FsHost {
     }
 
     async fn obtain(&self, op: Op, uid: &str, options: &MountOptions) -> Result<bool, Error> {
-        let access = self.hub.core.obtain(op, uid, options, prompt::PAGE).await?;
+        let access = self.core.obtain(op, uid, options, prompt::PAGE).await?;
         Ok(access.granted)
     }
 
     /// Forgets the folder stored under `uid`; answers whether there was one.
     pub async fn delete_fs_handler(&self, uid: &str) -> Result<bool, Error> {
-        self.hub.core.delete(uid).await
+        self.core.delete(uid).await
     }
 
     /// The folder stored under `uid` (NotFound when there is none). It says nothing of
     /// permission: store or get first.
     pub async fn handle(&self, uid: &str) -> Result<FileSystemDirectoryHandle, Error> {
-        self.hub.core.handle(uid).await
+        self.core.handle(uid).await
     }
 
     /// How many prompts are queued or showing.
     pub fn pending_prompts(&self) -> usize {
-        self.hub.core.prompts.pending()
+        self.core.prompts.pending()
     }
 
     /// How many requests the worker behind `endpoint` has had answered (None: not attached).

@@ -6,7 +6,7 @@
 
 use crate::dialog::{Choice, Dialog};
 use fshandles_shared::small_map::SmallMap;
-use fshandles_shared::{Error, ErrorKind};
+use fshandles_shared::Error;
 use futures_channel::oneshot;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -39,10 +39,7 @@ pub(crate) struct Prompts<T> {
 }
 
 fn aborted() -> Error {
-    Error::new(
-        ErrorKind::Abort,
-        "the request was abandoned: its worker was detached",
-    )
+    fshandles_shared::error::detached()
 }
 
 impl<T: Clone> Prompts<T> {

@@ -1,108 +1,32 @@
-//! Answering attached workers: read their messages, run the request, reply by `postMessage`
-//! (async mode) or through the worker's shared buffer (sync mode).
+//! Answering attached workers: read their messages and run their requests. Which workers are
+//! attached is `attachments`; how answers go back is `reply`.
 
+use crate::attachments::{Attachment, Channel, FrameSlot, Registry};
 use crate::host::{Access, Core, Op};
 use crate::prompt::Origin;
-use fshandles_shared::js::shared_frame::Written;
+use crate::reply::Route;
 use fshandles_shared::js::{is_channel, message, EventListener, SharedFrame};
-use fshandles_shared::protocol::{self, decode_request, DecodeError, Reply, Request};
-use fshandles_shared::small_map::SmallMap;
+use fshandles_shared::protocol::{decode_request, DecodeError, Reply, Request};
 use fshandles_shared::{Error, ErrorKind};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use web_sys::FileSystemDirectoryHandle;
 
-#[wasm_bindgen]
-extern "C" {
-    type Endpoint;
-
-    #[wasm_bindgen(method, catch, js_name = postMessage)]
-    fn post_message(this: &Endpoint, message: &JsValue) -> Result<(), JsValue>;
-}
-
-/// Replies too long for a worker's buffer, kept until it resumes with a larger one; at most
-/// this many per worker (a worker that never resumes cannot grow the host).
-const STASH_LIMIT: usize = 8;
-/// Error messages are cut to this many characters before they cross: an answer must always fit.
-const MAX_ERROR_CHARS: usize = 2000;
-/// Client ports kept per worker (one per FsClient); past that the oldest is closed.
-const PORT_LIMIT: usize = 32;
-
-/// The shared buffer a sync client registered on one channel: its doorbells (bare numbers)
-/// say that a request waits in it.
-type FrameSlot = Rc<RefCell<Option<SharedFrame>>>;
-
-/// One attached worker (or port), with the ports its clients gave.
-pub(crate) struct Attachment {
-    key: Origin,
-    endpoint: JsValue,
-    _listener: EventListener,
-    ports: RefCell<Vec<EventListener>>,
-    stash: RefCell<SmallMap<u32, Reply>>,
-    served: Cell<u64>,
-}
-
-fn post(to: &JsValue, msg: &JsValue) -> Result<(), Error> {
-    to.unchecked_ref::<Endpoint>()
-        .post_message(msg)
-        .map_err(|e| fshandles_shared::js::from_js_error(&e))
-}
-
-fn close_port(listener: &EventListener) {
-    if let Some(port) = listener.target().dyn_ref::<web_sys::MessagePort>() {
-        port.close();
-    }
-}
-
-impl Drop for Attachment {
-    fn drop(&mut self) {
-        for l in self.ports.get_mut().iter() {
-            close_port(l);
-        }
-    }
-}
-
 /// The host: its core and the workers it serves.
 pub(crate) struct Hub {
-    pub core: Core,
-    attachments: RefCell<Vec<Rc<Attachment>>>,
-    next_key: Cell<Origin>,
-    scratch: RefCell<Vec<u8>>,
-}
-
-/// Where the answer to one request goes.
-enum Route {
-    /// By message, to the worker or to the client's port.
-    Message(JsValue),
-    /// Into the client's shared buffer (a handle, if any, by message to `JsValue`).
-    Frame(SharedFrame, JsValue),
-}
-
-impl Route {
-    fn channel(&self) -> &JsValue {
-        match self {
-            Route::Message(to) | Route::Frame(_, to) => to,
-        }
-    }
+    core: Rc<Core>,
+    attachments: Registry,
+    pub(crate) scratch: RefCell<Vec<u8>>,
 }
 
 impl Hub {
-    pub fn new(core: Core) -> Rc<Hub> {
+    pub fn new(core: Rc<Core>) -> Rc<Hub> {
         Rc::new(Hub {
             core,
-            attachments: RefCell::new(Vec::new()),
-            next_key: Cell::new(crate::prompt::PAGE + 1),
+            attachments: Registry::new(),
             scratch: RefCell::new(Vec::with_capacity(256)),
         })
-    }
-
-    fn find(&self, endpoint: &JsValue) -> Option<Rc<Attachment>> {
-        self.attachments
-            .borrow()
-            .iter()
-            .find(|a| a.endpoint == *endpoint)
-            .cloned()
     }
 
     /// Starts answering `endpoint`; attaching twice is a no-op.
@@ -113,37 +37,27 @@ impl Hub {
                 "attach() takes a Worker or a MessagePort",
             ));
         }
-        if self.find(endpoint).is_some() {
-            return Ok(());
+        if self.attachments.find(endpoint).is_none() {
+            // addEventListener, never onmessage: PyScript's own traffic shares this channel.
+            self.attachments
+                .add(endpoint, |key, slot| self.listen(key, endpoint, slot));
         }
-        let key = self.next_key.get();
-        self.next_key.set(key + 1);
-        // addEventListener, never onmessage: PyScript's own traffic shares this channel.
-        let listener = self.listen(key, endpoint, FrameSlot::default());
-        self.attachments.borrow_mut().push(Rc::new(Attachment {
-            key,
-            endpoint: endpoint.clone(),
-            _listener: listener,
-            ports: RefCell::new(Vec::new()),
-            stash: RefCell::new(SmallMap::new()),
-            served: Cell::new(0),
-        }));
         Ok(())
     }
 
-    /// Stops answering `endpoint`; its open prompts settle. False when it was not attached.
+    /// Stops answering `endpoint` and lets its clients go: calls in flight end with
+    /// DetachedError and its open prompts settle. False when it was not attached.
     pub fn detach(&self, endpoint: &JsValue) -> bool {
-        let Some(att) = self.find(endpoint) else {
+        let Some(key) = self.attachments.remove(endpoint) else {
             return false;
         };
-        self.attachments.borrow_mut().retain(|a| a.key != att.key);
-        self.core.prompts.detach(att.key);
+        self.core.prompts.detach(key);
         true
     }
 
     /// How many requests the worker behind `endpoint` has had answered.
     pub fn served(&self, endpoint: &JsValue) -> Option<u64> {
-        self.find(endpoint).map(|a| a.served.get())
+        self.attachments.find(endpoint).map(|a| a.served.get())
     }
 
     /// Serves the requests arriving on `channel` (a worker, or a client's own port) as coming
@@ -160,22 +74,14 @@ impl Hub {
 
     /// Serves requests arriving on a client's own port, as if they came from its worker.
     fn adopt(self: &Rc<Self>, att: &Attachment, port: &web_sys::MessagePort, slot: FrameSlot) {
-        let listener = self.listen(att.key, port.as_ref(), slot);
-        let mut ports = att.ports.borrow_mut();
-        if ports.len() >= PORT_LIMIT {
-            close_port(&ports.remove(0));
-        }
-        ports.push(listener);
+        att.adopt(Channel {
+            listener: self.listen(att.key, port.as_ref(), slot.clone()),
+            slot,
+        });
     }
 
     fn on_message(self: &Rc<Self>, key: Origin, from: &JsValue, slot: &FrameSlot, event: &JsValue) {
-        let Some(att) = self
-            .attachments
-            .borrow()
-            .iter()
-            .find(|a| a.key == key)
-            .cloned()
-        else {
+        let Some(att) = self.attachments.by_key(key) else {
             return;
         };
         let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else {
@@ -209,7 +115,9 @@ impl Hub {
             None => Route::Message(channel),
             Some(sab) => match SharedFrame::from_js(&sab) {
                 Ok(frame) => {
-                    // Its next requests will be in this buffer, announced by doorbells.
+                    // Its next requests will be in this buffer, announced by doorbells; and it
+                    // may now wait for us however busy we are.
+                    frame.hold();
                     slot.replace(Some(frame.clone()));
                     Route::Frame(frame, channel)
                 }
@@ -352,74 +260,5 @@ impl Hub {
             ))
         });
         self.send(att, id, route, reply, None);
-    }
-
-    /// Encodes `reply` for `id` into the scratch buffer. Never fails: an answer that cannot be
-    /// encoded becomes an error answer that can (the worker must never be left waiting).
-    fn encode(&self, id: u32, reply: Reply) -> std::cell::RefMut<'_, Vec<u8>> {
-        let mut buf = self.scratch.borrow_mut();
-        let reply = match reply {
-            Reply::Failed(mut e) if e.message.chars().count() > MAX_ERROR_CHARS => {
-                e.message = e.message.chars().take(MAX_ERROR_CHARS).collect::<String>() + "…";
-                Reply::Failed(e)
-            }
-            other => other,
-        };
-        if let Err(e) = protocol::encode_reply(id, &reply, &mut buf) {
-            let fallback = Reply::Failed(Error::new(
-                ErrorKind::Protocol,
-                format!("the host could not encode its answer ({})", e.kind.name()),
-            ));
-            let _ = protocol::encode_reply(id, &fallback, &mut buf);
-        }
-        buf
-    }
-
-    fn send(
-        &self,
-        att: &Attachment,
-        id: u32,
-        route: &Route,
-        reply: Reply,
-        handle: Option<(String, FileSystemDirectoryHandle)>,
-    ) {
-        // Answered even after a detach: a worker blocked in sync mode must be woken, and an
-        // async one told its request was abandoned rather than left waiting.
-        if !matches!(reply, Reply::Ack) {
-            att.served.set(att.served.get() + 1);
-        }
-        let to = route.channel();
-        match route {
-            Route::Message(_) => {
-                let msg = message::wrap(&self.encode(id, reply));
-                if let Some((_, h)) = &handle {
-                    message::attach(&msg, message::HANDLE, h);
-                }
-                if let Err(e) = post(to, &msg) {
-                    let failed = Reply::Failed(Error::new(
-                        e.kind,
-                        format!("the host could not post its answer: {}", e.message),
-                    ));
-                    let _ = post(to, &message::wrap(&self.encode(id, failed)));
-                }
-            }
-            Route::Frame(frame, _) => {
-                // The handle goes first, by message: it is queued in the worker before the
-                // worker wakes, so `client.handle(uid)` finds it at its next await.
-                if let Some((uid, h)) = handle {
-                    let msg = message::wrap(&self.encode(id, Reply::Handle { uid }));
-                    message::attach(&msg, message::HANDLE, &h);
-                    let _ = post(to, &msg);
-                }
-                let written = frame.reply(id, &self.encode(id, reply.clone()));
-                if written == Written::Overflow {
-                    let mut stash = att.stash.borrow_mut();
-                    if stash.len() >= STASH_LIMIT {
-                        stash.clear();
-                    }
-                    stash.insert(id, reply);
-                }
-            }
-        }
     }
 }

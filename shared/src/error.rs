@@ -31,9 +31,28 @@ pub enum ErrorKind {
     Storage,
     /// Anything else; the message says what.
     Unknown,
+    /// The host let go of this worker mid-session (`host.detach(worker)`, or the host was
+    /// dropped): calls in flight end with this, and no later call waits for that host.
+    Detached,
 }
 
 impl ErrorKind {
+    /// Every kind, in wire order.
+    pub const ALL: [ErrorKind; 12] = [
+        ErrorKind::NotSupported,
+        ErrorKind::Abort,
+        ErrorKind::NotAllowed,
+        ErrorKind::Security,
+        ErrorKind::Timeout,
+        ErrorKind::Data,
+        ErrorKind::Protocol,
+        ErrorKind::NotFound,
+        ErrorKind::Quota,
+        ErrorKind::Storage,
+        ErrorKind::Unknown,
+        ErrorKind::Detached,
+    ];
+
     /// The stable `name` a JS `Error` carries for this kind.
     pub const fn name(self) -> &'static str {
         match self {
@@ -48,6 +67,7 @@ impl ErrorKind {
             ErrorKind::Quota => "QuotaExceededError",
             ErrorKind::Storage => "UnknownStorageError",
             ErrorKind::Unknown => "UnknownError",
+            ErrorKind::Detached => "DetachedError",
         }
     }
 
@@ -65,6 +85,7 @@ impl ErrorKind {
             "NotFoundError" => ErrorKind::NotFound,
             "QuotaExceededError" => ErrorKind::Quota,
             "UnknownStorageError" | "InvalidStateError" | "VersionError" => ErrorKind::Storage,
+            "DetachedError" => ErrorKind::Detached,
             _ => ErrorKind::Unknown,
         }
     }
@@ -100,6 +121,14 @@ impl Error {
 /// tables into the wasm (about 3 KB), and nothing reads these messages but people.
 pub fn quoted(s: &str) -> String {
     ["\"", s, "\""].concat()
+}
+
+/// A worker's call that its host will not answer: the host let go of the worker.
+pub fn detached() -> Error {
+    Error::new(
+        ErrorKind::Detached,
+        "the FsHost let go of this worker (host.detach(worker), or the host was dropped); attach it again to go on",
+    )
 }
 
 /// A worker's call that no host took within `ms` milliseconds.
@@ -149,23 +178,9 @@ impl core::error::Error for Error {}
 mod tests {
     use super::*;
 
-    const ALL: [ErrorKind; 11] = [
-        ErrorKind::NotSupported,
-        ErrorKind::Abort,
-        ErrorKind::NotAllowed,
-        ErrorKind::Security,
-        ErrorKind::Timeout,
-        ErrorKind::Data,
-        ErrorKind::Protocol,
-        ErrorKind::NotFound,
-        ErrorKind::Quota,
-        ErrorKind::Storage,
-        ErrorKind::Unknown,
-    ];
-
     #[test]
     fn names_round_trip() {
-        for kind in ALL {
+        for kind in ErrorKind::ALL {
             assert_eq!(ErrorKind::from_name(kind.name()), kind);
         }
     }

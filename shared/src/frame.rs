@@ -8,7 +8,7 @@
 //! | 0..4    | 0    | **state**: `seq << 2 \| phase`; the only word anyone waits or CASes on   |
 //! | 4..8    | 1    | payload length in bytes (a reply that did not fit: the length it needs) |
 //! | 8..12   | 2    | status: [`STATUS_OK`], or [`STATUS_OVERFLOW`] (the reply waits at the host) |
-//! | 12..16  | 3    | reserved, 0                                                           |
+//! | 12..16  | 3    | **link**: [`LINK_UNKNOWN`], [`LINK_HELD`] or [`LINK_RELEASED`], written by the host |
 //! | 16..    |      | the postcard-encoded request, then reply                              |
 //!
 //! The phases of one call: the worker writes the request and `Requested`, posts the call's
@@ -18,6 +18,14 @@
 //! to `Replied` and notifies. Because the sequence number is part of the state, the state word
 //! changes before every notify (no lost wake-ups), a late host can never write into a newer call
 //! (its compare-and-swap fails), and an empty or `false` reply is told from no reply by the phase.
+//!
+//! The link word says whether a host has this buffer. It is what tells a busy host from none:
+//! a call not acknowledged within the client's `timeoutMs` fails for want of a host only while
+//! the link is unknown; once held, the worker waits as long as the host's queue takes. When
+//! the host lets go (detach, or the host is dropped) it writes `LINK_RELEASED` and answers the
+//! call in flight, if any, with an error; a worker that starts a call on a released buffer
+//! sees the word right after it publishes its request (both sides use sequentially consistent
+//! atomics, so one of them always sees the other).
 //!
 //! The host learns a buffer from the first request that carries it in a message (`sab`, beside
 //! the request bytes), and keeps it for the port it came on. A request also travels that way
@@ -39,6 +47,15 @@ pub const STATE: u32 = 0;
 pub const LENGTH: u32 = 1;
 /// Word index of the status.
 pub const STATUS: u32 = 2;
+/// Word index of the link.
+pub const LINK: u32 = 3;
+
+/// Link: no host has said it has this buffer.
+pub const LINK_UNKNOWN: i32 = 0;
+/// Link: a host has this buffer and will answer what is put in it.
+pub const LINK_HELD: i32 = 1;
+/// Link: the host let go of this buffer; nothing put in it will be answered.
+pub const LINK_RELEASED: i32 = 2;
 
 /// Status: the reply is in the payload.
 pub const STATUS_OK: i32 = 0;

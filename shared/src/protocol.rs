@@ -134,6 +134,9 @@ pub enum Reply {
         /// The record key the handle belongs to.
         uid: String,
     },
+    /// The host let go of this client (it was detached, or the host dropped): pending calls
+    /// end with [`ErrorKind::Detached`](crate::ErrorKind::Detached). Sent with id 0.
+    Detached,
 }
 
 impl Reply {
@@ -144,11 +147,12 @@ impl Reply {
             Reply::Ack => "Ack",
             Reply::Failed(_) => "Failed",
             Reply::Handle { .. } => "Handle",
+            Reply::Detached => "Detached",
         }
     }
 }
 
-const REPLY_OPS: u32 = 4;
+const REPLY_OPS: u32 = 5;
 
 /// Why bytes could not be read as a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -497,10 +501,8 @@ mod tests {
         }
 
         #[test]
-        fn any_error_reply_round_trips(id in any::<u32>(), message in "\\PC{0,300}", kind in 0u8..11) {
-            let kind = [ErrorKind::NotSupported, ErrorKind::Abort, ErrorKind::NotAllowed,
-                ErrorKind::Security, ErrorKind::Timeout, ErrorKind::Data, ErrorKind::Protocol,
-                ErrorKind::NotFound, ErrorKind::Quota, ErrorKind::Storage, ErrorKind::Unknown][kind as usize];
+        fn any_error_reply_round_trips(id in any::<u32>(), message in "\\PC{0,300}", kind in 0..ErrorKind::ALL.len()) {
+            let kind = ErrorKind::ALL[kind];
             let reply = Reply::Failed(Error::new(kind, message));
             let mut out = Vec::new();
             encode_reply(id, &reply, &mut out).unwrap();

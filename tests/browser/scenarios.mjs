@@ -271,16 +271,35 @@ export function scenarios({ mode, base }) {
       await context.close();
     });
 
-    it("detach while the dialog is open removes it and answers the worker with AbortError", T, async () => {
+    it("detach mid-session: the call in flight ends with DetachedError, the dialog goes, later calls fail fast until attached again", T, async () => {
       const { page, context } = await withWorker();
       const answer = call(page, "w", "store", UID, RW);
       await waitFor(page, () => document.querySelector("dialog.fshandles-dialog[open]"));
       assert.equal(await ev(page, () => globalThis.detach("w")), true);
       const r = await answer;
       assert.equal(r.ok, false);
-      assert.equal(r.error.name, "AbortError");
+      assert.equal(r.error.name, "DetachedError");
       assert.equal(await dialogsOpen(page), 0);
       assert.equal(await ev(page, () => globalThis.host.pendingPrompts), 0);
+      // No host now: the next call says the host let go, within timeoutMs, and does not hang.
+      const started = Date.now();
+      const later = await call(page, "w", "delete", UID);
+      assert.equal(later.error?.name, "DetachedError", JSON.stringify(later));
+      assert.ok(Date.now() - started < 5000, `answered after ${Date.now() - started} ms`);
+      // Attached again: the same client goes on.
+      await ev(page, () => globalThis.host.attach(globalThis.workers.get("w").worker));
+      assert.equal(await value(page, "w", "delete", UID), false);
+      await context.close();
+    });
+
+    it("a host dropped mid-session (host.free()): calls end with DetachedError, none hangs", T, async () => {
+      const { page, context } = await withWorker();
+      const stored = call(page, "w", "store", UID, RW);
+      await clickInDialog(page, "authorize");
+      assert.deepEqual(await stored, { ok: true, value: true });
+      await ev(page, () => globalThis.host.free());
+      const r = await call(page, "w", "store", UID, RW);
+      assert.equal(r.error?.name, "DetachedError", JSON.stringify(r));
       await context.close();
     });
   });

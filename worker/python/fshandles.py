@@ -57,7 +57,8 @@ class NotGrantedError(_PermissionError):
 
 
 class NoHostError(FsHandlesError):
-    """No FsHost answered: the page must ``host.attach(worker)``."""
+    """No FsHost answered (``TimeoutError``), or the one there was let go of this worker
+    (``DetachedError``): the page must ``host.attach(worker)``. ``.name`` says which."""
 
 
 mounted = {}
@@ -69,7 +70,7 @@ _client = None
 def _error(name, message):
     if name in ("NotSupportedError", "SecurityError"):
         return UnsupportedBrowserError(name, message)
-    if name == "TimeoutError":
+    if name in ("TimeoutError", "DetachedError"):
         return NoHostError(name, message)
     if name == "NotAllowedError":
         return NotGrantedError(message)

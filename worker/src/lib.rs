@@ -28,8 +28,12 @@
 //! From JS, the same API is the `FsClient` class of `dist/worker/fshandles_worker.js`.
 
 mod client;
+mod handles;
 mod js;
+mod link;
 mod options;
+mod post;
+mod sab;
 mod timer;
 
 pub use client::FsClient;

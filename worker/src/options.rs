@@ -40,8 +40,9 @@ pub enum ModeChoice {
 pub struct ConnectOptions {
     /// Which mode.
     pub mode: ModeChoice,
-    /// How long to wait for the host to take a request (default 1000 ms): past that, no host
-    /// is attached and the call fails with TimeoutError.
+    /// How long the first call waits for a host to take it (default 1000 ms): past that, no
+    /// host is attached and the call fails with TimeoutError. Once a host has answered, calls
+    /// wait for it however busy it is.
     pub timeout_ms: f64,
     /// How long to wait for an answer once the host has taken the request (default: as long as
     /// it takes; a person may be choosing a folder).

@@ -5,7 +5,8 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::frame::{
-    self, Header, Phase, HEADER_BYTES, LENGTH, STATE, STATUS, STATUS_OK, STATUS_OVERFLOW,
+    self, Header, Phase, HEADER_BYTES, LENGTH, LINK, LINK_HELD, LINK_RELEASED, STATE, STATUS,
+    STATUS_OK, STATUS_OVERFLOW,
 };
 use alloc::format;
 use alloc::vec::Vec;
@@ -42,6 +43,10 @@ pub enum Waited {
     Replied,
     /// The reply is too long for this buffer: it needs one of this many payload bytes.
     Overflow(usize),
+    /// No host took the request within the acknowledgement timeout, and none has this buffer.
+    NoHost,
+    /// The host let go of this buffer; the call was given up.
+    Released,
 }
 
 /// What [`SharedFrame::reply`] did.
@@ -93,6 +98,11 @@ impl SharedFrame {
     /// Whether `other` is this same buffer.
     pub fn is(&self, other: &JsValue) -> bool {
         JsValue::from(&self.sab) == *other
+    }
+
+    /// The buffer's size in bytes.
+    pub fn byte_length(&self) -> usize {
+        self.len
     }
 
     /// The payload room.
@@ -159,9 +169,11 @@ impl SharedFrame {
 
     /// Worker: blocks until call `seq` is answered.
     ///
-    /// Waits at most `ack_timeout_ms` for the host to take the request (the host marks that
-    /// without waking the worker, so an attached host costs no extra wake-up), then at most
-    /// `reply_timeout_ms` (`None`: as long as it takes, a person may be choosing a folder).
+    /// While no host has said it holds this buffer, waits at most `ack_timeout_ms` for one to
+    /// take the request ([`Waited::NoHost`]); a host that holds it is waited for however long
+    /// its queue takes. Once taken, waits at most `reply_timeout_ms` (`None`: as long as it
+    /// takes, a person may be choosing a folder). A host that lets go ends the wait
+    /// ([`Waited::Released`]).
     pub fn wait(
         &self,
         seq: u32,
@@ -183,37 +195,42 @@ impl SharedFrame {
                     STATUS_OVERFLOW => Waited::Overflow(self.load(LENGTH).max(0) as usize),
                     _ => Waited::Replied,
                 });
-            } else if s == requested {
-                let left = ack_timeout_ms - (now - started);
-                if left <= 0.0 {
-                    // Give the call up, unless the host took it this very moment.
-                    if self.swap(requested, frame::state(seq, Phase::Idle)) {
-                        return Err(crate::error::no_host(ack_timeout_ms));
-                    }
-                    continue;
-                }
-                self.block(s, left)?;
-            } else if s == acked {
-                let since = *acked_at.get_or_insert(now);
-                let left = match reply_timeout_ms {
-                    Some(limit) => limit - (now - since),
-                    None => f64::INFINITY,
-                };
-                if left <= 0.0 {
-                    if self.swap(acked, frame::state(seq, Phase::Idle)) {
-                        return Err(crate::error::no_answer(
-                            reply_timeout_ms.unwrap_or_default(),
-                        ));
-                    }
-                    continue;
-                }
-                self.block(s, left)?;
-            } else {
+            }
+            if s != requested && s != acked {
                 return Err(Error::new(
                     ErrorKind::Protocol,
                     "the shared buffer was changed by someone else during a call",
                 ));
             }
+            let link = self.load(LINK);
+            if link == LINK_RELEASED {
+                // Give the call up, unless the host answered it this very moment.
+                if self.swap(s, frame::state(seq, Phase::Idle)) {
+                    return Ok(Waited::Released);
+                }
+                continue;
+            }
+            let left = if s == requested && link != LINK_HELD {
+                ack_timeout_ms - (now - started)
+            } else if s == requested {
+                f64::INFINITY
+            } else {
+                let since = *acked_at.get_or_insert(now);
+                reply_timeout_ms.map_or(f64::INFINITY, |limit| limit - (now - since))
+            };
+            if left <= 0.0 {
+                if self.swap(s, frame::state(seq, Phase::Idle)) {
+                    return if s == requested {
+                        Ok(Waited::NoHost)
+                    } else {
+                        Err(crate::error::no_answer(
+                            reply_timeout_ms.unwrap_or_default(),
+                        ))
+                    };
+                }
+                continue;
+            }
+            self.block(s, left)?;
         }
     }
 
@@ -253,6 +270,27 @@ impl SharedFrame {
             frame::state(seq, Phase::Requested),
             frame::state(seq, Phase::Acked),
         )
+    }
+
+    /// Host: says it has this buffer, so its worker waits for a busy host instead of calling
+    /// it absent. A released buffer stays released.
+    pub fn hold(&self) {
+        let _ = Atomics::compare_exchange(&self.words, LINK, frame::LINK_UNKNOWN, LINK_HELD);
+    }
+
+    /// Host: lets go of this buffer. The call in flight, if any, is answered with
+    /// `reply_for(seq)`; a call begun later sees the released link and gives up by itself.
+    pub fn release(&self, reply_for: impl FnOnce(u32) -> Vec<u8>) {
+        self.store(LINK, LINK_RELEASED);
+        let (seq, phase) = frame::split(self.load(STATE));
+        if matches!(phase, Phase::Requested | Phase::Acked) {
+            self.reply(seq, &reply_for(seq));
+        }
+    }
+
+    /// Whether a host let go of this buffer.
+    pub fn released(&self) -> bool {
+        self.load(LINK) == LINK_RELEASED
     }
 
     /// Host: writes the reply to call `seq` and wakes the worker.

@@ -68,6 +68,55 @@ const commands = {
     }
     return { calls, wrong };
   },
+  // What a blocking program does (sab mode): `n` calls in a plain loop that never returns to
+  // the event loop — store and get of the stored `uid` (true), delete of uids nobody stored
+  // (false), and every 50th call a `handle()` whose promise is only awaited after the loop.
+  async loop(uid, n, { options = {}, pauseMs = 0, storeFirst = false } = {}) {
+    const wrong = [];
+    // The worker's own first store (the person picks), with no yield before the loop.
+    if (storeFirst && client.storeFSHandler(uid, options) !== true) wrong.push({ i: -1 });
+    if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
+    const folders = [];
+    const started = performance.now();
+    for (let i = 0; i < n; i++) {
+      let got;
+      let expected = true;
+      if (i % 100 === 0) got = client.getFSHandler(uid, options);
+      else if (i % 10 === 5) {
+        got = client.deleteFSHandler(`${uid}-never-${i}`);
+        expected = false;
+      } else got = client.storeFSHandler(uid, options);
+      if (i % 50 === 25) folders.push(client.handle(uid));
+      if (got !== expected) wrong.push({ i, got, expected });
+    }
+    const ms = performance.now() - started;
+    const names = new Set((await Promise.all(folders)).map((f) => f.name));
+    return { calls: n, wrong, handles: folders.length, names: [...names], ms: Math.round(ms) };
+  },
+  // `n` calls started at once, none waiting for another: async clients have all `n` in flight
+  // (Promise.all), sab clients make them back to back. Store and get of `uid` (true), delete
+  // of uids nobody stored (false). Resolves with the wrong answers and the errors, by name.
+  async burst(uid, n, options = {}) {
+    const started = [];
+    for (let i = 0; i < n; i++) {
+      const expected = i % 10 !== 5;
+      let call;
+      try {
+        if (!expected) call = client.deleteFSHandler(`${uid}-never-${i}`);
+        else call = i % 3 ? client.storeFSHandler(uid, options) : client.getFSHandler(uid, options);
+      } catch (e) {
+        call = Promise.reject(e);
+      }
+      started.push(Promise.resolve(call).then((got) => ({ i, got, expected })));
+    }
+    const settled = await Promise.allSettled(started);
+    const wrong = settled.filter((s) => s.status === "fulfilled" && s.value.got !== s.value.expected).map((s) => s.value);
+    const errors = {};
+    for (const s of settled) {
+      if (s.status === "rejected") errors[s.reason?.name] = (errors[s.reason?.name] ?? 0) + 1;
+    }
+    return { calls: n, wrong: wrong.slice(0, 5), errors };
+  },
   // Several calls at once; resolves with all their answers.
   many: (cmd, argsList) => Promise.all(argsList.map((args) => commands[cmd](...args))),
 };

@@ -1,0 +1,163 @@
+//! The workers a host serves: each attached worker (or port), the channels its clients speak
+//! on, the shared buffers they registered, and letting go of them.
+
+use crate::prompt::{Origin, PAGE};
+use fshandles_shared::js::{message, EventListener, SharedFrame};
+use fshandles_shared::protocol::{encode_reply, Reply};
+use fshandles_shared::small_map::SmallMap;
+use fshandles_shared::{error, Error};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+/// Client ports kept per worker (one per FsClient); past that the oldest is closed.
+const PORT_LIMIT: usize = 32;
+
+/// The shared buffer a sync client registered on one channel: its doorbells (bare numbers)
+/// say that a request waits in it.
+pub(crate) type FrameSlot = Rc<RefCell<Option<SharedFrame>>>;
+
+#[wasm_bindgen]
+extern "C" {
+    pub(crate) type Endpoint;
+
+    #[wasm_bindgen(method, catch, js_name = postMessage)]
+    pub(crate) fn post_message(this: &Endpoint, message: &JsValue) -> Result<(), JsValue>;
+}
+
+/// Posts `msg` on a worker or port.
+pub(crate) fn post(to: &JsValue, msg: &JsValue) -> Result<(), Error> {
+    to.unchecked_ref::<Endpoint>()
+        .post_message(msg)
+        .map_err(|e| fshandles_shared::js::from_js_error(&e))
+}
+
+/// One channel clients speak on: the attached endpoint itself, or a client's own port.
+pub(crate) struct Channel {
+    pub listener: EventListener,
+    pub slot: FrameSlot,
+}
+
+impl Channel {
+    /// Ports and BroadcastChannels belong to fshandles alone; a Worker's channel is shared
+    /// with its owner (PyScript hands every message there to Python), so nothing is posted
+    /// there unasked.
+    fn is_own(&self) -> bool {
+        self.listener
+            .target()
+            .dyn_ref::<web_sys::Worker>()
+            .is_none()
+    }
+
+    /// Lets go: a sync client's call in flight is answered with an error and its buffer marked
+    /// released; an async client is told by message; a port is closed.
+    fn release(&self) {
+        if let Some(frame) = self.slot.borrow().as_ref() {
+            frame.release(|seq| {
+                let mut bytes = Vec::new();
+                let _ = encode_reply(seq, &Reply::Failed(error::detached()), &mut bytes);
+                bytes
+            });
+        }
+        if self.is_own() {
+            let mut bytes = Vec::new();
+            if encode_reply(0, &Reply::Detached, &mut bytes).is_ok() {
+                let _ = post(self.listener.target(), &message::wrap(&bytes));
+            }
+        }
+        if let Some(port) = self.listener.target().dyn_ref::<web_sys::MessagePort>() {
+            port.close();
+        }
+    }
+}
+
+/// One attached worker (or port), with the channels its clients opened.
+pub(crate) struct Attachment {
+    pub key: Origin,
+    pub endpoint: JsValue,
+    channels: RefCell<Vec<Channel>>,
+    /// Replies too long for a worker's buffer, kept until it resumes with a larger one.
+    pub stash: RefCell<SmallMap<u32, Reply>>,
+    /// How many requests were answered.
+    pub served: Cell<u64>,
+}
+
+impl Attachment {
+    /// Serves requests arriving on a client's own port too; the oldest past the limit is let go.
+    pub fn adopt(&self, channel: Channel) {
+        let mut channels = self.channels.borrow_mut();
+        if channels.len() > PORT_LIMIT {
+            // Index 0 is the endpoint's own channel; the oldest port comes next.
+            channels.remove(1).release();
+        }
+        channels.push(channel);
+    }
+
+    fn release(&self) {
+        for channel in self.channels.borrow_mut().drain(..) {
+            channel.release();
+        }
+    }
+}
+
+/// The attached workers, by endpoint and by key.
+pub(crate) struct Registry {
+    list: RefCell<Vec<Rc<Attachment>>>,
+    next_key: Cell<Origin>,
+}
+
+impl Registry {
+    pub fn new() -> Self {
+        Registry {
+            list: RefCell::new(Vec::new()),
+            next_key: Cell::new(PAGE + 1),
+        }
+    }
+
+    pub fn find(&self, endpoint: &JsValue) -> Option<Rc<Attachment>> {
+        self.list
+            .borrow()
+            .iter()
+            .find(|a| a.endpoint == *endpoint)
+            .cloned()
+    }
+
+    pub fn by_key(&self, key: Origin) -> Option<Rc<Attachment>> {
+        self.list.borrow().iter().find(|a| a.key == key).cloned()
+    }
+
+    /// Adds `endpoint`, listening on it through the channel `listen` makes for the new key.
+    pub fn add(&self, endpoint: &JsValue, listen: impl FnOnce(Origin, FrameSlot) -> EventListener) {
+        let key = self.next_key.get();
+        self.next_key.set(key + 1);
+        let slot = FrameSlot::default();
+        let own = Channel {
+            listener: listen(key, slot.clone()),
+            slot,
+        };
+        self.list.borrow_mut().push(Rc::new(Attachment {
+            key,
+            endpoint: endpoint.clone(),
+            channels: RefCell::new(vec![own]),
+            stash: RefCell::new(SmallMap::new()),
+            served: Cell::new(0),
+        }));
+    }
+
+    /// Removes `endpoint` and lets its clients go; its key, if it was attached.
+    pub fn remove(&self, endpoint: &JsValue) -> Option<Origin> {
+        let att = self.find(endpoint)?;
+        self.list.borrow_mut().retain(|a| a.key != att.key);
+        att.release();
+        Some(att.key)
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        // The host is going: no client may wait for it.
+        for att in self.list.get_mut().drain(..) {
+            att.release();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+// Issue 11: what real programs do. A sab worker that stores its folder itself and then calls in
+// a loop that never returns to its event loop; bursts of calls far beyond a few in flight.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { ISOLATED, useBrowser, openHost, ev, call, value, picker, clickInDialog } from "./harness.mjs";
+
+const T = { timeout: 600000 };
+const UID = "/local@pyscript";
+
+describe("real programs", () => {
+  const browser = useBrowser();
+
+  it("a sab worker stores its folder itself, then makes 100,000 calls without yielding", T, async () => {
+    const { page, context, problems } = await openHost(browser(), ISOLATED);
+    await ev(page, () => globalThis.spawn("w"));
+    assert.equal(await value(page, "w", "connect", { mode: "sab" }), "sab");
+    const first = call(page, "w", "loop", UID, 3000, { options: { id: "pyscript", mode: "readwrite" }, storeFirst: true });
+    await clickInDialog(page, "authorize");
+    const r0 = await first;
+    assert.ok(r0.ok, JSON.stringify(r0));
+    assert.deepEqual(r0.value.wrong, []);
+    const r = await value(page, "w", "loop", UID, 100000);
+    assert.deepEqual(r.wrong, []);
+    assert.deepEqual(r.names, ["picked-1"]);
+    assert.equal(r.handles, 2000);
+    assert.equal((await picker(page)).calls, 1);
+    console.log(`100,000 blocking calls in ${r.ms} ms`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  for (const [workers, calls] of [[8, 1500], [16, 2000]]) {
+    it(`${workers} workers × ${calls} calls all in flight at once, sab and async alternating: no error, one picker`, T, async () => {
+      const { page, context, problems } = await openHost(browser(), ISOLATED);
+      const names = Array.from({ length: workers }, (_, i) => `w${i}`);
+      await ev(page, (ns) => Promise.all(ns.map((n) => globalThis.spawn(n))), names);
+      for (const [i, name] of names.entries()) {
+        const mode = i % 2 ? "async" : "sab";
+        assert.equal(await value(page, name, "connect", { mode }), mode);
+      }
+      // Nothing is stored yet: the first call to arrive prompts, every other one waits for it.
+      const results = ev(
+        page,
+        ([ns, uid, n]) => Promise.all(ns.map((name) => globalThis.call(name, "burst", uid, n))),
+        [names, UID, calls],
+      );
+      await clickInDialog(page, "authorize", { timeout: 60000 });
+      for (const [i, r] of (await results).entries()) {
+        assert.ok(r.ok, JSON.stringify(r.error));
+        assert.deepEqual(r.value, { calls, wrong: [], errors: {} }, names[i]);
+      }
+      const served = await ev(page, (ns) => ns.map((n) => globalThis.served(n)), names);
+      assert.deepEqual(served, names.map(() => calls), "every call answered once");
+      assert.equal((await picker(page)).calls, 1);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+});

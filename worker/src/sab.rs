@@ -1,0 +1,146 @@
+//! Sync mode: the worker blocks on a `SharedArrayBuffer` until the host answers in it.
+//!
+//! The first request carries the buffer in a message; after the host has answered from it,
+//! a request is written into the buffer and announced by a bare number (a doorbell).
+
+use crate::client::Inner;
+use fshandles_shared::js::shared_frame::Waited;
+use fshandles_shared::js::{message, SharedFrame};
+use fshandles_shared::protocol::{decode_reply, Reply, Request};
+use fshandles_shared::{error, frame, Error, ErrorKind};
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::JsValue;
+
+pub(crate) struct Sab {
+    frame: RefCell<SharedFrame>,
+    /// The host has this buffer (it answered from it), so a doorbell is enough.
+    known: Cell<bool>,
+}
+
+impl Sab {
+    pub fn new(buffer_bytes: usize) -> Result<Sab, Error> {
+        Ok(Sab {
+            frame: RefCell::new(SharedFrame::new(buffer_bytes)?),
+            known: Cell::new(false),
+        })
+    }
+
+    /// Makes the call, blocking the worker until it is answered.
+    pub fn call(&self, inner: &Inner, request: &Request) -> Result<bool, Error> {
+        let mut id = inner.next_id();
+        let mut waited = self.exchange(inner, id, request)?;
+        while let Waited::Overflow(needed) = waited {
+            // The reply waits at the host: come back with a buffer it fits in, and keep that one.
+            self.replace(frame::bytes_for(needed))?;
+            let of = id;
+            id = inner.next_id();
+            waited = self.exchange(inner, id, &Request::Resume { id: of })?;
+        }
+        let (rid, reply) = {
+            let frame = self.frame.borrow();
+            let mut buf = inner.buf.borrow_mut();
+            frame.read_reply(&mut buf)?;
+            decode_reply(&buf).map_err(|e| e.to_error())?
+        };
+        if !frame::same_seq(rid, id) {
+            return Err(Error::new(
+                ErrorKind::Protocol,
+                format!("the shared buffer holds the answer to request {rid}, not {id}"),
+            ));
+        }
+        match reply {
+            Reply::Answer(granted) => {
+                if let (true, Some(uid)) = (granted, brings_handle(request)) {
+                    inner.handles.expect(uid);
+                }
+                Ok(granted)
+            }
+            Reply::Failed(e) => {
+                if e.kind == ErrorKind::Detached {
+                    inner.detached();
+                }
+                Err(e)
+            }
+            other => Err(Error::new(
+                ErrorKind::Protocol,
+                ["unexpected reply ", other.name(), " in the shared buffer"].concat(),
+            )),
+        }
+    }
+
+    fn exchange(&self, inner: &Inner, id: u32, request: &Request) -> Result<Waited, Error> {
+        let frame = self.frame.borrow().clone();
+        {
+            let buf = inner.encode(id, request)?;
+            let doorbell =
+                self.known.get() && !inner.link.needs_object() && frame.begin_with(id, &buf);
+            if doorbell {
+                inner.link.post(&JsValue::from(id))?;
+            } else {
+                let msg = message::wrap(&buf);
+                message::attach(&msg, message::SAB, frame.buffer());
+                frame.begin(id);
+                inner.link.post(&msg)?;
+            }
+        }
+        let options = &inner.options;
+        let waited = frame.wait(id, options.timeout_ms, options.prompt_timeout_ms);
+        match waited {
+            Ok(Waited::NoHost) => {
+                self.known.set(false);
+                let e = inner.link.no_host(options.timeout_ms);
+                inner.link.unheard();
+                inner.handles.abandon_coming();
+                Err(e)
+            }
+            Ok(Waited::Released) => {
+                inner.detached();
+                Err(error::detached())
+            }
+            Ok(w) => {
+                inner.link.hear();
+                self.known.set(true);
+                Ok(w)
+            }
+            Err(e) => {
+                self.known.set(false);
+                Err(e)
+            }
+        }
+    }
+
+    /// The host let go of this buffer: the next call brings a new one.
+    pub fn renew(&self) {
+        let released = self.frame.borrow().released();
+        if released {
+            let bytes = self.frame.borrow().byte_length();
+            // A buffer of a size this client made before cannot fail to be made again.
+            let _ = self.replace(bytes);
+        }
+        self.known.set(false);
+    }
+
+    fn replace(&self, buffer_bytes: usize) -> Result<(), Error> {
+        *self.frame.borrow_mut() = SharedFrame::new(buffer_bytes)?;
+        self.known.set(false);
+        Ok(())
+    }
+}
+
+/// The uid whose folder the host posts with a granted answer to `request`, if it does.
+fn brings_handle(request: &Request) -> Option<&str> {
+    match request {
+        Request::Store {
+            uid,
+            want_handle: true,
+            ..
+        }
+        | Request::Get {
+            uid,
+            want_handle: true,
+            ..
+        }
+        | Request::Handle { uid } => Some(uid),
+        _ => None,
+    }
+}
