@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { ISOLATED, PLAIN, useBrowser, ev, waitFor, picker, clickInDialog, activationLapsed } from "./harness.mjs";
 
 const T = { timeout: 180000 };
+const LOOP = 2000;
 
 const PRELUDE = `
 import js
@@ -138,6 +139,35 @@ import fshandles
 report(step="cancelled", error=await error_of(fshandles.mount("/elsewhere")))
 `, "cancelled", { answer: "cancel" });
         assert.equal(cancelled.error, "NotGrantedError");
+        assert.deepEqual(problems, []);
+        await context.close();
+      });
+    }
+
+    for (const type of ["py", "mpy"]) {
+      it(`a Python loop in a ${type} worker, ${mode} mode: the worker stores its folder, then ${LOOP} calls in a row`, T, async () => {
+        const context = await browser().newContext();
+        const { page, problems } = await openPage(base, context);
+        // In sab mode every call blocks and the loop never returns to the JS event loop.
+        const r = await python(page, type, `
+import fshandles
+await fshandles.mount("/local")
+wrong = []
+for i in range(${LOOP}):
+    if i % 10 == 5:
+        got, want = await fshandles.revoke("/never-" + str(i)), False
+    else:
+        got, want = await fshandles.regrant("/local"), True
+    if got != want:
+        wrong.append(i)
+with open("/local/loop.txt", "w") as f:
+    f.write("after the loop")
+await fshandles.sync("/local")
+report(step="loop", mode=fshandles.mode(), wrong=wrong[:5])
+`, "loop", { answer: "authorize" });
+        assert.deepEqual(r, { step: "loop", mode, wrong: [] });
+        assert.equal(await ev(page, () => globalThis.readFile("picked-1", "loop.txt")), "after the loop");
+        assert.equal((await picker(page)).calls, 1);
         assert.deepEqual(problems, []);
         await context.close();
       });
