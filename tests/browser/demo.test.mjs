@@ -1,19 +1,16 @@
 // Issue 5: the demo, both pages, driven with real clicks on its buttons and on the dialog;
 // what each worker wrote must land in the picked folder. Screenshots go to target/.
-import { describe, it, before, after } from "node:test";
+import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
-import { ISOLATED, PLAIN, launch, ev, waitFor, click, clickInDialog, activationLapsed, picker } from "./harness.mjs";
+import { ISOLATED, PLAIN, useBrowser, ev, waitFor, click, clickInDialog, activationLapsed, picker } from "./harness.mjs";
 
 const T = { timeout: 240000 };
 const SHOTS = new URL("../../target/", import.meta.url).pathname;
 
-// The demo page in a browser of its own (after the other page's run in the same browser,
-// PyScript's worker on this one was seen never to finish starting), once its Python worker is up.
-async function openDemo(base, t) {
-  const own = await launch();
-  t.after(() => own.close());
-  const context = await own.newContext({ viewport: { width: 1200, height: 900 } });
+// The demo page in a fresh context, once its Python worker is up.
+async function openDemo(browser, base) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   // The one stand-in: a picker that hands out origin-private folders.
   await context.addInitScript(() => {
     if (location.protocol.startsWith("http")) import(`${location.origin}/tests/browser/support/standin.js`);
@@ -21,8 +18,6 @@ async function openDemo(base, t) {
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(e.message));
-  const failed = [];
-  context.on("response", (r) => r.status() >= 400 && !r.url().endsWith("/favicon.ico") && failed.push(`${r.status()} ${r.url()}`));
   await page.goto(`${base}/demo/`);
   await waitFor(page, () => globalThis.demo?.ready.python, null, { timeout: 60000, what: "the Python worker" }).catch(async (e) => {
     const said = await ev(page, () => ({
@@ -30,35 +25,18 @@ async function openDemo(base, t) {
       banner: document.getElementById("banner")?.textContent,
       xworker: Boolean(document.querySelector("script[type=py]")?.xworker),
     }));
-    await own.close();
-    throw new Error(`${e.message} (${JSON.stringify(said)}; page errors: ${problems.join(" | ")}; failed fetches: ${failed.join(" | ")})`);
+    throw new Error(`${e.message}\n  the demo said: ${JSON.stringify(said)}`);
   });
-  return { page, problems };
+  return { context, page, problems };
 }
 
 describe("the demo", () => {
-  let browser;
-  before(async () => {
-    browser = await launch();
-    mkdirSync(SHOTS, { recursive: true });
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser();
+  before(() => mkdirSync(SHOTS, { recursive: true }));
 
   for (const [mode, base] of [["sab", ISOLATED], ["async", PLAIN]]) {
-    it(`the ${mode} page: both workers pick, write, read and list one folder`, T, async (t) => {
-      // PyScript was seen, rarely, never to start the page's Python worker (no error, and no
-      // `xworker` on its script). That is PyScript's bootstrap, not fshandles: such a start is
-      // reported with what the page said and fetched, and tried once more in a new browser.
-      let opened;
-      try {
-        opened = await openDemo(base, t);
-      } catch (e) {
-        t.diagnostic(`first start failed, trying once more: ${e.message}`);
-        opened = await openDemo(base, t);
-      }
-      const { page, problems } = opened;
+    it(`the ${mode} page: both workers pick, write, read and list one folder`, T, async () => {
+      const { context, page, problems } = await openDemo(browser(), base);
       const banner = await ev(page, () => document.getElementById("banner").textContent);
       assert.match(banner, mode === "sab" ? /^Sync mode/ : /^Async mode/);
 
@@ -104,11 +82,12 @@ describe("the demo", () => {
 
       await page.screenshot({ path: `${SHOTS}demo-${mode}.png`, fullPage: true });
       assert.deepEqual(problems, []);
+      await context.close();
     });
   }
 
   it("a browser without the File System Access API gets a clear message", T, async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     await context.addInitScript(() => {
       delete globalThis.showDirectoryPicker;
       delete Window.prototype.showDirectoryPicker;
