@@ -1,6 +1,6 @@
 //! IndexedDB requests and transactions as futures.
 
-use fshandles_shared::js::{from_js_error, EventListener};
+use fshandles_shared::js::{from_js_error, EventListener, Timer};
 use fshandles_shared::{Error, ErrorKind};
 use futures_channel::oneshot;
 use std::cell::RefCell;
@@ -26,7 +26,7 @@ async fn first_event(
     target: &JsValue,
     ok: &'static str,
     fail: &[&'static str],
-    within_ms: Option<i32>,
+    within_ms: Option<f64>,
 ) -> Outcome {
     let (tx, rx) = oneshot::channel::<Outcome>();
     let tx = Rc::new(RefCell::new(Some(tx)));
@@ -47,37 +47,14 @@ async fn first_event(
         .iter()
         .map(|kind| EventListener::new(target, kind, on(Outcome::Failed)))
         .collect();
-    let _timer = within_ms.and_then(|ms| {
-        let timer = Closure::once(settle(Outcome::TimedOut));
-        let id = web_sys::window()?
-            .set_timeout_with_callback_and_timeout_and_arguments_0(
-                timer.as_ref().unchecked_ref(),
-                ms,
-            )
-            .ok()?;
-        Some(Timeout { id, _timer: timer })
-    });
+    let _timer = within_ms.map(|ms| Timer::new(ms, settle(Outcome::TimedOut)));
     rx.await.unwrap_or(Outcome::Failed)
-}
-
-/// A pending `setTimeout`, cleared when dropped.
-struct Timeout {
-    id: i32,
-    _timer: Closure<dyn FnMut()>,
-}
-
-impl Drop for Timeout {
-    fn drop(&mut self) {
-        if let Some(w) = web_sys::window() {
-            w.clear_timeout_with_handle(self.id);
-        }
-    }
 }
 
 /// How long opening the database may take. An open waits, with no event of its own, while
 /// another tab holds the database open across an upgrade (that tab's request is `blocked`):
 /// better a clear error than a worker waiting forever.
-const OPEN_TIMEOUT_MS: i32 = 5000;
+const OPEN_TIMEOUT_MS: f64 = 5000.0;
 
 /// Opens a database: the `IDBDatabase`, or an error within [`OPEN_TIMEOUT_MS`].
 pub(crate) async fn open(req: &web_sys::IdbOpenDbRequest) -> Result<JsValue, Error> {
@@ -104,7 +81,7 @@ pub(crate) async fn open(req: &web_sys::IdbOpenDbRequest) -> Result<JsValue, Err
 fn open_timed_out() -> String {
     format!(
         "IndexedDB did not open within {} s: another tab may be upgrading this database (it is blocked until the tabs holding it open close it)",
-        OPEN_TIMEOUT_MS / 1000
+        OPEN_TIMEOUT_MS as u32 / 1000
     )
 }
 

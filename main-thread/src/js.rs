@@ -1,7 +1,7 @@
 //! The JS face: `class FsHost` in `dist/main/fshandles_main.js`.
 
 use crate::{FsHost, HostOptions};
-use fshandles_shared::js::to_js_error;
+use fshandles_shared::js::{args, to_js_error};
 use fshandles_shared::{Error, ErrorKind, MountOptions};
 use js_sys::{Object, Promise, Reflect};
 use std::cell::RefCell;
@@ -14,11 +14,6 @@ use wasm_bindgen_futures::future_to_promise;
 #[wasm_bindgen(js_name = FsHost)]
 pub struct JsFsHost {
     host: FsHost,
-}
-
-fn uid_of(uid: &JsValue) -> Result<String, Error> {
-    uid.as_string()
-        .ok_or_else(|| Error::new(ErrorKind::Data, "the uid must be a string"))
 }
 
 /// A promise of a boolean that rejects with an `Error` whose `name` is stable.
@@ -38,35 +33,32 @@ impl JsFsHost {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<JsFsHost, JsValue> {
         let mut o = HostOptions::default();
-        if options.is_object() {
-            let ns = Reflect::get(&options, &"namespace".into()).unwrap_or(JsValue::UNDEFINED);
-            if !ns.is_undefined() {
-                o.namespace = ns.as_string().filter(|s| !s.is_empty()).ok_or_else(|| {
-                    to_js_error(&Error::new(
-                        ErrorKind::Data,
-                        "namespace must be a non-empty string",
-                    ))
-                })?;
-            }
-            let ttl =
-                Reflect::get(&options, &"permissionTtlMs".into()).unwrap_or(JsValue::UNDEFINED);
-            if !ttl.is_undefined() {
-                o.permission_ttl_ms = ttl
-                    .as_f64()
-                    .filter(|t| t.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(t))
-                    .ok_or_else(|| {
-                        to_js_error(&Error::new(
+        let parsed =
+            args::object(&options, "{namespace, permissionTtlMs} for FsHost").and_then(|given| {
+                let Some(given) = given else { return Ok(()) };
+                if let Some(ns) = args::string_field(given, "namespace")? {
+                    if ns.is_empty() {
+                        return Err(Error::new(
                             ErrorKind::Data,
-                            "permissionTtlMs must be a whole number of milliseconds, 0 or more",
-                        ))
-                    })? as u32;
-            }
-        } else if !options.is_undefined() && !options.is_null() {
-            return Err(to_js_error(&Error::new(
-                ErrorKind::Data,
-                "FsHost options must be an object like {namespace, permissionTtlMs}",
-            )));
-        }
+                            "namespace must be a non-empty string",
+                        ));
+                    }
+                    o.namespace = ns;
+                }
+                let whole_ms =
+                    |t: f64| t.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&t);
+                let ttl = args::number_field(
+                    given,
+                    "permissionTtlMs",
+                    whole_ms,
+                    "a whole number of milliseconds, 0 or more",
+                )?;
+                if let Some(ttl) = ttl {
+                    o.permission_ttl_ms = ttl as u32;
+                }
+                Ok(())
+            });
+        parsed.map_err(|e| to_js_error(&e))?;
         Ok(JsFsHost {
             host: FsHost::new(o),
         })
@@ -91,9 +83,9 @@ impl JsFsHost {
     /// `Promise<boolean>`: a folder is stored under `uid` with permission for `options.mode`.
     #[wasm_bindgen(js_name = storeFSHandler)]
     pub fn store_fs_handler(&self, uid: JsValue, options: JsValue) -> Promise {
-        let (uid, options) = match (uid_of(&uid), MountOptions::from_js(&options)) {
-            (Ok(u), Ok(o)) => (u, o),
-            (Err(e), _) | (_, Err(e)) => return rejected(e),
+        let (uid, options) = match args::uid_and_options(&uid, &options) {
+            Ok(parsed) => parsed,
+            Err(e) => return rejected(e),
         };
         let host = self.host.clone();
         promise(async move { host.store_fs_handler(&uid, &options).await })
@@ -102,9 +94,9 @@ impl JsFsHost {
     /// `Promise<boolean>`: permission re-granted on the stored folder (or a new one picked).
     #[wasm_bindgen(js_name = getFSHandler)]
     pub fn get_fs_handler(&self, uid: JsValue, options: JsValue) -> Promise {
-        let (uid, options) = match (uid_of(&uid), MountOptions::from_js(&options)) {
-            (Ok(u), Ok(o)) => (u, o),
-            (Err(e), _) | (_, Err(e)) => return rejected(e),
+        let (uid, options) = match args::uid_and_options(&uid, &options) {
+            Ok(parsed) => parsed,
+            Err(e) => return rejected(e),
         };
         let host = self.host.clone();
         promise(async move { host.get_fs_handler(&uid, &options).await })
@@ -113,7 +105,7 @@ impl JsFsHost {
     /// `Promise<boolean>`: the folder stored under `uid` is forgotten; whether there was one.
     #[wasm_bindgen(js_name = deleteFSHandler)]
     pub fn delete_fs_handler(&self, uid: JsValue) -> Promise {
-        let uid = match uid_of(&uid) {
+        let uid = match args::uid(&uid) {
             Ok(u) => u,
             Err(e) => return rejected(e),
         };
@@ -123,7 +115,7 @@ impl JsFsHost {
 
     /// `Promise<FileSystemDirectoryHandle>`: the folder stored under `uid`.
     pub fn handle(&self, uid: JsValue) -> Promise {
-        let uid = match uid_of(&uid) {
+        let uid = match args::uid(&uid) {
             Ok(u) => u,
             Err(e) => return rejected(e),
         };
@@ -153,9 +145,9 @@ impl JsFsHost {
             let (host, last_uid) = (self.host.clone(), last_uid.clone());
             Closure::<dyn Fn(JsValue, JsValue) -> Promise>::new(
                 move |uid: JsValue, options: JsValue| {
-                    let (uid, options) = match (uid_of(&uid), MountOptions::from_js(&options)) {
-                        (Ok(u), Ok(o)) => (u, o),
-                        (Err(e), _) | (_, Err(e)) => return rejected(e),
+                    let (uid, options) = match args::uid_and_options(&uid, &options) {
+                        Ok(parsed) => parsed,
+                        Err(e) => return rejected(e),
                     };
                     *last_uid.borrow_mut() = Some(uid.clone());
                     let host = host.clone();
@@ -183,7 +175,7 @@ impl JsFsHost {
         let delete = {
             let host = self.host.clone();
             Closure::<dyn Fn(JsValue) -> Promise>::new(move |uid: JsValue| {
-                let uid = match uid_of(&uid) {
+                let uid = match args::uid(&uid) {
                     Ok(u) => u,
                     Err(e) => return rejected(e),
                 };

@@ -76,7 +76,32 @@ pub enum Request {
 
 const REQUEST_OPS: u32 = 5;
 
+/// The two ways to obtain a folder, which differ only in what a refused re-grant does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Obtain {
+    /// Make sure a folder is stored; a refused re-grant answers false.
+    Store,
+    /// Re-grant on the stored folder; a refused re-grant picks anew.
+    Get,
+}
+
 impl Request {
+    /// A [`Request::Store`] or [`Request::Get`].
+    pub fn obtain(kind: Obtain, uid: String, options: MountOptions, want_handle: bool) -> Request {
+        match kind {
+            Obtain::Store => Request::Store {
+                uid,
+                options,
+                want_handle,
+            },
+            Obtain::Get => Request::Get {
+                uid,
+                options,
+                want_handle,
+            },
+        }
+    }
+
     /// The uid this request is about, if any.
     pub fn uid(&self) -> Option<&str> {
         match self {

@@ -6,7 +6,9 @@ use crate::options::{ConnectOptions, Mode, ModeChoice};
 use crate::post::Post;
 use crate::sab::Sab;
 use fshandles_shared::js::message;
-use fshandles_shared::protocol::{decode_reply, encode_request, DecodeError, Reply, Request};
+use fshandles_shared::protocol::{
+    decode_reply, encode_request, DecodeError, Obtain, Reply, Request,
+};
 use fshandles_shared::{error, Error, ErrorKind, MountOptions};
 use js_sys::Reflect;
 use std::cell::{Cell, RefCell, RefMut};
@@ -136,15 +138,33 @@ impl FsClient {
     /// Makes sure a folder is stored under `uid` with permission for `options.mode` (the host
     /// prompts only when it must). Works in both modes.
     pub async fn store_fs_handler(&self, uid: &str, options: &MountOptions) -> Result<bool, Error> {
-        let request = self.inner.obtain(true, uid, options);
-        self.inner.call(request).await
+        self.obtain(Obtain::Store, uid, options).await
     }
 
     /// Re-grants permission on the stored folder (picking anew only when nothing is stored or
     /// the re-grant fails). Works in both modes.
     pub async fn get_fs_handler(&self, uid: &str, options: &MountOptions) -> Result<bool, Error> {
-        let request = self.inner.obtain(false, uid, options);
+        self.obtain(Obtain::Get, uid, options).await
+    }
+
+    pub(crate) async fn obtain(
+        &self,
+        kind: Obtain,
+        uid: &str,
+        options: &MountOptions,
+    ) -> Result<bool, Error> {
+        let request = self.inner.obtain(kind, uid, options);
         self.inner.call(request).await
+    }
+
+    pub(crate) fn obtain_blocking(
+        &self,
+        kind: Obtain,
+        uid: &str,
+        options: &MountOptions,
+    ) -> Result<bool, Error> {
+        self.inner
+            .call_blocking(&self.inner.obtain(kind, uid, options))
     }
 
     /// Forgets the folder stored under `uid`; whether there was one. Works in both modes.
@@ -160,7 +180,7 @@ impl FsClient {
         options: &MountOptions,
     ) -> Result<bool, Error> {
         self.inner
-            .call_blocking(&self.inner.obtain(true, uid, options))
+            .call_blocking(&self.inner.obtain(Obtain::Store, uid, options))
     }
 
     /// Sync mode only: [`get_fs_handler`](Self::get_fs_handler), blocking the worker.
@@ -170,7 +190,7 @@ impl FsClient {
         options: &MountOptions,
     ) -> Result<bool, Error> {
         self.inner
-            .call_blocking(&self.inner.obtain(false, uid, options))
+            .call_blocking(&self.inner.obtain(Obtain::Get, uid, options))
     }
 
     /// Sync mode only: [`delete_fs_handler`](Self::delete_fs_handler), blocking the worker.
@@ -221,23 +241,10 @@ fn delete(uid: &str) -> Request {
 }
 
 impl Inner {
-    /// A store (`store`) or get request; the host sends the folder along unless we hold it.
-    fn obtain(&self, store: bool, uid: &str, options: &MountOptions) -> Request {
+    /// A store or get request; the host sends the folder along unless we hold it.
+    fn obtain(&self, kind: Obtain, uid: &str, options: &MountOptions) -> Request {
         let want_handle = !self.handles.has_or_expects(uid);
-        let (uid, options) = (uid.to_owned(), options.clone());
-        if store {
-            Request::Store {
-                uid,
-                options,
-                want_handle,
-            }
-        } else {
-            Request::Get {
-                uid,
-                options,
-                want_handle,
-            }
-        }
+        Request::obtain(kind, uid.to_owned(), options.clone(), want_handle)
     }
 
     pub fn next_id(&self) -> u32 {

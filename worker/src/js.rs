@@ -5,8 +5,9 @@
 
 use crate::{ConnectOptions, FsClient};
 use fshandles_shared::error::quoted;
-use fshandles_shared::js::{from_js_error, to_js_error};
-use fshandles_shared::{Error, ErrorKind, MountOptions};
+use fshandles_shared::js::{args, from_js_error, to_js_error};
+use fshandles_shared::protocol::Obtain;
+use fshandles_shared::{Error, ErrorKind};
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -17,14 +18,10 @@ pub struct JsFsClient {
     client: FsClient,
 }
 
-fn uid_of(uid: &JsValue) -> Result<String, Error> {
-    uid.as_string()
-        .ok_or_else(|| Error::new(ErrorKind::Data, "the uid must be a string"))
-}
-
+/// What a call does: obtain a folder (store or get), or forget one.
+#[derive(Clone, Copy)]
 enum Call {
-    Store,
-    Get,
+    Obtain(Obtain),
     Delete,
 }
 
@@ -46,13 +43,13 @@ impl JsFsClient {
     /// Sab: `boolean`; async: `Promise<boolean>`. A folder is stored under `uid` with permission.
     #[wasm_bindgen(js_name = storeFSHandler)]
     pub fn store_fs_handler(&self, uid: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        self.dispatch(Call::Store, uid, options)
+        self.dispatch(Call::Obtain(Obtain::Store), uid, options)
     }
 
     /// Sab: `boolean`; async: `Promise<boolean>`. Permission re-granted on the stored folder.
     #[wasm_bindgen(js_name = getFSHandler)]
     pub fn get_fs_handler(&self, uid: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        self.dispatch(Call::Get, uid, options)
+        self.dispatch(Call::Obtain(Obtain::Get), uid, options)
     }
 
     /// Sab: `boolean`; async: `Promise<boolean>`. The stored folder is forgotten.
@@ -68,8 +65,8 @@ impl JsFsClient {
     /// (MicroPython's FFI), and it hands them the error's stable `name` as is.
     pub fn settle(&self, method: &str, uid: JsValue, options: JsValue) -> JsValue {
         let call = match method {
-            "storeFSHandler" => Call::Store,
-            "getFSHandler" => Call::Get,
+            "storeFSHandler" => Call::Obtain(Obtain::Store),
+            "getFSHandler" => Call::Obtain(Obtain::Get),
             "deleteFSHandler" => Call::Delete,
             "handle" => {
                 let answer = self.handle(uid);
@@ -96,7 +93,7 @@ impl JsFsClient {
     pub fn handle(&self, uid: JsValue) -> Promise {
         let client = self.client.clone();
         future_to_promise(async move {
-            let uid = uid_of(&uid).map_err(|e| to_js_error(&e))?;
+            let uid = args::uid(&uid).map_err(|e| to_js_error(&e))?;
             client
                 .handle(&uid)
                 .await
@@ -133,7 +130,10 @@ fn settled_promise(p: Promise) -> Promise {
 
 impl JsFsClient {
     fn dispatch(&self, call: Call, uid: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        let parsed = uid_of(&uid).and_then(|uid| Ok((uid, MountOptions::from_js(&options)?)));
+        let parsed = match call {
+            Call::Obtain(_) => args::uid_and_options(&uid, &options),
+            Call::Delete => args::uid(&uid).map(|uid| (uid, Default::default())),
+        };
         let sync = self.client.mode() == crate::Mode::Sab;
         let (uid, options) = match parsed {
             Ok(p) => p,
@@ -142,8 +142,7 @@ impl JsFsClient {
         };
         if sync {
             let answer = match call {
-                Call::Store => self.client.store_fs_handler_blocking(&uid, &options),
-                Call::Get => self.client.get_fs_handler_blocking(&uid, &options),
+                Call::Obtain(kind) => self.client.obtain_blocking(kind, &uid, &options),
                 Call::Delete => self.client.delete_fs_handler_blocking(&uid),
             };
             return answer.map(JsValue::from_bool).map_err(|e| to_js_error(&e));
@@ -151,8 +150,7 @@ impl JsFsClient {
         let client = self.client.clone();
         Ok(future_to_promise(async move {
             let answer = match call {
-                Call::Store => client.store_fs_handler(&uid, &options).await,
-                Call::Get => client.get_fs_handler(&uid, &options).await,
+                Call::Obtain(kind) => client.obtain(kind, &uid, &options).await,
                 Call::Delete => client.delete_fs_handler(&uid).await,
             };
             answer.map(JsValue::from_bool).map_err(|e| to_js_error(&e))

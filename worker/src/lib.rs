@@ -34,7 +34,6 @@ mod link;
 mod options;
 mod post;
 mod sab;
-mod timer;
 
 pub use client::FsClient;
 pub use fshandles_shared::{Error, ErrorKind, Mode as AccessMode, MountOptions, StartIn};

@@ -1,8 +1,7 @@
 //! How a client connects: the mode, the timeouts, the channel.
 
-use fshandles_shared::js::from_js_error;
+use fshandles_shared::js::args;
 use fshandles_shared::{frame, Error, ErrorKind};
-use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
 /// How calls reach the host.
@@ -66,42 +65,28 @@ impl Default for ConnectOptions {
     }
 }
 
-fn data(message: &str) -> Error {
-    Error::new(ErrorKind::Data, message)
-}
-
 fn millis(v: &JsValue, key: &str) -> Result<Option<f64>, Error> {
-    let v = Reflect::get(v, &key.into()).map_err(|e| from_js_error(&e))?;
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    match v.as_f64() {
-        Some(ms) if ms > 0.0 => Ok(Some(ms)),
-        _ => Err(data(&format!(
-            "{key} must be a positive number of milliseconds"
-        ))),
-    }
+    args::number_field(v, key, |ms| ms > 0.0, "a positive number of milliseconds")
 }
 
 impl ConnectOptions {
     /// Reads `{mode?, timeoutMs?, promptTimeoutMs?, bufferBytes?, port?}`.
     pub fn from_js(v: &JsValue) -> Result<ConnectOptions, Error> {
         let mut o = ConnectOptions::default();
-        if v.is_undefined() || v.is_null() {
+        let Some(v) = args::object(v, "{mode, timeoutMs} for FsClient.connect")? else {
             return Ok(o);
-        }
-        if !v.is_object() {
-            return Err(data(
-                "FsClient.connect takes an object like {mode, timeoutMs}",
-            ));
-        }
-        let mode = Reflect::get(v, &"mode".into()).unwrap_or(JsValue::UNDEFINED);
-        if !mode.is_undefined() {
+        };
+        if let Some(mode) = args::field(v, "mode") {
             o.mode = match mode.as_string().as_deref() {
                 Some("auto") => ModeChoice::Auto,
                 Some("sab") => ModeChoice::Exactly(Mode::Sab),
                 Some("async") => ModeChoice::Exactly(Mode::Async),
-                _ => return Err(data("mode must be \"auto\", \"sab\" or \"async\"")),
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::Data,
+                        "mode must be \"auto\", \"sab\" or \"async\"",
+                    ))
+                }
             };
         }
         if let Some(ms) = millis(v, "timeoutMs")? {
@@ -111,10 +96,7 @@ impl ConnectOptions {
         if let Some(n) = millis(v, "bufferBytes")? {
             o.buffer_bytes = frame::bytes_for(frame::capacity(n as usize));
         }
-        let port = Reflect::get(v, &"port".into()).unwrap_or(JsValue::UNDEFINED);
-        if !port.is_undefined() && !port.is_null() {
-            o.port = Some(port);
-        }
+        o.port = args::field(v, "port");
         Ok(o)
     }
 }

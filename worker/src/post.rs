@@ -1,8 +1,7 @@
 //! Async mode: requests by `postMessage`, answers by message, each call a future.
 
 use crate::client::{Inner, Transport};
-use crate::timer::Timer;
-use fshandles_shared::js::message;
+use fshandles_shared::js::{message, Timer};
 use fshandles_shared::protocol::{Reply, Request};
 use fshandles_shared::small_map::SmallMap;
 use fshandles_shared::{error, Error, ErrorKind};

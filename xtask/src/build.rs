@@ -5,25 +5,32 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// A crate turned into a JS package.
-struct Package {
+pub struct Package {
     krate: &'static str,
-    artifact: &'static str,
-    dir: &'static str,
+    /// The wasm file's stem, and the JS glue's.
+    pub artifact: &'static str,
+    /// Where the package goes.
+    pub dir: &'static str,
     extra: &'static [&'static str],
+    /// A library package (what users ship), not the demo's.
+    pub library: bool,
 }
 
-const PACKAGES: [Package; 3] = [
+/// Every package `cargo xtask build` writes.
+pub const PACKAGES: [Package; 3] = [
     Package {
         krate: "fshandles-main",
         artifact: "fshandles_main",
         dir: "dist/main",
         extra: &[],
+        library: true,
     },
     Package {
         krate: "fshandles-worker",
         artifact: "fshandles_worker",
         dir: "dist/worker",
         extra: &["worker/python/fshandles.py"],
+        library: true,
     },
     // The demo's Rust side (a gloo worker and the page's handle on it).
     Package {
@@ -31,6 +38,7 @@ const PACKAGES: [Package; 3] = [
         artifact: "fshandles_demo",
         dir: "dist/demo",
         extra: &[],
+        library: false,
     },
 ];
 

@@ -8,8 +8,7 @@ pub fn demo(args: &[String]) -> Result {
     let port = serve::port_arg(args)?.unwrap_or(8000);
     setup::for_build()?;
     build::build()?;
-    let isolated = serve::start(port, true)?;
-    let plain = serve::start(port.checked_add(1).ok_or("port too large")?, false)?;
+    let (isolated, plain) = serve::start_pair(port)?;
     println!();
     println!("fshandles demo — open in Chrome or Edge:");
     println!(

@@ -183,11 +183,18 @@ fn has_query_flag(url: &str, flag: &str) -> bool {
         .is_some_and(|(_, q)| q.split('&').any(|kv| kv.split('=').next() == Some(flag)))
 }
 
+/// Both flavours: isolated on `port`, plain on `port + 1` (0: any free ports).
+pub fn start_pair(port: u16) -> Result<(Running, Running)> {
+    let plain_port = match port {
+        0 => 0,
+        p => p.checked_add(1).ok_or("port too large")?,
+    };
+    Ok((start(port, true)?, start(plain_port, false)?))
+}
+
 /// `cargo xtask serve [--port N]`: isolated on N, plain on N + 1, until Ctrl-C.
 pub fn serve_command(args: &[String]) -> Result {
-    let port = port_arg(args)?.unwrap_or(8000);
-    let isolated = start(port, true)?;
-    let plain = start(port.checked_add(1).ok_or("port too large")?, false)?;
+    let (isolated, plain) = start_pair(port_arg(args)?.unwrap_or(8000))?;
     println!("isolated (COOP/COEP): {}/", isolated.url);
     println!("plain:                {}/", plain.url);
     loop {

@@ -13,12 +13,6 @@ use std::process::Command;
 
 const TWIGGY: &str = "0.8.0";
 
-/// (artifact, dist directory) of the two library packages.
-const PACKAGES: [(&str, &str); 2] = [
-    ("fshandles_main", "dist/main"),
-    ("fshandles_worker", "dist/worker"),
-];
-
 /// Prints the size profile of `dist/main` and `dist/worker`.
 pub fn size(args: &[String]) -> Result {
     let top = flag_value(args, "--top")?.unwrap_or(15);
@@ -26,7 +20,12 @@ pub fn size(args: &[String]) -> Result {
     build::build()?;
     let twiggy = twiggy()?;
     let bindgen = setup::wasm_bindgen()?;
-    for (artifact, dist) in PACKAGES {
+    for build::Package {
+        artifact,
+        dir: dist,
+        ..
+    } in build::PACKAGES.iter().filter(|p| p.library)
+    {
         let shipped = root().join(dist);
         let wasm = shipped.join(format!("{artifact}_bg.wasm"));
         let glue = shipped.join(format!("{artifact}.js"));

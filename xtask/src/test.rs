@@ -31,8 +31,7 @@ pub fn test(args: &[String]) -> Result {
 /// Chromium (the variables `tests/browser/harness.mjs` reads).
 pub fn browser_env(node: &mut Command) -> Result {
     let chromium = setup::chromium()?;
-    let isolated = serve::start(0, true)?;
-    let plain = serve::start(0, false)?;
+    let (isolated, plain) = serve::start_pair(0)?;
     node.env("FSH_ISOLATED_URL", &isolated.url)
         .env("FSH_PLAIN_URL", &plain.url)
         .env("CHROMIUM", &chromium);

@@ -3,44 +3,18 @@
 //! Accepts a plain object or a `Map` (Pyodide's `to_js` turns a dict into a `Map` unless told
 //! otherwise), `undefined`/`null` for the defaults, and PyScript's `hint` for `startIn`.
 
-use crate::error::{quoted, Error, ErrorKind};
+use super::args::{object, string_field};
+use crate::error::Error;
 use crate::options::{Mode, MountOptions, StartIn};
-use alloc::string::String;
-use js_sys::{Map, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
-
-fn field(options: &JsValue, key: &str) -> Option<JsValue> {
-    let value = match options.dyn_ref::<Map>() {
-        Some(map) => map.get(&key.into()),
-        None => Reflect::get(options, &key.into()).ok()?,
-    };
-    (!value.is_undefined() && !value.is_null()).then_some(value)
-}
-
-fn string_field(options: &JsValue, key: &str) -> Result<Option<String>, Error> {
-    match field(options, key) {
-        None => Ok(None),
-        Some(v) => v.as_string().map(Some).ok_or_else(|| {
-            Error::new(
-                ErrorKind::Data,
-                ["option ", &quoted(key), " must be a string"].concat(),
-            )
-        }),
-    }
-}
+use js_sys::{Object, Reflect};
+use wasm_bindgen::JsValue;
 
 impl MountOptions {
     /// Reads `{id?, mode?, startIn?, hint?}`; `mode` defaults to `"readwrite"`.
     pub fn from_js(options: &JsValue) -> Result<MountOptions, Error> {
-        if options.is_undefined() || options.is_null() {
+        let Some(options) = object(options, "{id, mode, startIn}")? else {
             return Ok(MountOptions::default());
-        }
-        if !options.is_object() {
-            return Err(Error::new(
-                ErrorKind::Data,
-                "options must be an object like {id, mode, startIn}",
-            ));
-        }
+        };
         let mode = match string_field(options, "mode")? {
             Some(m) => Mode::parse(&m)?,
             None => Mode::default(),

@@ -1,4 +1,5 @@
-//! A `setTimeout` that is cleared when dropped.
+//! A `setTimeout` that is cleared when dropped: in a window and in a worker alike (the
+//! global's own, called at call time).
 
 use wasm_bindgen::prelude::*;
 
@@ -11,12 +12,13 @@ extern "C" {
 }
 
 /// Calls a function once after a delay, unless dropped first.
-pub(crate) struct Timer {
+pub struct Timer {
     id: JsValue,
     _callback: Closure<dyn FnMut()>,
 }
 
 impl Timer {
+    /// Calls `callback` once after `ms` milliseconds, unless the timer is dropped first.
     pub fn new(ms: f64, callback: impl FnOnce() + 'static) -> Timer {
         let mut callback = Some(callback);
         let callback = Closure::<dyn FnMut()>::new(move || {
