@@ -36,6 +36,8 @@ pub(crate) fn post(to: &JsValue, msg: &JsValue) -> Result<(), Error> {
 pub(crate) struct Channel {
     pub listener: EventListener,
     pub slot: FrameSlot,
+    /// Which record of each uid this client was last sent the folder of.
+    pub sent: RefCell<SmallMap<String, u32>>,
 }
 
 impl Channel {
@@ -93,6 +95,21 @@ impl Attachment {
         channels.push(channel);
     }
 
+    /// Notes that the client on `channel` now has record `generation` of `uid`; whether that
+    /// is news to it (it had none, or an older one).
+    pub fn note_sent(&self, channel: &JsValue, uid: &str, generation: u32) -> bool {
+        let channels = self.channels.borrow();
+        let Some(c) = channels.iter().find(|c| c.listener.target() == channel) else {
+            return false;
+        };
+        let mut sent = c.sent.borrow_mut();
+        let news = sent.get(uid) != Some(&generation);
+        if news {
+            sent.insert(uid.to_owned(), generation);
+        }
+        news
+    }
+
     fn release(&self) {
         for channel in self.channels.borrow_mut().drain(..) {
             channel.release();
@@ -134,6 +151,7 @@ impl Registry {
         let own = Channel {
             listener: listen(key, slot.clone()),
             slot,
+            sent: RefCell::default(),
         };
         self.list.borrow_mut().push(Rc::new(Attachment {
             key,

@@ -5,44 +5,34 @@ use crate::dialog::Choice;
 use crate::grants::Grants;
 use crate::prompt::{Origin, Prompts};
 use crate::records::{Record, Records};
+use crate::tabs::Tabs;
 use fshandles_shared::error::quoted;
-use fshandles_shared::protocol::validate_uid;
+use fshandles_shared::protocol::{validate_uid, Obtain};
 use fshandles_shared::{Error, ErrorKind, MountOptions};
-use web_sys::FileSystemDirectoryHandle;
+use std::rc::{Rc, Weak};
 
 /// The outcome of a store or get.
 #[derive(Clone)]
 pub(crate) struct Access {
     /// Whether the folder is stored and usable in the asked mode.
     pub granted: bool,
-    /// The folder, when granted.
-    pub handle: Option<FileSystemDirectoryHandle>,
-    /// Whether the handle is new (picked just now): a worker holding the old one needs it.
-    pub fresh: bool,
+    /// The record of the folder, when granted: its handle, and which record it is (a worker
+    /// holding an older one needs the new handle).
+    pub record: Option<Record>,
 }
 
 impl Access {
     const DENIED: Access = Access {
         granted: false,
-        handle: None,
-        fresh: false,
+        record: None,
     };
 
-    fn granted(handle: FileSystemDirectoryHandle, fresh: bool) -> Access {
+    fn granted(record: &Record) -> Access {
         Access {
             granted: true,
-            handle: Some(handle),
-            fresh,
+            record: Some(record.clone()),
         }
     }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Op {
-    /// Make sure a folder is stored; a refused re-grant answers false.
-    Store,
-    /// Re-grant on the stored folder; a refused re-grant picks anew.
-    Get,
 }
 
 /// The host's state: records and prompts.
@@ -50,30 +40,33 @@ pub(crate) struct Core {
     pub records: Records,
     pub prompts: Prompts<Access>,
     grants: Grants,
+    tabs: Tabs,
 }
 
 impl Core {
-    pub fn new(namespace: &str, permission_ttl_ms: f64) -> Self {
-        Core {
-            records: Records::new(namespace),
-            prompts: Prompts::new(),
-            grants: Grants::new(permission_ttl_ms),
-        }
+    pub fn new(namespace: &str, permission_ttl_ms: f64) -> Rc<Self> {
+        Rc::new_cyclic(|weak: &Weak<Core>| {
+            let records = Records::new(namespace);
+            let weak = weak.clone();
+            // Another tab changed a record: what we remember of it no longer holds.
+            let tabs = Tabs::new(records.database_name(), move |uid| {
+                if let Some(core) = weak.upgrade() {
+                    core.records.forget(uid);
+                    core.grants.forget(uid);
+                }
+            });
+            Core {
+                records,
+                prompts: Prompts::new(),
+                grants: Grants::new(permission_ttl_ms),
+                tabs,
+            }
+        })
     }
 
-    /// Whether the stored folder is usable in the asked mode; `recent` accepts a grant seen
-    /// within the TTL instead of asking the browser.
-    async fn usable(
-        &self,
-        uid: &str,
-        record: &Record,
-        options: &MountOptions,
-        recent: bool,
-    ) -> bool {
+    /// Whether the stored folder is usable in the asked mode, as the browser says now.
+    async fn usable(&self, uid: &str, record: &Record, options: &MountOptions) -> bool {
         let now = js_sys::Date::now();
-        if recent && self.grants.fresh(uid, options.mode, now) {
-            return true;
-        }
         // A handle whose folder is gone makes queryPermission throw: not usable, ask again.
         let granted = matches!(
             access::query(&record.handle, options).await,
@@ -90,16 +83,24 @@ impl Core {
     /// Store or get `uid`, prompting only when it must.
     pub async fn obtain(
         &self,
-        op: Op,
+        op: Obtain,
         uid: &str,
         options: &MountOptions,
         origin: Origin,
     ) -> Result<Access, Error> {
         validate_uid(uid)?;
         options.validate()?;
-        if let Some(record) = self.records.get(uid).await? {
-            if self.usable(uid, &record, options, true).await {
-                return Ok(Access::granted(record.handle, false));
+        // A store-hit: a remembered record with a grant seen within the TTL, no waiting.
+        if let Some(record) = self.records.cached(uid) {
+            if self.grants.fresh(uid, options.mode, js_sys::Date::now()) {
+                return Ok(Access::granted(&record));
+            }
+        }
+        // Asking the browser anyway: ask IndexedDB too, where another tab or PyScript's own
+        // `pyscript.fs` may have changed the record since.
+        if let Some(record) = self.records.reload(uid).await? {
+            if self.usable(uid, &record, options).await {
+                return Ok(Access::granted(&record));
             }
         }
         access::check_supported()?;
@@ -108,12 +109,14 @@ impl Core {
             .await
     }
 
-    async fn prompt(&self, op: Op, uid: &str, options: &MountOptions) -> Result<Access, Error> {
-        // Our turn may have come after another prompt stored this very uid.
-        let record = self.records.get(uid).await?;
+    async fn prompt(&self, op: Obtain, uid: &str, options: &MountOptions) -> Result<Access, Error> {
+        // One prompt for a uid across tabs; and ours may come after another one, here or in
+        // another tab, stored this very uid.
+        let _lock = self.tabs.prompt_lock(uid).await;
+        let record = self.records.reload(uid).await?;
         if let Some(record) = &record {
-            if self.usable(uid, record, options, false).await {
-                return Ok(Access::granted(record.handle.clone(), false));
+            if self.usable(uid, record, options).await {
+                return Ok(Access::granted(record));
             }
             let name = record.handle.name();
             let text = format!(
@@ -128,9 +131,9 @@ impl Core {
             }
             if let Ok(Permission::Granted) = access::request(&record.handle, options).await {
                 self.grants.granted(uid, options.mode, js_sys::Date::now());
-                return Ok(Access::granted(record.handle.clone(), false));
+                return Ok(Access::granted(record));
             }
-            if op == Op::Store {
+            if op == Obtain::Store {
                 return Ok(Access::DENIED);
             }
         }
@@ -147,11 +150,13 @@ impl Core {
         if access::request(&handle, options).await? != Permission::Granted {
             return Ok(Access::DENIED);
         }
-        self.records
+        let record = self
+            .records
             .put(uid, &handle, options.to_js().into())
             .await?;
+        self.tabs.announce(uid);
         self.grants.granted(uid, options.mode, js_sys::Date::now());
-        Ok(Access::granted(handle, true))
+        Ok(Access::granted(&record))
     }
 
     /// Makes sure the page has user activation: now, or after a click on the dialog's Authorize.
@@ -171,14 +176,18 @@ impl Core {
     pub async fn delete(&self, uid: &str) -> Result<bool, Error> {
         validate_uid(uid)?;
         self.grants.forget(uid);
-        self.records.delete(uid).await
+        let existed = self.records.delete(uid).await?;
+        if existed {
+            self.tabs.announce(uid);
+        }
+        Ok(existed)
     }
 
-    /// The stored folder for `uid`.
-    pub async fn handle(&self, uid: &str) -> Result<FileSystemDirectoryHandle, Error> {
+    /// The record of the folder stored for `uid`.
+    pub async fn handle(&self, uid: &str) -> Result<Record, Error> {
         validate_uid(uid)?;
         match self.records.get(uid).await? {
-            Some(r) => Ok(r.handle),
+            Some(r) => Ok(r),
             None => Err(Error::new(
                 ErrorKind::NotFound,
                 [

@@ -37,10 +37,11 @@ mod records;
 mod reply;
 mod run;
 mod serve;
+mod tabs;
 
 pub use fshandles_shared::{Error, ErrorKind, Mode, MountOptions, StartIn};
 
-use host::Op;
+use fshandles_shared::protocol::Obtain;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::FileSystemDirectoryHandle;
@@ -87,10 +88,7 @@ pub struct FsHost {
 impl FsHost {
     /// A host keeping its records in `options.namespace`.
     pub fn new(options: HostOptions) -> FsHost {
-        let core = Rc::new(host::Core::new(
-            &options.namespace,
-            f64::from(options.permission_ttl_ms),
-        ));
+        let core = host::Core::new(&options.namespace, f64::from(options.permission_ttl_ms));
         FsHost {
             hub: serve::Hub::new(core.clone()),
             core,
@@ -125,16 +123,16 @@ impl FsHost {
     /// stored folder answers true with no prompt; otherwise the person is asked (re-granting a
     /// stored folder, or picking one). Cancel or refusal answer false.
     pub async fn store_fs_handler(&self, uid: &str, options: &MountOptions) -> Result<bool, Error> {
-        self.obtain(Op::Store, uid, options).await
+        self.obtain(Obtain::Store, uid, options).await
     }
 
     /// Re-grants permission on the folder stored under `uid` without showing the picker again;
     /// picks anew (and stores the new folder) only when nothing is stored or the re-grant fails.
     pub async fn get_fs_handler(&self, uid: &str, options: &MountOptions) -> Result<bool, Error> {
-        self.obtain(Op::Get, uid, options).await
+        self.obtain(Obtain::Get, uid, options).await
     }
 
-    async fn obtain(&self, op: Op, uid: &str, options: &MountOptions) -> Result<bool, Error> {
+    async fn obtain(&self, op: Obtain, uid: &str, options: &MountOptions) -> Result<bool, Error> {
         let access = self.core.obtain(op, uid, options, prompt::PAGE).await?;
         Ok(access.granted)
     }
@@ -147,7 +145,7 @@ impl FsHost {
     /// The folder stored under `uid` (NotFound when there is none). It says nothing of
     /// permission: store or get first.
     pub async fn handle(&self, uid: &str) -> Result<FileSystemDirectoryHandle, Error> {
-        self.core.handle(uid).await
+        self.core.handle(uid).await.map(|r| r.handle)
     }
 
     /// How many prompts are queued or showing.

@@ -4,7 +4,9 @@
 //! `{handler, options}` — exactly what @webreflection/idb-map (PyScript's `pyscript.fs`) writes,
 //! so records are shared both ways. Records written by older PyScript as a bare handle are read
 //! too. A hit in the mirror costs no transaction; a miss asks IndexedDB (another tab, or
-//! PyScript itself, may have written since).
+//! PyScript itself, may have written since), and so does [`Records::reload`]. Every record
+//! taken into the mirror gets a new generation, so the host can tell which folder a worker
+//! was last sent.
 
 use crate::idb;
 use fshandles_shared::error::quoted;
@@ -12,7 +14,7 @@ use fshandles_shared::js::from_js_error;
 use fshandles_shared::small_map::SmallMap;
 use fshandles_shared::{Error, ErrorKind};
 use js_sys::{Object, Reflect};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{FileSystemDirectoryHandle, IdbDatabase, IdbTransactionMode};
 
@@ -23,6 +25,8 @@ const STORE: &str = "entries";
 pub(crate) struct Record {
     pub handle: FileSystemDirectoryHandle,
     pub options: JsValue,
+    /// Which record this is, as this host has known them (new on every load or write).
+    pub generation: u32,
 }
 
 impl Record {
@@ -31,12 +35,17 @@ impl Record {
             return Some(Record {
                 handle: handle.clone(),
                 options: Object::new().into(),
+                generation: 0,
             });
         }
         let handle = Reflect::get(value, &"handler".into()).ok()?;
         let handle = handle.dyn_into::<FileSystemDirectoryHandle>().ok()?;
         let options = Reflect::get(value, &"options".into()).unwrap_or(JsValue::UNDEFINED);
-        Some(Record { handle, options })
+        Some(Record {
+            handle,
+            options,
+            generation: 0,
+        })
     }
 
     fn to_js(&self) -> JsValue {
@@ -52,6 +61,7 @@ pub(crate) struct Records {
     name: String,
     db: RefCell<Option<IdbDatabase>>,
     mirror: RefCell<SmallMap<String, Record>>,
+    generations: Cell<u32>,
 }
 
 impl Records {
@@ -60,6 +70,7 @@ impl Records {
             name: format!("IDBMap/{namespace}"),
             db: RefCell::new(None),
             mirror: RefCell::new(SmallMap::new()),
+            generations: Cell::new(0),
         }
     }
 
@@ -148,33 +159,60 @@ impl Records {
         Ok((tx, store))
     }
 
-    /// The record for `uid`, if any.
+    /// The record for `uid` this host remembers, if any.
+    pub fn cached(&self, uid: &str) -> Option<Record> {
+        self.mirror.borrow().get(uid).cloned()
+    }
+
+    /// The record for `uid`, if any: from memory when there, else from IndexedDB.
     pub async fn get(&self, uid: &str) -> Result<Option<Record>, Error> {
         if let Some(hit) = self.mirror.borrow().get(uid) {
             return Ok(Some(hit.clone()));
         }
+        self.reload(uid).await
+    }
+
+    /// The record for `uid` as IndexedDB has it now (another tab or PyScript's own `pyscript.fs`
+    /// may have changed it); memory follows.
+    pub async fn reload(&self, uid: &str) -> Result<Option<Record>, Error> {
         let db = self.db().await?;
         let (_tx, store) = self.store(&db, IdbTransactionMode::Readonly)?;
         let req = store.get(&uid.into()).map_err(|e| from_js_error(&e))?;
         let value = idb::request(&req, "read").await?;
-        let record = Record::from_js(&value);
-        if let Some(r) = &record {
-            self.mirror.borrow_mut().insert(uid.to_owned(), r.clone());
+        let record = Record::from_js(&value).map(|r| self.remember(uid, r));
+        if record.is_none() {
+            self.forget(uid);
         }
         Ok(record)
     }
 
-    /// Stores `handle` with `options` under `uid`. The mirror changes only once IndexedDB has
+    /// Drops `uid` from memory: the next `get` reads IndexedDB.
+    pub fn forget(&self, uid: &str) {
+        self.mirror.borrow_mut().remove(uid);
+    }
+
+    fn remember(&self, uid: &str, mut record: Record) -> Record {
+        let generation = self.generations.get().wrapping_add(1);
+        self.generations.set(generation);
+        record.generation = generation;
+        self.mirror
+            .borrow_mut()
+            .insert(uid.to_owned(), record.clone());
+        record
+    }
+
+    /// Stores `handle` with `options` under `uid`; the record as stored. The mirror changes only once IndexedDB has
     /// committed, so a failed write leaves the old record in place in both.
     pub async fn put(
         &self,
         uid: &str,
         handle: &FileSystemDirectoryHandle,
         options: JsValue,
-    ) -> Result<(), Error> {
+    ) -> Result<Record, Error> {
         let record = Record {
             handle: handle.clone(),
             options,
+            generation: 0,
         };
         let db = self.db().await?;
         let (tx, store) = self.store(&db, IdbTransactionMode::Readwrite)?;
@@ -182,8 +220,7 @@ impl Records {
             .put_with_key(&record.to_js(), &uid.into())
             .map_err(|e| from_js_error(&e))?;
         idb::committed(&tx, "write").await?;
-        self.mirror.borrow_mut().insert(uid.to_owned(), record);
-        Ok(())
+        Ok(self.remember(uid, record))
     }
 
     /// Removes the record for `uid`; answers whether there was one.

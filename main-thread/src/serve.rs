@@ -2,11 +2,11 @@
 //! attached is `attachments`; how answers go back is `reply`.
 
 use crate::attachments::{Attachment, Channel, FrameSlot, Registry};
-use crate::host::{Access, Core, Op};
+use crate::host::{Access, Core};
 use crate::prompt::Origin;
 use crate::reply::Route;
 use fshandles_shared::js::{is_channel, message, EventListener, SharedFrame};
-use fshandles_shared::protocol::{decode_request, DecodeError, Reply, Request};
+use fshandles_shared::protocol::{decode_request, DecodeError, Obtain, Reply, Request};
 use fshandles_shared::{Error, ErrorKind};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -77,6 +77,7 @@ impl Hub {
         att.adopt(Channel {
             listener: self.listen(att.key, port.as_ref(), slot.clone()),
             slot,
+            sent: Default::default(),
         });
     }
 
@@ -193,7 +194,7 @@ impl Hub {
                 let att2 = att.clone();
                 let message = matches!(route, Route::Message(_)).then(|| route.channel().clone());
                 let done = crate::run::now_or_later(async move {
-                    let (reply, handle) = hub.answer(&att2, request).await;
+                    let (reply, handle) = hub.answer(&att2, route.channel(), request).await;
                     hub.send(&att2, id, &route, reply, handle);
                 });
                 // Async mode: a request that must wait (IndexedDB, a prompt) is acknowledged,
@@ -205,20 +206,23 @@ impl Hub {
         }
     }
 
+    /// Runs `request` from the client on `channel`; the reply, and the folder to send along.
     async fn answer(
         &self,
         att: &Attachment,
+        channel: &JsValue,
         request: Request,
     ) -> (Reply, Option<(String, FileSystemDirectoryHandle)>) {
         let obtain = |op, uid: String, options, want_handle| async move {
             match self.core.obtain(op, &uid, &options, att.key).await {
-                Ok(Access {
-                    granted,
-                    handle,
-                    fresh,
-                }) => {
-                    let handle = handle.filter(|_| granted && (want_handle || fresh));
-                    (Reply::Answer(granted), handle.map(|h| (uid, h)))
+                Ok(Access { granted, record }) => {
+                    // The folder goes along when the client asks for it, or holds an older one
+                    // (picked anew here, or changed by another tab).
+                    let record = record.filter(|r| {
+                        let news = att.note_sent(channel, &uid, r.generation);
+                        granted && (want_handle || news)
+                    });
+                    (Reply::Answer(granted), record.map(|r| (uid, r.handle)))
                 }
                 Err(e) => (Reply::Failed(e), None),
             }
@@ -228,18 +232,21 @@ impl Hub {
                 uid,
                 options,
                 want_handle,
-            } => obtain(Op::Store, uid, options, want_handle).await,
+            } => obtain(Obtain::Store, uid, options, want_handle).await,
             Request::Get {
                 uid,
                 options,
                 want_handle,
-            } => obtain(Op::Get, uid, options, want_handle).await,
+            } => obtain(Obtain::Get, uid, options, want_handle).await,
             Request::Delete { uid } => match self.core.delete(&uid).await {
                 Ok(existed) => (Reply::Answer(existed), None),
                 Err(e) => (Reply::Failed(e), None),
             },
             Request::Handle { uid } => match self.core.handle(&uid).await {
-                Ok(h) => (Reply::Answer(true), Some((uid, h))),
+                Ok(r) => {
+                    att.note_sent(channel, &uid, r.generation);
+                    (Reply::Answer(true), Some((uid, r.handle)))
+                }
                 Err(e) => (Reply::Failed(e), None),
             },
             // Handled as the message arrives (see `on_message`).

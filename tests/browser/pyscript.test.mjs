@@ -57,11 +57,11 @@ except Exception as e:
   return report;
 }
 
-async function openPage(base, context) {
+async function openPage(base, context, query = "") {
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(e.message));
-  await page.goto(`${base}/tests/browser/pages/pyscript.html`);
+  await page.goto(`${base}/tests/browser/pages/pyscript.html${query}`);
   await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 30000 });
   return { page, problems };
 }
@@ -201,6 +201,40 @@ report(step="pyfs-again", content=read("/local/pyscript.txt"))
       await context.close();
     });
   }
+
+  it("a fshandles page beside a page using PyScript's own pyscript.fs: both see what the other stores and revokes", T, async () => {
+    const context = await browser().newContext();
+    const ours = await openPage(ISOLATED, context);
+    const theirs = await openPage(ISOLATED, context, "?own");
+    await python(ours.page, "mpy", `
+import fshandles
+await fshandles.mount("/local")
+with open("/local/ours.txt", "w") as f:
+    f.write("written beside PyScript's own")
+await fshandles.sync("/local")
+report(step="ours")
+`, "ours", { answer: "authorize" });
+    // PyScript's own pyscript.fs finds the record fshandles wrote, and revokes it.
+    const seen = await python(theirs.page, "mpy", `
+from pyscript import fs
+await fs.mount("/local")
+content = read("/local/ours.txt")
+await fs.revoke("/local")
+report(step="theirs", content=content)
+`, "theirs");
+    assert.equal(seen.content, "written beside PyScript's own");
+    assert.equal((await picker(theirs.page)).calls, 0);
+    assert.equal(await ev(ours.page, () => globalThis.idbRecord("/local@pyscript")), null);
+    // Our host remembered the folder; it must see the revoke and ask again (cancelled here).
+    await activationLapsed(ours.page);
+    const again = await python(ours.page, "mpy", `
+import fshandles
+report(step="again", error=await error_of(fshandles.mount("/local")))
+`, "again", { answer: "cancel" });
+    assert.equal(again.error, "NotGrantedError");
+    assert.deepEqual([...ours.problems, ...theirs.problems], []);
+    await context.close();
+  });
 
   for (const [mode, base] of MODES) {
     it(`the README's whole static PyScript page works, ${mode} mode`, T, async () => {

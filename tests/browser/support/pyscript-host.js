@@ -10,11 +10,17 @@ const host = new FsHost();
 const reports = [];
 const workers = [];
 
+// `?own`: a page that leaves its workers to PyScript's own pyscript.fs, as a page without
+// fshandles would (its host still runs, attached to nothing).
+const own = new URLSearchParams(location.search).has("own");
+
 hooks.main.onWorker.add((wrap, xworker) => {
   workers.push(xworker);
-  host.attach(xworker);
-  // PyScript's own pyscript.fs then goes through this host too.
-  Object.assign(xworker.sync, host.syncMethods());
+  if (!own) {
+    host.attach(xworker);
+    // PyScript's own pyscript.fs then goes through this host too.
+    Object.assign(xworker.sync, host.syncMethods());
+  }
   xworker.addEventListener("message", ({ data }) => {
     if (data?.pytest) reports.push(data.pytest);
   });
@@ -50,6 +56,23 @@ async function readFile(folder, name) {
   return (await (await dir.getFileHandle(name)).getFile()).text();
 }
 
-Object.assign(globalThis, { host, picker, reports, workers, runPy, readFile,
+// The raw IndexedDB record of `uid` (PyScript's layout), or null.
+function idbRecord(uid) {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open("IDBMap/@pyscript.fs");
+    open.onupgradeneeded = () => open.result.createObjectStore("entries");
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const req = open.result.transaction("entries").objectStore("entries").get(uid);
+      req.onsuccess = () => {
+        open.result.close();
+        resolve(req.result === undefined ? null : { handler: req.result.handler?.name ?? null });
+      };
+      req.onerror = () => reject(req.error);
+    };
+  });
+}
+
+Object.assign(globalThis, { host, picker, reports, workers, runPy, readFile, idbRecord,
   dialogOpen: () => document.querySelectorAll("dialog.fshandles-dialog").length });
 globalThis.hostReady = true;
