@@ -6,13 +6,13 @@
 //! revoked, so a revocation is seen by the first call made `ttl_ms` after the last check.
 
 use fshandles_shared::small_map::SmallMap;
-use fshandles_shared::Mode;
+use fshandles_shared::AccessMode;
 use std::cell::RefCell;
 
 pub(crate) struct Grants {
     ttl_ms: f64,
     // uid → (the widest mode seen granted, when it was checked).
-    seen: RefCell<SmallMap<String, (Mode, f64)>>,
+    seen: RefCell<SmallMap<String, (AccessMode, f64)>>,
 }
 
 impl Grants {
@@ -24,7 +24,7 @@ impl Grants {
     }
 
     /// Whether `mode` on `uid` was seen granted less than `ttl_ms` ago.
-    pub fn fresh(&self, uid: &str, mode: Mode, now: f64) -> bool {
+    pub fn fresh(&self, uid: &str, mode: AccessMode, now: f64) -> bool {
         self.seen
             .borrow()
             .get(uid)
@@ -32,7 +32,7 @@ impl Grants {
     }
 
     /// `mode` on `uid` was just seen granted.
-    pub fn granted(&self, uid: &str, mode: Mode, now: f64) {
+    pub fn granted(&self, uid: &str, mode: AccessMode, now: f64) {
         if self.ttl_ms <= 0.0 {
             return;
         }
@@ -51,8 +51,8 @@ impl Grants {
 }
 
 /// Read-write permission includes read.
-fn covers(seen: Mode, asked: Mode) -> bool {
-    seen == asked || seen == Mode::ReadWrite
+fn covers(seen: AccessMode, asked: AccessMode) -> bool {
+    seen == asked || seen == AccessMode::ReadWrite
 }
 
 #[cfg(test)]
@@ -62,30 +62,30 @@ mod tests {
     #[test]
     fn a_grant_holds_for_its_ttl_and_its_mode_only() {
         let g = Grants::new(100.0);
-        assert!(!g.fresh("a", Mode::Read, 0.0));
-        g.granted("a", Mode::Read, 0.0);
-        assert!(g.fresh("a", Mode::Read, 99.0));
-        assert!(!g.fresh("a", Mode::Read, 100.0), "expired");
+        assert!(!g.fresh("a", AccessMode::Read, 0.0));
+        g.granted("a", AccessMode::Read, 0.0);
+        assert!(g.fresh("a", AccessMode::Read, 99.0));
+        assert!(!g.fresh("a", AccessMode::Read, 100.0), "expired");
         assert!(
-            !g.fresh("a", Mode::ReadWrite, 1.0),
+            !g.fresh("a", AccessMode::ReadWrite, 1.0),
             "read does not cover readwrite"
         );
-        assert!(!g.fresh("b", Mode::Read, 1.0));
-        g.granted("a", Mode::ReadWrite, 1.0);
-        assert!(g.fresh("a", Mode::Read, 2.0), "readwrite covers read");
-        g.granted("a", Mode::Read, 3.0);
+        assert!(!g.fresh("b", AccessMode::Read, 1.0));
+        g.granted("a", AccessMode::ReadWrite, 1.0);
+        assert!(g.fresh("a", AccessMode::Read, 2.0), "readwrite covers read");
+        g.granted("a", AccessMode::Read, 3.0);
         assert!(
-            g.fresh("a", Mode::ReadWrite, 4.0),
+            g.fresh("a", AccessMode::ReadWrite, 4.0),
             "a fresh readwrite is not narrowed"
         );
         g.forget("a");
-        assert!(!g.fresh("a", Mode::Read, 4.0));
+        assert!(!g.fresh("a", AccessMode::Read, 4.0));
     }
 
     #[test]
     fn a_zero_ttl_keeps_nothing() {
         let g = Grants::new(0.0);
-        g.granted("a", Mode::Read, 0.0);
-        assert!(!g.fresh("a", Mode::Read, 0.0));
+        g.granted("a", AccessMode::Read, 0.0);
+        assert!(!g.fresh("a", AccessMode::Read, 0.0));
     }
 }

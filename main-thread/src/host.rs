@@ -203,7 +203,7 @@ impl Core {
 
 fn describe(options: &MountOptions) -> &'static str {
     match options.mode {
-        fshandles_shared::Mode::Read => "read",
-        fshandles_shared::Mode::ReadWrite => "read and write",
+        fshandles_shared::AccessMode::Read => "read",
+        fshandles_shared::AccessMode::ReadWrite => "read and write",
     }
 }

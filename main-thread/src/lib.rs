@@ -5,14 +5,14 @@
 //! and answers the workers it is attached to. Workers ask through `fshandles-worker`.
 //!
 //! ```no_run
-//! use fshandles_main::{FsHost, HostOptions, MountOptions, Mode};
+//! use fshandles_main::{FsHost, HostOptions, MountOptions, AccessMode};
 //!
 //! # async fn run(worker: web_sys::Worker) -> Result<(), fshandles_main::Error> {
 //! let host = FsHost::new(HostOptions::default());
 //! host.attach(&worker)?; // the worker's FsClient can now ask for folders
 //!
 //! // The page can ask too; this prompts only if no usable folder is stored under the uid.
-//! let granted = host.store_fs_handler("/local@pyscript", &MountOptions::new(Mode::ReadWrite)).await?;
+//! let granted = host.store_fs_handler("/local@pyscript", &MountOptions::new(AccessMode::ReadWrite)).await?;
 //! if granted {
 //!     let folder = host.handle("/local@pyscript").await?;
 //!     web_sys::console::log_1(&folder.name().into());
@@ -39,7 +39,7 @@ mod run;
 mod serve;
 mod tabs;
 
-pub use fshandles_shared::{Error, ErrorKind, Mode, MountOptions, StartIn};
+pub use fshandles_shared::{AccessMode, Error, ErrorKind, MountOptions, StartIn};
 
 use fshandles_shared::protocol::Obtain;
 use std::rc::Rc;

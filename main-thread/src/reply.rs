@@ -2,12 +2,11 @@
 //! buffer (sync mode), and always goes: the worker must never be left waiting.
 
 use crate::attachments::{post, Attachment};
-use crate::serve::Hub;
 use fshandles_shared::js::shared_frame::Written;
 use fshandles_shared::js::{message, SharedFrame};
 use fshandles_shared::protocol::{self, Reply};
 use fshandles_shared::{Error, ErrorKind};
-use std::cell::RefMut;
+use std::cell::{RefCell, RefMut};
 use wasm_bindgen::JsValue;
 use web_sys::FileSystemDirectoryHandle;
 
@@ -33,7 +32,18 @@ impl Route {
     }
 }
 
-impl Hub {
+/// Sends answers; its scratch buffer is reused for every one.
+pub(crate) struct Replier {
+    scratch: RefCell<Vec<u8>>,
+}
+
+impl Replier {
+    pub fn new() -> Self {
+        Replier {
+            scratch: RefCell::new(Vec::with_capacity(256)),
+        }
+    }
+
     /// Encodes `reply` for `id` into the scratch buffer. Never fails: an answer that cannot be
     /// encoded becomes an error answer that can.
     fn encode(&self, id: u32, reply: Reply) -> RefMut<'_, Vec<u8>> {
@@ -55,7 +65,8 @@ impl Hub {
         buf
     }
 
-    pub(crate) fn send(
+    /// Sends `reply` to call `id` by `route`, with the folder `handle` beside it.
+    pub fn send(
         &self,
         att: &Attachment,
         id: u32,

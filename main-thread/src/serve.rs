@@ -4,7 +4,7 @@
 use crate::attachments::{Attachment, Channel, FrameSlot, Registry};
 use crate::host::{Access, Core};
 use crate::prompt::Origin;
-use crate::reply::Route;
+use crate::reply::{Replier, Route};
 use fshandles_shared::js::{is_channel, message, EventListener, SharedFrame};
 use fshandles_shared::protocol::{decode_request, DecodeError, Obtain, Reply, Request};
 use fshandles_shared::{Error, ErrorKind};
@@ -17,7 +17,9 @@ use web_sys::FileSystemDirectoryHandle;
 pub(crate) struct Hub {
     core: Rc<Core>,
     attachments: Registry,
-    pub(crate) scratch: RefCell<Vec<u8>>,
+    replier: Replier,
+    /// Where a request's bytes are read into.
+    scratch: RefCell<Vec<u8>>,
 }
 
 impl Hub {
@@ -25,6 +27,7 @@ impl Hub {
         Rc::new(Hub {
             core,
             attachments: Registry::new(),
+            replier: Replier::new(),
             scratch: RefCell::new(Vec::with_capacity(256)),
         })
     }
@@ -129,7 +132,13 @@ impl Hub {
                         Err(d) => d.id(),
                     };
                     if let Some(id) = id {
-                        self.send(&att, id, &Route::Message(channel), Reply::Failed(e), None);
+                        self.replier.send(
+                            &att,
+                            id,
+                            &Route::Message(channel),
+                            Reply::Failed(e),
+                            None,
+                        );
                     }
                     return;
                 }
@@ -179,7 +188,8 @@ impl Hub {
                     if let Route::Frame(f, _) = &route {
                         f.ack(id);
                     }
-                    self.send(att, id, &route, Reply::Failed(e.to_error()), None);
+                    self.replier
+                        .send(att, id, &route, Reply::Failed(e.to_error()), None);
                 }
             }
             Ok((id, Request::Resume { id: of })) => self.resume(att, id, of, &route),
@@ -195,12 +205,13 @@ impl Hub {
                 let message = matches!(route, Route::Message(_)).then(|| route.channel().clone());
                 let done = crate::run::now_or_later(async move {
                     let (reply, handle) = hub.answer(&att2, route.channel(), request).await;
-                    hub.send(&att2, id, &route, reply, handle);
+                    hub.replier.send(&att2, id, &route, reply, handle);
                 });
                 // Async mode: a request that must wait (IndexedDB, a prompt) is acknowledged,
                 // so the worker's "no FsHost" timeout does not mistake a slow host for none.
                 if let (false, Some(to)) = (done, message) {
-                    self.send(att, id, &Route::Message(to), Reply::Ack, None);
+                    self.replier
+                        .send(att, id, &Route::Message(to), Reply::Ack, None);
                 }
             }
         }
@@ -266,6 +277,6 @@ impl Hub {
                 format!("no reply to request {of} is waiting"),
             ))
         });
-        self.send(att, id, route, reply, None);
+        self.replier.send(att, id, route, reply, None);
     }
 }

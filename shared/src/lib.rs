@@ -11,11 +11,11 @@
 //! pieces both sides need to talk over `postMessage` and a shared buffer.
 //!
 //! ```
-//! use fshandles_shared::{protocol::{self, Request}, MountOptions, Mode};
+//! use fshandles_shared::{protocol::{self, Request}, MountOptions, AccessMode};
 //!
 //! let request = Request::Store {
 //!     uid: "/local@pyscript".into(),
-//!     options: MountOptions::new(Mode::ReadWrite),
+//!     options: MountOptions::new(AccessMode::ReadWrite),
 //!     want_handle: true,
 //! };
 //! let mut bytes = Vec::new();
@@ -40,4 +40,4 @@ pub mod js;
 pub mod codec;
 
 pub use error::{Error, ErrorKind};
-pub use options::{Mode, MountOptions, StartIn};
+pub use options::{AccessMode, MountOptions, StartIn};

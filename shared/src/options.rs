@@ -9,7 +9,7 @@ pub const MAX_PICKER_ID_CHARS: usize = 32;
 
 /// The access a caller needs on the folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum Mode {
+pub enum AccessMode {
     /// Read only.
     Read,
     /// Read and write (PyScript's default).
@@ -17,20 +17,20 @@ pub enum Mode {
     ReadWrite,
 }
 
-impl Mode {
+impl AccessMode {
     /// The string the File System Access API uses: `"read"` or `"readwrite"`.
     pub const fn as_str(self) -> &'static str {
         match self {
-            Mode::Read => "read",
-            Mode::ReadWrite => "readwrite",
+            AccessMode::Read => "read",
+            AccessMode::ReadWrite => "readwrite",
         }
     }
 
     /// Parses `"read"` or `"readwrite"`.
     pub fn parse(s: &str) -> Result<Self, Error> {
         match s {
-            "read" => Ok(Mode::Read),
-            "readwrite" => Ok(Mode::ReadWrite),
+            "read" => Ok(AccessMode::Read),
+            "readwrite" => Ok(AccessMode::ReadWrite),
             other => Err(Error::new(
                 ErrorKind::Data,
                 [
@@ -109,14 +109,14 @@ pub struct MountOptions {
     /// The picker `id`: the browser remembers the last folder per id.
     pub id: Option<String>,
     /// The access needed.
-    pub mode: Mode,
+    pub mode: AccessMode,
     /// Where the picker opens.
     pub start_in: Option<StartIn>,
 }
 
 impl MountOptions {
     /// Options with `mode` and no picker id or start folder.
-    pub fn new(mode: Mode) -> Self {
+    pub fn new(mode: AccessMode) -> Self {
         MountOptions {
             id: None,
             mode,
@@ -165,9 +165,12 @@ mod tests {
 
     #[test]
     fn modes_parse() {
-        assert_eq!(Mode::parse("read").unwrap(), Mode::Read);
-        assert_eq!(Mode::parse("readwrite").unwrap(), Mode::ReadWrite);
-        let e = Mode::parse("write").unwrap_err();
+        assert_eq!(AccessMode::parse("read").unwrap(), AccessMode::Read);
+        assert_eq!(
+            AccessMode::parse("readwrite").unwrap(),
+            AccessMode::ReadWrite
+        );
+        let e = AccessMode::parse("write").unwrap_err();
         assert_eq!(e.kind, ErrorKind::Data);
         assert!(e.message.contains("write"));
     }

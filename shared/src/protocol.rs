@@ -328,7 +328,7 @@ fn decode<T: DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::options::{Mode, StartIn};
+    use crate::options::{AccessMode, StartIn};
     use alloc::string::ToString;
     use alloc::vec;
     use proptest::prelude::*;
@@ -336,7 +336,7 @@ mod tests {
     fn store(uid: &str) -> Request {
         Request::Store {
             uid: uid.into(),
-            options: MountOptions::new(Mode::Read).with_id("pyscript"),
+            options: MountOptions::new(AccessMode::Read).with_id("pyscript"),
             want_handle: true,
         }
     }
@@ -482,8 +482,8 @@ mod tests {
         }
     }
 
-    fn any_mode() -> impl Strategy<Value = Mode> {
-        prop_oneof![Just(Mode::Read), Just(Mode::ReadWrite)]
+    fn any_mode() -> impl Strategy<Value = AccessMode> {
+        prop_oneof![Just(AccessMode::Read), Just(AccessMode::ReadWrite)]
     }
 
     fn any_options() -> impl Strategy<Value = MountOptions> {

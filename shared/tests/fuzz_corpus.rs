@@ -4,7 +4,7 @@
 
 use fshandles_shared::frame::{self, Phase, HEADER_BYTES, STATUS_OK, STATUS_OVERFLOW};
 use fshandles_shared::protocol::{encode_reply, encode_request, Reply, Request};
-use fshandles_shared::{Error, ErrorKind, Mode, MountOptions, StartIn};
+use fshandles_shared::{AccessMode, Error, ErrorKind, MountOptions, StartIn};
 use std::path::Path;
 
 fn requests() -> Vec<(&'static str, Request)> {
@@ -14,7 +14,7 @@ fn requests() -> Vec<(&'static str, Request)> {
             "store",
             Request::Store {
                 uid: uid(),
-                options: MountOptions::new(Mode::ReadWrite).with_id("pyscript"),
+                options: MountOptions::new(AccessMode::ReadWrite).with_id("pyscript"),
                 want_handle: true,
             },
         ),
@@ -22,7 +22,7 @@ fn requests() -> Vec<(&'static str, Request)> {
             "get",
             Request::Get {
                 uid: "/data@app".into(),
-                options: MountOptions::new(Mode::Read).with_start_in(StartIn::Documents),
+                options: MountOptions::new(AccessMode::Read).with_start_in(StartIn::Documents),
                 want_handle: false,
             },
         ),

@@ -1,17 +1,14 @@
 //! `FsClient`: one connection from a worker to the host, in sync or async mode.
 
-use crate::handles::Handles;
-use crate::link::{Link, OnMessage};
+use crate::conn::Conn;
+use crate::link::OnMessage;
 use crate::options::{ConnectOptions, Mode, ModeChoice};
 use crate::post::Post;
 use crate::sab::Sab;
 use fshandles_shared::js::message;
-use fshandles_shared::protocol::{
-    decode_reply, encode_request, DecodeError, Obtain, Reply, Request,
-};
+use fshandles_shared::protocol::{decode_reply, DecodeError, Obtain, Reply, Request};
 use fshandles_shared::{error, Error, ErrorKind, MountOptions};
 use js_sys::Reflect;
-use std::cell::{Cell, RefCell, RefMut};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use web_sys::FileSystemDirectoryHandle;
@@ -24,13 +21,9 @@ pub(crate) enum Transport {
     Post(Post),
 }
 
-pub(crate) struct Inner {
-    pub options: ConnectOptions,
-    pub link: Link,
-    pub handles: Handles,
-    pub transport: Transport,
-    next_id: Cell<u32>,
-    pub buf: RefCell<Vec<u8>>,
+struct Inner {
+    conn: Rc<Conn>,
+    transport: Transport,
 }
 
 /// A worker's connection to the `FsHost` on the main thread.
@@ -116,12 +109,8 @@ impl FsClient {
                 }
             });
             Inner {
-                link: Link::new(given_port, on_message),
-                options,
-                handles: Handles::default(),
+                conn: Rc::new(Conn::new(options, given_port, on_message)),
                 transport,
-                next_id: Cell::new(1),
-                buf: RefCell::new(Vec::with_capacity(256)),
             }
         });
         Ok(FsClient { inner })
@@ -169,7 +158,7 @@ impl FsClient {
 
     /// Forgets the folder stored under `uid`; whether there was one. Works in both modes.
     pub async fn delete_fs_handler(&self, uid: &str) -> Result<bool, Error> {
-        self.inner.handles.forget(uid);
+        self.inner.conn.handles.forget(uid);
         self.inner.call(delete(uid)).await
     }
 
@@ -195,7 +184,7 @@ impl FsClient {
 
     /// Sync mode only: [`delete_fs_handler`](Self::delete_fs_handler), blocking the worker.
     pub fn delete_fs_handler_blocking(&self, uid: &str) -> Result<bool, Error> {
-        self.inner.handles.forget(uid);
+        self.inner.conn.handles.forget(uid);
         self.inner.call_blocking(&delete(uid))
     }
 
@@ -203,29 +192,29 @@ impl FsClient {
     /// was one (no round trip), else asked of the host. NotFound when nothing is stored.
     pub async fn handle(&self, uid: &str) -> Result<FileSystemDirectoryHandle, Error> {
         fshandles_shared::protocol::validate_uid(uid)?;
-        let inner = &self.inner;
-        if let Some(rx) = inner.handles.wait(uid) {
+        let conn = &self.inner.conn;
+        if let Some(rx) = conn.handles.wait(uid) {
             let _ = rx.await;
         }
-        if let Some(h) = inner.handles.get(uid) {
+        if let Some(h) = conn.handles.get(uid) {
             return Ok(h);
         }
         let request = Request::Handle {
             uid: uid.to_owned(),
         };
-        match &inner.transport {
+        match &self.inner.transport {
             Transport::Sab(sab) => {
                 // The answer comes in the buffer; the folder by message, at our next await.
-                sab.call(inner, &request)?;
-                if let Some(rx) = inner.handles.wait(uid) {
+                sab.call(conn, &request)?;
+                if let Some(rx) = conn.handles.wait(uid) {
                     let _ = rx.await;
                 }
             }
             Transport::Post(post) => {
-                post.call(inner, request).await?;
+                post.call(conn, request).await?;
             }
         }
-        inner.handles.get(uid).ok_or_else(|| {
+        conn.handles.get(uid).ok_or_else(|| {
             Error::new(
                 ErrorKind::Protocol,
                 "the host answered without sending the folder",
@@ -243,33 +232,20 @@ fn delete(uid: &str) -> Request {
 impl Inner {
     /// A store or get request; the host sends the folder along unless we hold it.
     fn obtain(&self, kind: Obtain, uid: &str, options: &MountOptions) -> Request {
-        let want_handle = !self.handles.has_or_expects(uid);
+        let want_handle = !self.conn.handles.has_or_expects(uid);
         Request::obtain(kind, uid.to_owned(), options.clone(), want_handle)
     }
 
-    pub fn next_id(&self) -> u32 {
-        let id = self.next_id.get();
-        self.next_id.set(id.wrapping_add(1));
-        id
-    }
-
-    /// `request` encoded as call `id`, in the client's scratch buffer.
-    pub fn encode(&self, id: u32, request: &Request) -> Result<RefMut<'_, Vec<u8>>, Error> {
-        let mut buf = self.buf.borrow_mut();
-        encode_request(id, request, &mut buf)?;
-        Ok(buf)
-    }
-
-    async fn call(self: &Rc<Self>, request: Request) -> Result<bool, Error> {
+    async fn call(&self, request: Request) -> Result<bool, Error> {
         match &self.transport {
-            Transport::Sab(sab) => sab.call(self, &request),
-            Transport::Post(post) => post.call(self, request).await,
+            Transport::Sab(sab) => sab.call(&self.conn, &request),
+            Transport::Post(post) => post.call(&self.conn, request).await,
         }
     }
 
     fn call_blocking(&self, request: &Request) -> Result<bool, Error> {
         match &self.transport {
-            Transport::Sab(sab) => sab.call(self, request),
+            Transport::Sab(sab) => sab.call(&self.conn, request),
             Transport::Post(_) => Err(not_supported(
                 "blocking calls need sab mode; this client is in async mode (await the call instead)",
             )),
@@ -277,18 +253,20 @@ impl Inner {
     }
 
     /// The host let go of this client: what was in flight fails, and the next call starts over.
-    pub fn detached(&self) {
-        self.link.detach();
-        self.handles.abandon_coming();
+    fn detached(&self) {
         match &self.transport {
-            Transport::Sab(sab) => sab.renew(),
-            Transport::Post(post) => post.fail_all(&error::detached()),
+            Transport::Sab(sab) => sab.detached(&self.conn),
+            Transport::Post(post) => {
+                self.conn.detached();
+                post.fail_all(&error::detached());
+            }
         }
     }
 
-    fn on_message(self: &Rc<Self>, data: &JsValue) {
+    fn on_message(&self, data: &JsValue) {
+        let conn = &self.conn;
         let decoded = {
-            let mut buf = self.buf.borrow_mut();
+            let mut buf = conn.buf.borrow_mut();
             if !message::unwrap_into(data, &mut buf) {
                 return;
             }
@@ -309,15 +287,15 @@ impl Inner {
         if reply == Reply::Detached {
             return self.detached();
         }
-        self.link.hear();
+        conn.link.hear();
         match (&self.transport, reply) {
             (_, Reply::Handle { uid }) => match handle() {
-                Some(h) => self.handles.arrived(&uid, h),
-                None => self.handles.forget(&uid),
+                Some(h) => conn.handles.arrived(&uid, h),
+                None => conn.handles.forget(&uid),
             },
             (Transport::Post(post), reply) => {
                 post.heard();
-                post.on_reply(self, id, reply, handle());
+                post.on_reply(conn, id, reply, handle());
             }
             (Transport::Sab(_), _) => {}
         }

@@ -28,6 +28,7 @@
 //! From JS, the same API is the `FsClient` class of `dist/worker/fshandles_worker.js`.
 
 mod client;
+mod conn;
 mod handles;
 mod js;
 mod link;
@@ -36,5 +37,5 @@ mod post;
 mod sab;
 
 pub use client::FsClient;
-pub use fshandles_shared::{Error, ErrorKind, Mode as AccessMode, MountOptions, StartIn};
+pub use fshandles_shared::{AccessMode, Error, ErrorKind, MountOptions, StartIn};
 pub use options::{ConnectOptions, Mode, ModeChoice};

@@ -1,13 +1,13 @@
 //! Async mode: requests by `postMessage`, answers by message, each call a future.
 
-use crate::client::{Inner, Transport};
+use crate::conn::Conn;
 use fshandles_shared::js::{message, Timer};
 use fshandles_shared::protocol::{Reply, Request};
 use fshandles_shared::small_map::SmallMap;
 use fshandles_shared::{error, Error, ErrorKind};
 use futures_channel::oneshot;
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 use web_sys::FileSystemDirectoryHandle;
 
 struct Pending {
@@ -19,18 +19,24 @@ struct Pending {
 /// The calls waiting for an answer, and the deadline of a host not heard yet.
 #[derive(Default)]
 pub(crate) struct Post {
+    state: Rc<State>,
+}
+
+#[derive(Default)]
+struct State {
     pending: RefCell<SmallMap<u32, Pending>>,
     /// Runs while the host is unheard: when it fires first, no host took the calls.
     first_contact: RefCell<Option<Timer>>,
 }
 
 impl Post {
-    pub async fn call(&self, inner: &Rc<Inner>, request: Request) -> Result<bool, Error> {
-        let id = inner.next_id();
-        let msg = message::wrap(&inner.encode(id, &request)?);
+    pub async fn call(&self, conn: &Rc<Conn>, request: Request) -> Result<bool, Error> {
+        let state = &self.state;
+        let id = conn.next_id();
+        let msg = message::wrap(&conn.encode(id, &request)?);
         let (tx, rx) = oneshot::channel();
         let uid = request.uid().map(str::to_owned);
-        self.pending.borrow_mut().insert(
+        state.pending.borrow_mut().insert(
             id,
             Pending {
                 uid,
@@ -38,12 +44,12 @@ impl Post {
                 _prompt_timer: None,
             },
         );
-        if let Err(e) = inner.link.post(&msg) {
-            self.pending.borrow_mut().remove(&id);
+        if let Err(e) = conn.link.post(&msg) {
+            state.pending.borrow_mut().remove(&id);
             return Err(e);
         }
-        if !inner.link.heard() {
-            self.await_first_contact(inner);
+        if !conn.link.heard() {
+            self.await_first_contact(conn);
         }
         rx.await
             .unwrap_or_else(|_| Err(Error::new(ErrorKind::Abort, "the call was dropped")))
@@ -52,60 +58,44 @@ impl Post {
     /// A busy host answers late, not never: only the first contact has a deadline, and it is
     /// the connection's, not each call's (a burst of calls behind a long queue is no sign
     /// that the host is gone).
-    fn await_first_contact(&self, inner: &Rc<Inner>) {
-        let mut timer = self.first_contact.borrow_mut();
+    fn await_first_contact(&self, conn: &Rc<Conn>) {
+        let mut timer = self.state.first_contact.borrow_mut();
         if timer.is_some() {
             return;
         }
-        let ms = inner.options.timeout_ms;
-        let weak = Rc::downgrade(inner);
+        let ms = conn.options.timeout_ms;
+        let (state, conn) = (Rc::downgrade(&self.state), Rc::downgrade(conn));
         *timer = Some(Timer::new(ms, move || {
-            if let Some(inner) = weak.upgrade() {
-                if let Transport::Post(post) = &inner.transport {
-                    post.first_contact_lapsed(&inner, ms);
-                }
+            if let (Some(state), Some(conn)) = (state.upgrade(), conn.upgrade()) {
+                state.first_contact_lapsed(&conn, ms);
             }
         }));
     }
 
-    fn first_contact_lapsed(&self, inner: &Inner, ms: f64) {
-        self.first_contact.borrow_mut().take();
-        if inner.link.heard() {
-            return;
-        }
-        let error = inner.link.no_host(ms);
-        inner.link.unheard();
-        inner.handles.abandon_coming();
-        self.fail_all(&error);
-    }
-
     /// The host answered something: its first contact is made.
     pub fn heard(&self) {
-        self.first_contact.borrow_mut().take();
+        self.state.first_contact.borrow_mut().take();
     }
 
     /// Ends every pending call with `error`.
     pub fn fail_all(&self, error: &Error) {
-        self.first_contact.borrow_mut().take();
-        let pending: Vec<_> = self.pending.borrow_mut().drain().collect();
-        for (_, p) in pending {
-            let _ = p.tx.send(Err(error.clone()));
-        }
+        self.state.fail_all(error);
     }
 
     /// An answer to call `id`, with the folder handle that rode on it, if any.
     pub fn on_reply(
         &self,
-        inner: &Rc<Inner>,
+        conn: &Conn,
         id: u32,
         reply: Reply,
         handle: Option<FileSystemDirectoryHandle>,
     ) {
+        let state = &self.state;
         let settle = |result: Result<bool, Error>| {
-            let p = self.pending.borrow_mut().remove(&id);
+            let p = state.pending.borrow_mut().remove(&id);
             if let Some(p) = p {
                 if let (Ok(true), Some(uid), Some(h)) = (&result, &p.uid, handle) {
-                    inner.handles.arrived(uid, h);
+                    conn.handles.arrived(uid, h);
                 }
                 let _ = p.tx.send(result);
             }
@@ -114,27 +104,45 @@ impl Post {
             Reply::Ack => {
                 // The host has the call and waits for IndexedDB or a person: only
                 // `promptTimeoutMs` bounds that.
-                let Some(ms) = inner.options.prompt_timeout_ms else {
+                let Some(ms) = conn.options.prompt_timeout_ms else {
                     return;
                 };
-                let weak = Rc::downgrade(inner);
+                let weak: Weak<State> = Rc::downgrade(state);
                 let timer = Timer::new(ms, move || {
-                    if let Some(inner) = weak.upgrade() {
-                        if let Transport::Post(post) = &inner.transport {
-                            let p = post.pending.borrow_mut().remove(&id);
-                            if let Some(p) = p {
-                                let _ = p.tx.send(Err(error::no_answer(ms)));
-                            }
+                    if let Some(state) = weak.upgrade() {
+                        let p = state.pending.borrow_mut().remove(&id);
+                        if let Some(p) = p {
+                            let _ = p.tx.send(Err(error::no_answer(ms)));
                         }
                     }
                 });
-                if let Some(p) = self.pending.borrow_mut().get_mut(&id) {
+                if let Some(p) = state.pending.borrow_mut().get_mut(&id) {
                     p._prompt_timer = Some(timer);
                 }
             }
             Reply::Answer(granted) => settle(Ok(granted)),
             Reply::Failed(e) => settle(Err(e)),
             Reply::Handle { .. } | Reply::Detached => {}
+        }
+    }
+}
+
+impl State {
+    fn first_contact_lapsed(&self, conn: &Conn, ms: f64) {
+        self.first_contact.borrow_mut().take();
+        if conn.link.heard() {
+            return;
+        }
+        let error = conn.link.no_host(ms);
+        conn.unheard();
+        self.fail_all(&error);
+    }
+
+    fn fail_all(&self, error: &Error) {
+        self.first_contact.borrow_mut().take();
+        let pending: Vec<_> = self.pending.borrow_mut().drain().collect();
+        for (_, p) in pending {
+            let _ = p.tx.send(Err(error.clone()));
         }
     }
 }

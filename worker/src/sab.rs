@@ -3,7 +3,7 @@
 //! The first request carries the buffer in a message; after the host has answered from it,
 //! a request is written into the buffer and announced by a bare number (a doorbell).
 
-use crate::client::Inner;
+use crate::conn::Conn;
 use fshandles_shared::js::shared_frame::Waited;
 use fshandles_shared::js::{message, SharedFrame};
 use fshandles_shared::protocol::{decode_reply, Reply, Request};
@@ -26,19 +26,19 @@ impl Sab {
     }
 
     /// Makes the call, blocking the worker until it is answered.
-    pub fn call(&self, inner: &Inner, request: &Request) -> Result<bool, Error> {
-        let mut id = inner.next_id();
-        let mut waited = self.exchange(inner, id, request)?;
+    pub fn call(&self, conn: &Conn, request: &Request) -> Result<bool, Error> {
+        let mut id = conn.next_id();
+        let mut waited = self.exchange(conn, id, request)?;
         while let Waited::Overflow(needed) = waited {
             // The reply waits at the host: come back with a buffer it fits in, and keep that one.
             self.replace(frame::bytes_for(needed))?;
             let of = id;
-            id = inner.next_id();
-            waited = self.exchange(inner, id, &Request::Resume { id: of })?;
+            id = conn.next_id();
+            waited = self.exchange(conn, id, &Request::Resume { id: of })?;
         }
         let (rid, reply) = {
             let frame = self.frame.borrow();
-            let mut buf = inner.buf.borrow_mut();
+            let mut buf = conn.buf.borrow_mut();
             frame.read_reply(&mut buf)?;
             decode_reply(&buf).map_err(|e| e.to_error())?
         };
@@ -51,13 +51,13 @@ impl Sab {
         match reply {
             Reply::Answer(granted) => {
                 if let (true, Some(uid)) = (granted, brings_handle(request)) {
-                    inner.handles.expect(uid);
+                    conn.handles.expect(uid);
                 }
                 Ok(granted)
             }
             Reply::Failed(e) => {
                 if e.kind == ErrorKind::Detached {
-                    inner.detached();
+                    self.detached(conn);
                 }
                 Err(e)
             }
@@ -68,37 +68,36 @@ impl Sab {
         }
     }
 
-    fn exchange(&self, inner: &Inner, id: u32, request: &Request) -> Result<Waited, Error> {
+    fn exchange(&self, conn: &Conn, id: u32, request: &Request) -> Result<Waited, Error> {
         let frame = self.frame.borrow().clone();
         {
-            let buf = inner.encode(id, request)?;
+            let buf = conn.encode(id, request)?;
             let doorbell =
-                self.known.get() && !inner.link.needs_object() && frame.begin_with(id, &buf);
+                self.known.get() && !conn.link.needs_object() && frame.begin_with(id, &buf);
             if doorbell {
-                inner.link.post(&JsValue::from(id))?;
+                conn.link.post(&JsValue::from(id))?;
             } else {
                 let msg = message::wrap(&buf);
                 message::attach(&msg, message::SAB, frame.buffer());
                 frame.begin(id);
-                inner.link.post(&msg)?;
+                conn.link.post(&msg)?;
             }
         }
-        let options = &inner.options;
+        let options = &conn.options;
         let waited = frame.wait(id, options.timeout_ms, options.prompt_timeout_ms);
         match waited {
             Ok(Waited::NoHost) => {
                 self.known.set(false);
-                let e = inner.link.no_host(options.timeout_ms);
-                inner.link.unheard();
-                inner.handles.abandon_coming();
+                let e = conn.link.no_host(options.timeout_ms);
+                conn.unheard();
                 Err(e)
             }
             Ok(Waited::Released) => {
-                inner.detached();
+                self.detached(conn);
                 Err(error::detached())
             }
             Ok(w) => {
-                inner.link.hear();
+                conn.link.hear();
                 self.known.set(true);
                 Ok(w)
             }
@@ -109,8 +108,14 @@ impl Sab {
         }
     }
 
+    /// The host let go of this client: the next call starts over, with a new buffer.
+    pub fn detached(&self, conn: &Conn) {
+        conn.detached();
+        self.renew();
+    }
+
     /// The host let go of this buffer: the next call brings a new one.
-    pub fn renew(&self) {
+    fn renew(&self) {
         let released = self.frame.borrow().released();
         if released {
             let bytes = self.frame.borrow().byte_length();

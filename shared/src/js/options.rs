@@ -5,7 +5,7 @@
 
 use super::args::{object, string_field};
 use crate::error::Error;
-use crate::options::{Mode, MountOptions, StartIn};
+use crate::options::{AccessMode, MountOptions, StartIn};
 use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 
@@ -16,8 +16,8 @@ impl MountOptions {
             return Ok(MountOptions::default());
         };
         let mode = match string_field(options, "mode")? {
-            Some(m) => Mode::parse(&m)?,
-            None => Mode::default(),
+            Some(m) => AccessMode::parse(&m)?,
+            None => AccessMode::default(),
         };
         let start_in = match string_field(options, "startIn")?.or(string_field(options, "hint")?) {
             Some(s) => Some(StartIn::parse(&s)?),
