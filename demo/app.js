@@ -44,11 +44,13 @@ function record(worker, op, mode, ok, text, ms) {
 const workers = {};
 
 // The Rust worker talks to the host over a BroadcastChannel of its own: gloo's bridge owns the
-// worker's postMessage channel. No SharedArrayBuffer crosses a BroadcastChannel, so this worker
-// runs in async mode on either page.
+// worker's postMessage channel. No SharedArrayBuffer crosses a BroadcastChannel, so on an
+// isolated page RustWorker makes the buffer of sync mode itself and hands it to the worker in
+// its first message; the host gets it here.
 const channel = new BroadcastChannel(`fshandles-demo-${crypto.randomUUID()}`);
 host.attach(channel);
 const rust = new RustWorker("/dist/demo/fshandles_demo.js", channel.name);
+if (rust.buffer) host.attachBuffer(channel, rust.buffer);
 workers.rust = (op, text) => rust.send(op, text);
 
 // The Python worker: the page's <script type="py" worker>. It asks nothing before a click, so
@@ -95,7 +97,7 @@ for (const ops of document.querySelectorAll(".ops")) {
 }
 
 // For scripts and tests: run an operation as a button would, and know when workers are ready.
-globalThis.demo = { run, host, ready: { rust: true, python: false } };
+globalThis.demo = { run, host, ready: { rust: true, python: false }, send: (name, op, text) => workers[name](op, text) };
 document.querySelector("#rust .result").textContent = "Ready.";
 python.then(
   () => {

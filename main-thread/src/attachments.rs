@@ -95,6 +95,11 @@ impl Attachment {
         channels.push(channel);
     }
 
+    /// The frame slot of the endpoint's own channel.
+    pub fn own_slot(&self) -> FrameSlot {
+        self.channels.borrow()[0].slot.clone()
+    }
+
     /// Notes that the client on `channel` now has record `generation` of `uid`; whether that
     /// is news to it (it had none, or an older one).
     pub fn note_sent(&self, channel: &JsValue, uid: &str, generation: u32) -> bool {

@@ -75,6 +75,16 @@ impl JsFsHost {
         self.host.attach(&worker).map_err(|e| to_js_error(&e))
     }
 
+    /// Serves a sync-mode client on `port` (attached) through `buffer`, a SharedArrayBuffer the
+    /// page handed to the client too (`FsClient.connect({port, buffer})`): sync mode over a
+    /// BroadcastChannel, which no SharedArrayBuffer crosses.
+    #[wasm_bindgen(js_name = attachBuffer)]
+    pub fn attach_buffer(&self, port: JsValue, buffer: JsValue) -> Result<(), JsValue> {
+        self.host
+            .attach_buffer(&port, &buffer)
+            .map_err(|e| to_js_error(&e))
+    }
+
     /// Stops answering `worker`; its open prompts close. False when it was not attached.
     pub fn detach(&self, worker: JsValue) -> bool {
         self.host.detach(&worker)

@@ -23,6 +23,10 @@
 //! Records use PyScript's layout (database `IDBMap/<namespace>`, store `entries`, value
 //! `{handler, options}`), so they are shared with PyScript's own `pyscript.fs`.
 //!
+//! A worker whose channel is taken (a gloo-worker's) talks over a `BroadcastChannel` the host
+//! is attached to; for its sync mode, the page hands the host the worker's shared buffer with
+//! [`FsHost::attach_buffer`] (see `fshandles-worker`).
+//!
 //! From JS, the same API is the `FsHost` class of `dist/main/fshandles_main.js`.
 
 mod access;
@@ -110,6 +114,14 @@ impl FsHost {
     /// the same channel are left alone. Attaching twice is a no-op.
     pub fn attach(&self, endpoint: &JsValue) -> Result<(), Error> {
         self.hub.attach(endpoint)
+    }
+
+    /// Serves a sync-mode client on `endpoint` (attached first) through `buffer`, a
+    /// `SharedArrayBuffer` the page made and handed to the client too (its
+    /// `ConnectOptions::buffer`): sync mode over a channel no `SharedArrayBuffer` crosses, such
+    /// as the `BroadcastChannel` a gloo-worker talks over.
+    pub fn attach_buffer(&self, endpoint: &JsValue, buffer: &JsValue) -> Result<(), Error> {
+        self.hub.attach_buffer(endpoint, buffer)
     }
 
     /// Stops answering `endpoint` and lets its clients go: their calls in flight end with

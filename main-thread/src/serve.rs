@@ -58,6 +58,30 @@ impl Hub {
         true
     }
 
+    /// Serves a sync client on `endpoint` (attached) through `buffer`, which the page made and
+    /// handed to the client itself: for channels no `SharedArrayBuffer` crosses.
+    pub fn attach_buffer(
+        self: &Rc<Self>,
+        endpoint: &JsValue,
+        buffer: &JsValue,
+    ) -> Result<(), Error> {
+        let Some(att) = self.attachments.find(endpoint) else {
+            return Err(Error::new(
+                ErrorKind::Data,
+                "attach_buffer() needs an endpoint attached first (host.attach(port))",
+            ));
+        };
+        let frame = SharedFrame::from_js(buffer)?;
+        frame.hold();
+        let slot = att.own_slot();
+        slot.replace(Some(frame.clone()));
+        // A call may already wait in it, rung before we had the buffer: take it now.
+        if let Some(seq) = frame.waiting() {
+            self.doorbell(&att, endpoint, &slot, f64::from(seq));
+        }
+        Ok(())
+    }
+
     /// How many requests the worker behind `endpoint` has had answered.
     pub fn served(&self, endpoint: &JsValue) -> Option<u64> {
         self.attachments.find(endpoint).map(|a| a.served.get())

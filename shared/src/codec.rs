@@ -1,5 +1,8 @@
-//! A postcard [`Codec`](gloo_worker::Codec) for gloo-worker: the same compact encoding the
-//! protocol uses, for an app's own messages between a page and its gloo worker.
+//! [`Codec`](gloo_worker::Codec)s for gloo-worker bridges: [`Postcard`], the same compact
+//! encoding the protocol uses, and [`JsCodec`], which can carry JS values too: a
+//! [`SharedBuffer`] in a message is how a gloo worker gets the buffer of sync mode (gloo's
+//! bridge owns the worker's channel, so fshandles talks over a `BroadcastChannel`, which no
+//! `SharedArrayBuffer` crosses).
 //!
 //! ```ignore
 //! // A gloo worker spawned from the page (see demo/rust for a whole one):
@@ -35,3 +38,32 @@ impl Codec for Postcard {
         }
     }
 }
+
+/// Encodes gloo-worker messages as JS values (serde-wasm-bindgen): plain fields become plain
+/// JS, and a [`SharedBuffer`] field travels as the buffer itself, structured-cloned.
+#[derive(Debug)]
+pub struct JsCodec;
+
+impl Codec for JsCodec {
+    fn encode<I: Serialize>(input: I) -> JsValue {
+        let serializer = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
+        match input.serialize(&serializer) {
+            Ok(v) => v,
+            // gloo's trait has no error path; our own plain types always serialize.
+            Err(e) => panic!("a gloo-worker message cannot be made a JS value: {e}"),
+        }
+    }
+
+    fn decode<O: for<'de> Deserialize<'de>>(input: JsValue) -> O {
+        match serde_wasm_bindgen::from_value(input) {
+            Ok(o) => o,
+            Err(e) => panic!("a gloo-worker message is not what was sent: {e}"),
+        }
+    }
+}
+
+/// A `SharedArrayBuffer` inside a gloo-worker message (with [`JsCodec`]): made by the page
+/// (`FsClient::new_buffer`), handed to its host (`host.attach_buffer`) and to the worker,
+/// whose `FsClient` then blocks on it (`ConnectOptions::buffer`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SharedBuffer(#[serde(with = "serde_wasm_bindgen::preserve")] pub JsValue);

@@ -36,6 +36,9 @@
 pub const HEADER_BYTES: usize = 16;
 /// The default buffer size: room for any ordinary reply, error messages included.
 pub const DEFAULT_BYTES: usize = 1024;
+/// The size of a buffer a page hands to its host itself: it cannot grow, so it has room for
+/// the longest answer the host sends (error messages are cut to fit).
+pub const HANDED_BYTES: usize = 16 * 1024;
 /// The smallest buffer accepted.
 pub const MIN_BYTES: usize = HEADER_BYTES + 16;
 /// The largest buffer accepted (a forged buffer cannot make the host write megabytes).

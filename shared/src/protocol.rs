@@ -160,7 +160,7 @@ pub enum Reply {
         uid: String,
     },
     /// The host let go of this client (it was detached, or the host dropped): pending calls
-    /// end with [`ErrorKind::Detached`](crate::ErrorKind::Detached). Sent with id 0.
+    /// end with [`crate::ErrorKind::Detached`]. Sent with id 0.
     Detached,
 }
 

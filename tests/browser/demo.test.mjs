@@ -55,7 +55,7 @@ describe("the demo", () => {
       // A click on a demo button is user activation: the picker opens at once.
       assert.match((await press("rust", "pick")).reply, /picked-1/);
       assert.equal((await press("rust", "write")).reply, "wrote note-from-rust.txt");
-      assert.deepEqual(await press("rust", "read"), { mode: "async", reply: "Hello from the Rust worker" });
+      assert.deepEqual(await press("rust", "read"), { mode, reply: "Hello from the Rust worker" }, "the Rust worker runs in the page's mode");
       const py = await press("python", "pick");
       assert.deepEqual(py, { mode, reply: "mounted at /local" }, "the Python worker runs in the page's mode");
       assert.equal((await press("python", "write")).reply, "wrote /local/note-from-python.txt");
@@ -79,6 +79,12 @@ describe("the demo", () => {
       await clickInDialog(page, "authorize");
       assert.equal((await asked).text, "mounted at /local");
       assert.equal((await picker(page)).calls, 2);
+
+      if (mode === "sab") {
+        // What a Rust program doing file work does: blocking calls, never back to its event loop.
+        const burst = await ev(page, () => globalThis.demo.send("rust", "loop", "10000"));
+        assert.deepEqual(burst, { ok: true, text: "10000 of 10000 blocking calls granted", mode: "sab" });
+      }
 
       await page.screenshot({ path: `${SHOTS}demo-${mode}.png`, fullPage: true });
       assert.deepEqual(problems, []);

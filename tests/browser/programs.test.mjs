@@ -2,7 +2,7 @@
 // a loop that never returns to its event loop; bursts of calls far beyond a few in flight.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, useBrowser, openHost, ev, call, value, picker, clickInDialog } from "./harness.mjs";
+import { ISOLATED, PLAIN, useBrowser, openHost, ev, call, value, picker, clickInDialog } from "./harness.mjs";
 
 const T = { timeout: 600000 };
 const UID = "/local@pyscript";
@@ -52,6 +52,20 @@ describe("real programs", () => {
       const served = await ev(page, (ns) => ns.map((n) => globalThis.served(n)), names);
       assert.deepEqual(served, names.map(() => calls), "every call answered once");
       assert.equal((await picker(page)).calls, 1);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+
+  for (const [mode, base] of [["sab", ISOLATED], ["async", PLAIN]]) {
+    it(`a plain wasm-bindgen Rust worker (no gloo), ${mode} mode: stores its folder, then 10,000 calls in a row`, T, async () => {
+      const { page, context, problems } = await openHost(browser(), base);
+      await ev(page, () => globalThis.spawn("rust", { script: "/tests/browser/support/plain-rust-worker.js" }));
+      const run = call(page, "rust", "run", UID, 10000);
+      await clickInDialog(page, "authorize");
+      const r = await run;
+      assert.ok(r.ok, JSON.stringify(r.error));
+      assert.equal(r.value, `${mode}: 10000 of 10000 granted, folder picked-1`);
       assert.deepEqual(problems, []);
       await context.close();
     });

@@ -93,13 +93,15 @@ impl FsClient {
             )),
         };
         // A SharedArrayBuffer crosses a worker's own channel or a MessagePort, never a
-        // BroadcastChannel.
-        let sab_can_cross = given_port
-            .as_ref()
-            .map_or(true, |p| p.dyn_ref::<web_sys::MessagePort>().is_some());
-        let transport = match choose(options.mode, sab_can_cross)? {
-            Mode::Sab => Transport::Sab(Sab::new(options.buffer_bytes)?),
-            Mode::Async => Transport::Post(Post::default()),
+        // BroadcastChannel: there, sync mode needs a buffer the page handed to its host.
+        let sab_can_cross = options.buffer.is_some()
+            || given_port
+                .as_ref()
+                .map_or(true, |p| p.dyn_ref::<web_sys::MessagePort>().is_some());
+        let transport = match (choose(options.mode, sab_can_cross)?, &options.buffer) {
+            (Mode::Sab, Some(handed)) => Transport::Sab(Sab::handed(handed)?),
+            (Mode::Sab, None) => Transport::Sab(Sab::new(options.buffer_bytes)?),
+            (Mode::Async, _) => Transport::Post(Post::default()),
         };
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
             let weak = weak.clone();
@@ -114,6 +116,23 @@ impl FsClient {
             }
         });
         Ok(FsClient { inner })
+    }
+
+    /// A shared buffer for [`ConnectOptions::buffer`], made by the page: it hands it to its
+    /// host (`host.attach_buffer(port, buffer)`) and to the worker (by any message that
+    /// clones, such as a gloo-worker bridge's with `fshandles_shared::codec::JsCodec`).
+    /// Needs a cross-origin isolated page.
+    pub fn new_buffer() -> Result<js_sys::SharedArrayBuffer, Error> {
+        if !cross_origin_isolated() {
+            return Err(not_supported(
+                "a shared buffer needs a cross-origin isolated page (served with COOP: same-origin and COEP: require-corp)",
+            ));
+        }
+        Ok(
+            fshandles_shared::js::SharedFrame::new(fshandles_shared::frame::HANDED_BYTES)?
+                .buffer()
+                .clone(),
+        )
     }
 
     /// The mode in use.

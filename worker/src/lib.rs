@@ -25,6 +25,13 @@
 //! # Ok(()) }
 //! ```
 //!
+//! In a gloo-worker worker, whose channel gloo's bridge owns, connect over a
+//! `BroadcastChannel` the host is attached to (`ConnectOptions::port`). No `SharedArrayBuffer`
+//! crosses one, so for sab mode the page makes the buffer ([`FsClient::new_buffer`]), hands it
+//! to its host (`host.attach_buffer(&channel, &buffer)`) and to the worker in a bridge message
+//! (`fshandles_shared::codec::JsCodec` with a `SharedBuffer` field), which passes it as
+//! `ConnectOptions::buffer`. The demo's Rust worker (`demo/rust`) does exactly that.
+//!
 //! From JS, the same API is the `FsClient` class of `dist/worker/fshandles_worker.js`.
 
 mod client;

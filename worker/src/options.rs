@@ -51,6 +51,10 @@ pub struct ConnectOptions {
     /// The channel to the host, when not the worker's own `postMessage`: a `MessagePort` or a
     /// `BroadcastChannel` the host is attached to (a gloo-worker's own channel is taken).
     pub port: Option<JsValue>,
+    /// Sync mode over a channel no `SharedArrayBuffer` crosses (a `BroadcastChannel`): a
+    /// buffer the page handed to its host itself, with `host.attach_buffer(port, buffer)`
+    /// (make one with [`FsClient::new_buffer`](crate::FsClient::new_buffer)).
+    pub buffer: Option<JsValue>,
 }
 
 impl Default for ConnectOptions {
@@ -61,6 +65,7 @@ impl Default for ConnectOptions {
             prompt_timeout_ms: None,
             buffer_bytes: frame::DEFAULT_BYTES,
             port: None,
+            buffer: None,
         }
     }
 }
@@ -70,7 +75,7 @@ fn millis(v: &JsValue, key: &str) -> Result<Option<f64>, Error> {
 }
 
 impl ConnectOptions {
-    /// Reads `{mode?, timeoutMs?, promptTimeoutMs?, bufferBytes?, port?}`.
+    /// Reads `{mode?, timeoutMs?, promptTimeoutMs?, bufferBytes?, port?, buffer?}`.
     pub fn from_js(v: &JsValue) -> Result<ConnectOptions, Error> {
         let mut o = ConnectOptions::default();
         let Some(v) = args::object(v, "{mode, timeoutMs} for FsClient.connect")? else {
@@ -97,6 +102,7 @@ impl ConnectOptions {
             o.buffer_bytes = frame::bytes_for(frame::capacity(n as usize));
         }
         o.port = args::field(v, "port");
+        o.buffer = args::field(v, "buffer");
         Ok(o)
     }
 }

@@ -15,6 +15,8 @@ pub(crate) struct Sab {
     frame: RefCell<SharedFrame>,
     /// The host has this buffer (it answered from it), so a doorbell is enough.
     known: Cell<bool>,
+    /// The page gave the host this buffer itself: it never travels, and cannot be replaced.
+    handed: bool,
 }
 
 impl Sab {
@@ -22,6 +24,16 @@ impl Sab {
         Ok(Sab {
             frame: RefCell::new(SharedFrame::new(buffer_bytes)?),
             known: Cell::new(false),
+            handed: false,
+        })
+    }
+
+    /// Over a buffer the page handed to its host (`host.attach_buffer`).
+    pub fn handed(buffer: &JsValue) -> Result<Sab, Error> {
+        Ok(Sab {
+            frame: RefCell::new(SharedFrame::from_js(buffer)?),
+            known: Cell::new(true),
+            handed: true,
         })
     }
 
@@ -30,6 +42,12 @@ impl Sab {
         let mut id = conn.next_id();
         let mut waited = self.exchange(conn, id, request)?;
         while let Waited::Overflow(needed) = waited {
+            if self.handed {
+                return Err(Error::new(
+                    ErrorKind::Protocol,
+                    format!("the answer needs {needed} bytes, more than the handed buffer holds"),
+                ));
+            }
             // The reply waits at the host: come back with a buffer it fits in, and keep that one.
             self.replace(frame::bytes_for(needed))?;
             let of = id;
@@ -74,6 +92,12 @@ impl Sab {
             let buf = conn.encode(id, request)?;
             let doorbell =
                 self.known.get() && !conn.link.needs_object() && frame.begin_with(id, &buf);
+            if self.handed && !doorbell {
+                return Err(Error::new(
+                    ErrorKind::Data,
+                    "the request does not fit the handed buffer",
+                ));
+            }
             if doorbell {
                 conn.link.post(&JsValue::from(id))?;
             } else {
@@ -87,7 +111,7 @@ impl Sab {
         let waited = frame.wait(id, options.timeout_ms, options.prompt_timeout_ms);
         match waited {
             Ok(Waited::NoHost) => {
-                self.known.set(false);
+                self.known.set(self.handed);
                 let e = conn.link.no_host(options.timeout_ms);
                 conn.unheard();
                 Err(e)
@@ -102,7 +126,7 @@ impl Sab {
                 Ok(w)
             }
             Err(e) => {
-                self.known.set(false);
+                self.known.set(self.handed);
                 Err(e)
             }
         }
@@ -117,17 +141,17 @@ impl Sab {
     /// The host let go of this buffer: the next call brings a new one.
     fn renew(&self) {
         let released = self.frame.borrow().released();
-        if released {
+        if released && !self.handed {
             let bytes = self.frame.borrow().byte_length();
             // A buffer of a size this client made before cannot fail to be made again.
             let _ = self.replace(bytes);
         }
-        self.known.set(false);
+        self.known.set(self.handed);
     }
 
     fn replace(&self, buffer_bytes: usize) -> Result<(), Error> {
         *self.frame.borrow_mut() = SharedFrame::new(buffer_bytes)?;
-        self.known.set(false);
+        self.known.set(self.handed);
         Ok(())
     }
 }

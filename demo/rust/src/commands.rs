@@ -1,5 +1,6 @@
 //! What the page asks of the Rust worker, and what it answers.
 
+use fshandles_shared::codec::SharedBuffer;
 use serde::{Deserialize, Serialize};
 
 /// One command, numbered by the page.
@@ -18,6 +19,9 @@ pub enum Command {
     Connect {
         /// The channel the page's host is attached to.
         channel: String,
+        /// On a cross-origin isolated page: the shared buffer the page handed to its host, for
+        /// sync mode (no `SharedArrayBuffer` crosses a `BroadcastChannel`).
+        buffer: Option<SharedBuffer>,
     },
     /// Store (pick) the folder.
     Pick,
@@ -34,6 +38,12 @@ pub enum Command {
     Regrant,
     /// Forget the folder.
     Revoke,
+    /// `n` store-hits in a row without returning to the event loop (sync mode): what a Rust
+    /// program doing file work does.
+    Loop {
+        /// How many calls.
+        n: u32,
+    },
 }
 
 /// The answer to a [`Request`].

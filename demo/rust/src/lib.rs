@@ -2,27 +2,32 @@
 //!
 //! - in a worker, [`worker::DemoWorker`] is a gloo-worker that does folder operations with
 //!   `fshandles-worker`'s `FsClient`;
-//! - on the page, [`page::RustWorker`] spawns it (gloo-worker, postcard codec from
-//!   `fshandles-shared`) and relays the buttons' commands.
+//! - on the page, [`page::RustWorker`] spawns it (gloo-worker, with `fshandles-shared`'s
+//!   `JsCodec`, which carries the shared buffer) and relays the buttons' commands;
+//! - [`plain`]: a worker without gloo, calling `FsClient` straight from wasm-bindgen.
 //!
 //! gloo's bridge owns the worker's `postMessage` channel and decodes every message on it, so
 //! fshandles traffic goes over a `BroadcastChannel` of the page's choosing instead, which the
-//! page's `FsHost` is attached to.
+//! page's `FsHost` is attached to. No `SharedArrayBuffer` crosses a `BroadcastChannel`, so on a
+//! cross-origin isolated page the page makes the buffer of sync mode and hands it to both: to
+//! the host (`attachBuffer`) and, inside the bridge's first message, to the worker.
 
 pub mod commands;
 pub mod page;
+pub mod plain;
 pub mod worker;
 
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(start)]
 fn start() {
-    let in_worker =
-        js_sys::Reflect::has(&js_sys::global(), &"WorkerGlobalScope".into()).unwrap_or(false);
-    if in_worker {
+    let global = js_sys::global();
+    let has = |name: &str| js_sys::Reflect::has(&global, &name.into()).unwrap_or(false);
+    // A worker that loads this module for `plain` says so, and keeps its channel to itself.
+    if has("WorkerGlobalScope") && !has("fshandlesPlainWorker") {
         use gloo_worker::Registrable;
         worker::DemoWorker::registrar()
-            .encoding::<fshandles_shared::codec::Postcard>()
+            .encoding::<fshandles_shared::codec::JsCodec>()
             .register();
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::commands::{Command, Outcome, Request};
 use crate::worker::DemoWorker;
-use fshandles_shared::codec::Postcard;
+use fshandles_shared::codec::{JsCodec, SharedBuffer};
 use futures_channel::oneshot;
 use gloo_worker::{Spawnable, WorkerBridge};
 use js_sys::{Object, Promise, Reflect};
@@ -20,19 +20,22 @@ pub struct RustWorker {
     bridge: WorkerBridge<DemoWorker>,
     pending: Pending,
     next: Cell<u32>,
+    buffer: Option<js_sys::SharedArrayBuffer>,
 }
 
 #[wasm_bindgen]
 impl RustWorker {
     /// Spawns the worker from `script` (this module's JS) and connects its FsClient over the
-    /// `BroadcastChannel` named `channel`.
+    /// `BroadcastChannel` named `channel`; on a cross-origin isolated page, in sync mode over
+    /// a shared buffer (`buffer`: hand it to the host with `host.attachBuffer(channel, buffer)`).
     #[wasm_bindgen(constructor)]
     pub fn new(script: &str, channel: &str) -> RustWorker {
+        let buffer = fshandles_worker::FsClient::new_buffer().ok();
         let pending: Pending = Rc::default();
         let bridge = {
             let pending = pending.clone();
             DemoWorker::spawner()
-                .encoding::<Postcard>()
+                .encoding::<JsCodec>()
                 .as_module(true)
                 .callback(move |outcome: Outcome| {
                     if let Some(tx) = pending.borrow_mut().remove(&outcome.id) {
@@ -45,11 +48,20 @@ impl RustWorker {
             bridge,
             pending,
             next: Cell::new(0),
+            buffer: buffer.clone(),
         };
         drop(worker.request(Command::Connect {
             channel: channel.to_owned(),
+            buffer: buffer.map(|b| SharedBuffer(b.into())),
         }));
         worker
+    }
+
+    /// The shared buffer of sync mode, for `host.attachBuffer(channel, buffer)`; undefined on
+    /// a page that is not cross-origin isolated (the worker runs async there).
+    #[wasm_bindgen(getter)]
+    pub fn buffer(&self) -> Option<js_sys::SharedArrayBuffer> {
+        self.buffer.clone()
     }
 
     /// Runs `op` (`pick`, `list`, `write`, `read`, `regrant`, `revoke`); resolves with
@@ -64,6 +76,9 @@ impl RustWorker {
             "read" => Command::Read,
             "regrant" => Command::Regrant,
             "revoke" => Command::Revoke,
+            "loop" => Command::Loop {
+                n: text.and_then(|t| t.parse().ok()).unwrap_or(10_000),
+            },
             other => return Err(js_sys::Error::new(&format!("unknown operation {other:?}")).into()),
         };
         Ok(self.request(command))

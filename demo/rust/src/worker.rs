@@ -40,10 +40,12 @@ async fn note(
 }
 
 async fn run(client: &Rc<RefCell<Option<FsClient>>>, command: Command) -> Result<String, String> {
-    if let Command::Connect { channel } = command {
+    if let Command::Connect { channel, buffer } = command {
         let channel = web_sys::BroadcastChannel::new(&channel).map_err(js_text)?;
+        // Auto: sab when the page handed a buffer (it is cross-origin isolated), else async.
         let options = ConnectOptions {
             port: Some(channel.into()),
+            buffer: buffer.map(|b| b.0),
             ..ConnectOptions::default()
         };
         let c = FsClient::connect(options).map_err(|e| e.to_string())?;
@@ -70,6 +72,16 @@ async fn run(client: &Rc<RefCell<Option<FsClient>>>, command: Command) -> Result
             true => "forgotten".into(),
             false => "nothing was stored".into(),
         }),
+        Command::Loop { n } => {
+            // Blocking calls, one after another: the worker never returns to its event loop.
+            let mut granted = 0;
+            for _ in 0..n {
+                if c.store_fs_handler_blocking(UID, &options).map_err(e)? {
+                    granted += 1;
+                }
+            }
+            Ok(format!("{granted} of {n} blocking calls granted"))
+        }
         Command::List => {
             let dir = c.handle(UID).await.map_err(e)?;
             let entries = dir.keys();

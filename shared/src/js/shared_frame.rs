@@ -1,4 +1,4 @@
-//! The [frame](crate::frame) over a real `SharedArrayBuffer`, with the atomic steps of a call.
+//! The [frame] over a real `SharedArrayBuffer`, with the atomic steps of a call.
 //!
 //! The worker side calls [`SharedFrame::begin`] and [`SharedFrame::wait`]; the host side calls
 //! [`SharedFrame::ack`] and [`SharedFrame::reply`]. The host never blocks.
@@ -286,6 +286,12 @@ impl SharedFrame {
         if matches!(phase, Phase::Requested | Phase::Acked) {
             self.reply(seq, &reply_for(seq));
         }
+    }
+
+    /// Host: the call waiting in this buffer for a host to take it, if any.
+    pub fn waiting(&self) -> Option<u32> {
+        let (seq, phase) = frame::split(self.load(STATE));
+        (phase == Phase::Requested).then_some(seq)
     }
 
     /// Whether a host let go of this buffer.

@@ -15,8 +15,8 @@ const workerQuery = params.has("csp") ? "?csp" : "";
 const workers = new Map();
 let seq = 0;
 
-function spawn(name, { attach = true } = {}) {
-  const worker = new Worker(`/tests/browser/support/worker.js${workerQuery}`, { type: "module" });
+function spawn(name, { attach = true, script = "/tests/browser/support/worker.js" } = {}) {
+  const worker = new Worker(`${script}${workerQuery}`, { type: "module" });
   const waiting = new Map();
   const loaded = new Promise((resolve) => waiting.set("loaded", resolve));
   worker.addEventListener("message", ({ data }) => {

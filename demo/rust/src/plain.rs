@@ -1,0 +1,53 @@
+//! A worker without gloo: wasm-bindgen alone, `FsClient` on the worker's own channel, the
+//! blocking calls of sync mode beside the awaited ones.
+//!
+//! The worker script sets `globalThis.fshandlesPlainWorker = true` before it loads this module
+//! (so that the gloo worker does not take the channel), then calls `plainRun`.
+
+use fshandles_worker::{ConnectOptions, FsClient, Mode, MountOptions};
+use wasm_bindgen::prelude::*;
+
+fn js(e: fshandles_worker::Error) -> JsValue {
+    fshandles_shared::js::to_js_error(&e)
+}
+
+/// Stores `uid` (the person picks the first time), then makes `n` calls in a row: blocking
+/// ones in sync mode (the worker never returns to its event loop), awaited ones in async mode.
+/// Resolves with `"<mode>: <granted> of <n> granted, folder <name>"`.
+#[wasm_bindgen(js_name = plainRun)]
+pub async fn plain_run(uid: String, n: u32) -> Result<String, JsValue> {
+    let client = FsClient::connect(ConnectOptions::default()).map_err(js)?;
+    let options = MountOptions::default();
+    let mut granted = 0;
+    if client.mode() == Mode::Sab {
+        if !client
+            .store_fs_handler_blocking(&uid, &options)
+            .map_err(js)?
+        {
+            return Err(JsValue::from_str("not granted"));
+        }
+        for _ in 0..n {
+            if client
+                .store_fs_handler_blocking(&uid, &options)
+                .map_err(js)?
+            {
+                granted += 1;
+            }
+        }
+    } else {
+        if !client.store_fs_handler(&uid, &options).await.map_err(js)? {
+            return Err(JsValue::from_str("not granted"));
+        }
+        for _ in 0..n {
+            if client.store_fs_handler(&uid, &options).await.map_err(js)? {
+                granted += 1;
+            }
+        }
+    }
+    let folder = client.handle(&uid).await.map_err(js)?;
+    Ok(format!(
+        "{}: {granted} of {n} granted, folder {}",
+        client.mode().as_str(),
+        folder.name()
+    ))
+}
