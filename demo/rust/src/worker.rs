@@ -74,13 +74,17 @@ async fn run(client: &Rc<RefCell<Option<FsClient>>>, command: Command) -> Result
         }),
         Command::Loop { n } => {
             // Blocking calls, one after another: the worker never returns to its event loop.
+            let started = js_sys::Date::now();
             let mut granted = 0;
             for _ in 0..n {
                 if c.store_fs_handler_blocking(UID, &options).map_err(e)? {
                     granted += 1;
                 }
             }
-            Ok(format!("{granted} of {n} blocking calls granted"))
+            let ms = (js_sys::Date::now() - started) as u64;
+            Ok(format!(
+                "{granted} of {n} blocking calls granted in {ms} ms"
+            ))
         }
         Command::List => {
             let dir = c.handle(UID).await.map_err(e)?;
