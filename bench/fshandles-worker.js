@@ -12,6 +12,12 @@ serve(async ({ kind, uid, options, ...job }) => {
     const client = FsClient.connect({ mode: "sab" });
     return timeSync(() => client.storeFSHandler(uid, options), yes, job);
   }
+  if (kind === "own") {
+    // What a Python loop or a Rust worker does: store the folder itself, then call, never yielding.
+    const client = FsClient.connect({ mode: "sab" });
+    if (client.storeFSHandler(uid, options) !== true) throw new Error("the first store was refused");
+    return timeSync(() => client.storeFSHandler(uid, options), yes, job);
+  }
   if (kind === "async") {
     const client = FsClient.connect({ mode: "async" });
     return timeAsync(() => client.storeFSHandler(uid, options), yes, job);

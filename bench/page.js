@@ -67,6 +67,28 @@ function floorSab(w, job) {
   return answer(w, { ...job, kind: "sab", port: port2 }, [port2]);
 }
 
+// The same with no message: this thread waits on the buffer with Atomics.waitAsync, as the
+// host does where it can. The least a sync call can cost in a browser that has it.
+function floorSabWait(w, job) {
+  const { port1, port2 } = new MessageChannel();
+  port1.onmessage = async ({ data: i32 }) => {
+    let seen = 0;
+    Atomics.store(i32, 2, 1);
+    Atomics.notify(i32, 2);
+    for (;;) {
+      const waited = Atomics.waitAsync(i32, 0, seen);
+      if (waited.async) await waited.value;
+      seen = Atomics.load(i32, 0);
+      if (seen === -1) return;
+      if (seen === 0) continue;
+      Atomics.store(i32, 1, seen);
+      Atomics.store(i32, 2, 1);
+      Atomics.notify(i32, 2);
+    }
+  };
+  return answer(w, { ...job, kind: "sab-wait", port: port2 }, [port2]);
+}
+
 // postMessage there and back: the least an async call can cost.
 function floorPost(w, job) {
   const { port1, port2 } = new MessageChannel();
@@ -86,8 +108,22 @@ function floorPostBytes(w, job) {
 
 function fshandles(w, job) {
   host.attach(w);
-  return answer(w, { ...job, uid: UID.fshandles, options: OPTIONS }).finally(() => host.detach(w));
+  return answer(w, { uid: UID.fshandles, options: OPTIONS, ...job }).finally(() => host.detach(w));
 }
+
+// The same on a host that cannot wait on the shared buffer (no Atomics.waitAsync): each sync
+// request is announced by a doorbell message, as in browsers without it.
+async function withoutWaitAsync(run) {
+  const waitAsync = Atomics.waitAsync;
+  Atomics.waitAsync = undefined;
+  try {
+    return await run();
+  } finally {
+    Atomics.waitAsync = waitAsync;
+  }
+}
+
+let own = 0;
 
 async function viaCoincident(job) {
   const { Worker } = coincident();
@@ -108,9 +144,15 @@ function viaComlink(w, job) {
 
 const ROWS = {
   "floor-sab": (job) => floorSab(worker("floor"), job),
+  "floor-sab-wait": (job) => floorSabWait(worker("floor"), job),
   "floor-post": (job) => floorPost(worker("floor"), job),
   "floor-post-bytes": (job) => floorPostBytes(worker("floor"), job),
   "fshandles-sync": (job) => fshandles(worker("fshandles"), { ...job, kind: "sab" }),
+  "fshandles-sync-doorbell": (job) => withoutWaitAsync(() => fshandles(worker("fshandles"), { ...job, kind: "sab" })),
+  // A uid of its own each time: the worker's first store is a real one (the picker; the
+  // driver's evaluate gives the page user activation), then store-hits in a plain loop.
+  "fshandles-own-loop": (job) =>
+    fshandles(worker("fshandles"), { ...job, kind: "own", uid: `/own-${++own}-${Date.now()}@bench` }),
   "fshandles-async": (job) => fshandles(worker("fshandles"), { ...job, kind: "async" }),
   "fshandles-handshake": (job) => fshandles(worker("fshandles"), { ...job, kind: "handshake" }),
   "pyscript-sync": (job) => viaCoincident({ ...job, kind: "sync" }),

@@ -72,14 +72,71 @@ impl Hub {
             ));
         };
         let frame = SharedFrame::from_js(buffer)?;
-        frame.hold();
         let slot = att.own_slot();
-        slot.replace(Some(frame.clone()));
+        self.adopt_frame(&att, endpoint, &slot, &frame);
         // A call may already wait in it, rung before we had the buffer: take it now.
         if let Some(seq) = frame.waiting() {
             self.doorbell(&att, endpoint, &slot, f64::from(seq));
         }
         Ok(())
+    }
+
+    /// Serves the sync client on `channel` through `frame` from now on: it may wait for us
+    /// however busy we are, and where `Atomics.waitAsync` exists we wait on the buffer
+    /// ourselves, so its requests need no doorbell message.
+    fn adopt_frame(
+        self: &Rc<Self>,
+        att: &Attachment,
+        channel: &JsValue,
+        slot: &FrameSlot,
+        frame: &SharedFrame,
+    ) {
+        frame.hold();
+        if let Some(old) = slot.replace(Some(frame.clone())) {
+            // Its watcher looks again, finds the buffer replaced, and ends.
+            old.wake();
+        }
+        if frame.watch() {
+            self.watch(att.key, channel.clone(), slot.clone(), frame.clone());
+        }
+    }
+
+    /// Waits on `frame`'s state word and serves each request put in it, until the buffer is
+    /// released, replaced, or the host or the attachment is gone.
+    fn watch(self: &Rc<Self>, key: Origin, channel: JsValue, slot: FrameSlot, frame: SharedFrame) {
+        let hub = Rc::downgrade(self);
+        wasm_bindgen_futures::spawn_local(async move {
+            loop {
+                let current = slot.borrow().as_ref().is_some_and(|f| f.is(frame.buffer()));
+                let (Some(hub), false, true) = (hub.upgrade(), frame.released(), current) else {
+                    return;
+                };
+                let Some(att) = hub.attachments.by_key(key) else {
+                    return;
+                };
+                // Read, then wait for a change from what was read: a request published in
+                // between ends the wait at once.
+                let seen = frame.state_word();
+                if let Some(seq) = frame.waiting_in(seen) {
+                    hub.doorbell(&att, &channel, &slot, f64::from(seq));
+                    if frame.state_word() != seen {
+                        continue;
+                    }
+                    // Not taken (a header no frame of ours has): wait for the worker to move.
+                }
+                let change = match frame.changed_from(seen) {
+                    Some(change) => change,
+                    None if frame.state_word() != seen => continue,
+                    None => {
+                        // Cannot wait here after all: the worker goes back to doorbells.
+                        frame.unwatch();
+                        return;
+                    }
+                };
+                drop((hub, att));
+                let _ = wasm_bindgen_futures::JsFuture::from(change).await;
+            }
+        });
     }
 
     /// How many requests the worker behind `endpoint` has had answered.
@@ -143,10 +200,7 @@ impl Hub {
             None => Route::Message(channel),
             Some(sab) => match SharedFrame::from_js(&sab) {
                 Ok(frame) => {
-                    // Its next requests will be in this buffer, announced by doorbells; and it
-                    // may now wait for us however busy we are.
-                    frame.hold();
-                    slot.replace(Some(frame.clone()));
+                    self.adopt_frame(&att, &channel, &slot, &frame);
                     Route::Frame(frame, channel)
                 }
                 Err(e) => {

@@ -8,7 +8,7 @@
 //! | 0..4    | 0    | **state**: `seq << 2 \| phase`; the only word anyone waits or CASes on   |
 //! | 4..8    | 1    | payload length in bytes (a reply that did not fit: the length it needs) |
 //! | 8..12   | 2    | status: [`STATUS_OK`], or [`STATUS_OVERFLOW`] (the reply waits at the host) |
-//! | 12..16  | 3    | **link**: [`LINK_UNKNOWN`], [`LINK_HELD`] or [`LINK_RELEASED`], written by the host |
+//! | 12..16  | 3    | **link**: [`LINK_UNKNOWN`], [`LINK_HELD`], [`LINK_WATCHED`] or [`LINK_RELEASED`], written by the host |
 //! | 16..    |      | the postcard-encoded request, then reply                              |
 //!
 //! The phases of one call: the worker writes the request and `Requested`, posts the call's
@@ -26,6 +26,12 @@
 //! call in flight, if any, with an error; a worker that starts a call on a released buffer
 //! sees the word right after it publishes its request (both sides use sequentially consistent
 //! atomics, so one of them always sees the other).
+//!
+//! Where the host has `Atomics.waitAsync` (Chromium does), it waits on the state word itself
+//! and says so in the link word (`LINK_WATCHED`): a worker then announces a request with
+//! `Atomics.notify` alone, with no message at all. The host reads the state word before it
+//! waits and waits for a change from exactly that value, so a request published in between
+//! ends the wait at once: no wake-up is lost.
 //!
 //! The host learns a buffer from the first request that carries it in a message (`sab`, beside
 //! the request bytes), and keeps it for the port it came on. A request also travels that way
@@ -59,6 +65,9 @@ pub const LINK_UNKNOWN: i32 = 0;
 pub const LINK_HELD: i32 = 1;
 /// Link: the host let go of this buffer; nothing put in it will be answered.
 pub const LINK_RELEASED: i32 = 2;
+/// Link: the host has this buffer and waits on its state word itself (`Atomics.waitAsync`):
+/// a request needs only an `Atomics.notify`, no doorbell message.
+pub const LINK_WATCHED: i32 = 3;
 
 /// Status: the reply is in the payload.
 pub const STATUS_OK: i32 = 0;

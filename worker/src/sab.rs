@@ -1,7 +1,8 @@
 //! Sync mode: the worker blocks on a `SharedArrayBuffer` until the host answers in it.
 //!
 //! The first request carries the buffer in a message; after the host has answered from it,
-//! a request is written into the buffer and announced by a bare number (a doorbell).
+//! a request is written into the buffer and announced by `Atomics.notify` when the host waits
+//! on the buffer itself (`Atomics.waitAsync`), else by a bare number posted (a doorbell).
 
 use crate::conn::Conn;
 use fshandles_shared::js::shared_frame::Waited;
@@ -98,7 +99,10 @@ impl Sab {
                     "the request does not fit the handed buffer",
                 ));
             }
-            if doorbell {
+            if doorbell && frame.watched() {
+                // The host waits on the buffer itself: no message at all.
+                frame.ring();
+            } else if doorbell {
                 conn.link.post(&JsValue::from(id))?;
             } else {
                 let msg = message::wrap(&buf);

@@ -5,8 +5,8 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::frame::{
-    self, Header, Phase, HEADER_BYTES, LENGTH, LINK, LINK_HELD, LINK_RELEASED, STATE, STATUS,
-    STATUS_OK, STATUS_OVERFLOW,
+    self, Header, Phase, HEADER_BYTES, LENGTH, LINK, LINK_HELD, LINK_RELEASED, LINK_UNKNOWN,
+    LINK_WATCHED, STATE, STATUS, STATUS_OK, STATUS_OVERFLOW,
 };
 use alloc::format;
 use alloc::vec::Vec;
@@ -210,7 +210,7 @@ impl SharedFrame {
                 }
                 continue;
             }
-            let left = if s == requested && link != LINK_HELD {
+            let left = if s == requested && link == LINK_UNKNOWN {
                 ack_timeout_ms - (now - started)
             } else if s == requested {
                 f64::INFINITY
@@ -288,9 +288,68 @@ impl SharedFrame {
         }
     }
 
+    /// Worker: whether the host waits on this buffer itself (then [`SharedFrame::ring`] is the
+    /// doorbell).
+    pub fn watched(&self) -> bool {
+        self.load(LINK) == LINK_WATCHED
+    }
+
+    /// Worker: tells a host that waits on this buffer that a request is in it.
+    pub fn ring(&self) {
+        let _ = Atomics::notify(&self.words, STATE);
+    }
+
+    /// Host: waits on this buffer itself from now on, where `Atomics.waitAsync` exists; false
+    /// where it does not (the worker goes on ringing by message).
+    pub fn watch(&self) -> bool {
+        let probe = Atomics::wait_async(&self.words, STATE, !self.load(STATE));
+        if probe.is_err() {
+            return false;
+        }
+        let _ = Atomics::compare_exchange(&self.words, LINK, LINK_HELD, LINK_WATCHED);
+        let _ = Atomics::compare_exchange(&self.words, LINK, LINK_UNKNOWN, LINK_WATCHED);
+        self.load(LINK) == LINK_WATCHED
+    }
+
+    /// Host: stops waiting on this buffer; the worker rings by message again.
+    pub fn unwatch(&self) {
+        let _ = Atomics::compare_exchange(&self.words, LINK, LINK_WATCHED, LINK_HELD);
+    }
+
+    /// Host: the state word, to wait for a change from.
+    pub fn state_word(&self) -> i32 {
+        self.load(STATE)
+    }
+
+    /// Host: a promise that settles when the state word is no longer `seen`; None when it
+    /// already is not (or `Atomics.waitAsync` is missing).
+    pub fn changed_from(&self, seen: i32) -> Option<js_sys::Promise> {
+        let waited = Atomics::wait_async(&self.words, STATE, seen).ok()?;
+        let is_async = js_sys::Reflect::get(&waited, &"async".into())
+            .ok()?
+            .as_bool()?;
+        if !is_async {
+            return None;
+        }
+        js_sys::Reflect::get(&waited, &"value".into())
+            .ok()?
+            .dyn_into()
+            .ok()
+    }
+
+    /// Host: wakes whoever waits on this buffer (a watcher that should look again).
+    pub fn wake(&self) {
+        let _ = Atomics::notify(&self.words, STATE);
+    }
+
     /// Host: the call waiting in this buffer for a host to take it, if any.
     pub fn waiting(&self) -> Option<u32> {
-        let (seq, phase) = frame::split(self.load(STATE));
+        self.waiting_in(self.load(STATE))
+    }
+
+    /// Host: the call a state word read as `state` says is waiting, if any.
+    pub fn waiting_in(&self, state: i32) -> Option<u32> {
+        let (seq, phase) = frame::split(state);
         (phase == Phase::Requested).then_some(seq)
     }
 
