@@ -1,5 +1,6 @@
 //! Answering attached workers: read their messages and run their requests. Which workers are
-//! attached is `attachments`; how answers go back is `reply`.
+//! attached is `attachments`; how answers go back is `reply`; how a sync client's buffer is
+//! waited on is `watch`.
 
 use crate::attachments::{Attachment, Channel, FrameSlot, Registry};
 use crate::host::{Access, Core};
@@ -12,6 +13,8 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use web_sys::FileSystemDirectoryHandle;
+
+mod watch;
 
 /// The host: its core and the workers it serves.
 pub(crate) struct Hub {
@@ -79,64 +82,6 @@ impl Hub {
             self.doorbell(&att, endpoint, &slot, f64::from(seq));
         }
         Ok(())
-    }
-
-    /// Serves the sync client on `channel` through `frame` from now on: it may wait for us
-    /// however busy we are, and where `Atomics.waitAsync` exists we wait on the buffer
-    /// ourselves, so its requests need no doorbell message.
-    fn adopt_frame(
-        self: &Rc<Self>,
-        att: &Attachment,
-        channel: &JsValue,
-        slot: &FrameSlot,
-        frame: &SharedFrame,
-    ) {
-        frame.hold();
-        if let Some(old) = slot.replace(Some(frame.clone())) {
-            // Its watcher looks again, finds the buffer replaced, and ends.
-            old.wake();
-        }
-        if frame.watch() {
-            self.watch(att.key, channel.clone(), slot.clone(), frame.clone());
-        }
-    }
-
-    /// Waits on `frame`'s state word and serves each request put in it, until the buffer is
-    /// released, replaced, or the host or the attachment is gone.
-    fn watch(self: &Rc<Self>, key: Origin, channel: JsValue, slot: FrameSlot, frame: SharedFrame) {
-        let hub = Rc::downgrade(self);
-        wasm_bindgen_futures::spawn_local(async move {
-            loop {
-                let current = slot.borrow().as_ref().is_some_and(|f| f.is(frame.buffer()));
-                let (Some(hub), false, true) = (hub.upgrade(), frame.released(), current) else {
-                    return;
-                };
-                let Some(att) = hub.attachments.by_key(key) else {
-                    return;
-                };
-                // Read, then wait for a change from what was read: a request published in
-                // between ends the wait at once.
-                let seen = frame.state_word();
-                if let Some(seq) = frame.waiting_in(seen) {
-                    hub.doorbell(&att, &channel, &slot, f64::from(seq));
-                    if frame.state_word() != seen {
-                        continue;
-                    }
-                    // Not taken (a header no frame of ours has): wait for the worker to move.
-                }
-                let change = match frame.changed_from(seen) {
-                    Some(change) => change,
-                    None if frame.state_word() != seen => continue,
-                    None => {
-                        // Cannot wait here after all: the worker goes back to doorbells.
-                        frame.unwatch();
-                        return;
-                    }
-                };
-                drop((hub, att));
-                let _ = wasm_bindgen_futures::JsFuture::from(change).await;
-            }
-        });
     }
 
     /// How many requests the worker behind `endpoint` has had answered.
