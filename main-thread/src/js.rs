@@ -10,6 +10,27 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+#[wasm_bindgen(typescript_custom_section)]
+const SHARED_TS: &str = fshandles_shared::js::typescript::DECLARATIONS;
+
+#[wasm_bindgen(typescript_custom_section)]
+const HOST_TS: &str = r#"
+/** How `new FsHost(options)` keeps its records. */
+export interface HostOptions {
+    /** Records live in the IndexedDB database `IDBMap/<namespace>` (default `"@pyscript.fs"`, PyScript's). */
+    namespace?: string;
+    /** For how many ms a "granted" the host has seen answers without asking the browser (default 200; 0 asks every time). */
+    permissionTtlMs?: number;
+}
+
+/** PyScript's own main-thread methods, backed by a host: `Object.assign(xworker.sync, host.syncMethods())`. */
+export interface SyncMethods {
+    storeFSHandler(uid: string, options?: MountOptions): Promise<boolean>;
+    getFSHandler(options?: MountOptions): Promise<boolean>;
+    deleteFSHandler(uid: string): Promise<boolean>;
+}
+"#;
+
 /// Owns folder handles, prompts and their IndexedDB records; answers attached workers.
 #[wasm_bindgen(js_name = FsHost)]
 pub struct JsFsHost {
@@ -31,7 +52,9 @@ impl JsFsHost {
     /// `IDBMap/<namespace>` (default `"@pyscript.fs"`, PyScript's). A "granted" seen by the host
     /// is trusted for `permissionTtlMs` (default 200; 0 asks the browser on every call).
     #[wasm_bindgen(constructor)]
-    pub fn new(options: JsValue) -> Result<JsFsHost, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "HostOptions")] options: JsValue,
+    ) -> Result<JsFsHost, JsValue> {
         let mut o = HostOptions::default();
         let parsed =
             args::object(&options, "{namespace, permissionTtlMs} for FsHost").and_then(|given| {
@@ -71,7 +94,11 @@ impl JsFsHost {
     }
 
     /// Answers the fshandles requests of `worker` (a Worker or MessagePort).
-    pub fn attach(&self, worker: JsValue) -> Result<(), JsValue> {
+    pub fn attach(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Worker | MessagePort | BroadcastChannel")]
+        worker: JsValue,
+    ) -> Result<(), JsValue> {
         self.host.attach(&worker).map_err(|e| to_js_error(&e))
     }
 
@@ -79,20 +106,33 @@ impl JsFsHost {
     /// page handed to the client too (`FsClient.connect({port, buffer})`): sync mode over a
     /// BroadcastChannel, which no SharedArrayBuffer crosses.
     #[wasm_bindgen(js_name = attachBuffer)]
-    pub fn attach_buffer(&self, port: JsValue, buffer: JsValue) -> Result<(), JsValue> {
+    pub fn attach_buffer(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Worker | MessagePort | BroadcastChannel")]
+        port: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SharedArrayBuffer")] buffer: JsValue,
+    ) -> Result<(), JsValue> {
         self.host
             .attach_buffer(&port, &buffer)
             .map_err(|e| to_js_error(&e))
     }
 
     /// Stops answering `worker`; its open prompts close. False when it was not attached.
-    pub fn detach(&self, worker: JsValue) -> bool {
+    pub fn detach(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Worker | MessagePort | BroadcastChannel")]
+        worker: JsValue,
+    ) -> bool {
         self.host.detach(&worker)
     }
 
     /// `Promise<boolean>`: a folder is stored under `uid` with permission for `options.mode`.
-    #[wasm_bindgen(js_name = storeFSHandler)]
-    pub fn store_fs_handler(&self, uid: JsValue, options: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = storeFSHandler, unchecked_return_type = "Promise<boolean>")]
+    pub fn store_fs_handler(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "MountOptions")] options: JsValue,
+    ) -> Promise {
         let (uid, options) = match args::uid_and_options(&uid, &options) {
             Ok(parsed) => parsed,
             Err(e) => return rejected(e),
@@ -102,8 +142,12 @@ impl JsFsHost {
     }
 
     /// `Promise<boolean>`: permission re-granted on the stored folder (or a new one picked).
-    #[wasm_bindgen(js_name = getFSHandler)]
-    pub fn get_fs_handler(&self, uid: JsValue, options: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = getFSHandler, unchecked_return_type = "Promise<boolean>")]
+    pub fn get_fs_handler(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "MountOptions")] options: JsValue,
+    ) -> Promise {
         let (uid, options) = match args::uid_and_options(&uid, &options) {
             Ok(parsed) => parsed,
             Err(e) => return rejected(e),
@@ -113,8 +157,11 @@ impl JsFsHost {
     }
 
     /// `Promise<boolean>`: the folder stored under `uid` is forgotten; whether there was one.
-    #[wasm_bindgen(js_name = deleteFSHandler)]
-    pub fn delete_fs_handler(&self, uid: JsValue) -> Promise {
+    #[wasm_bindgen(js_name = deleteFSHandler, unchecked_return_type = "Promise<boolean>")]
+    pub fn delete_fs_handler(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue,
+    ) -> Promise {
         let uid = match args::uid(&uid) {
             Ok(u) => u,
             Err(e) => return rejected(e),
@@ -124,7 +171,8 @@ impl JsFsHost {
     }
 
     /// `Promise<FileSystemDirectoryHandle>`: the folder stored under `uid`.
-    pub fn handle(&self, uid: JsValue) -> Promise {
+    #[wasm_bindgen(unchecked_return_type = "Promise<FileSystemDirectoryHandle>")]
+    pub fn handle(&self, #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue) -> Promise {
         let uid = match args::uid(&uid) {
             Ok(u) => u,
             Err(e) => return rejected(e),
@@ -147,7 +195,7 @@ impl JsFsHost {
     /// folder lost its permission; it re-grants on that uid's stored folder (no new picker
     /// unless refused). Each call returns a new object with its own memory of that uid: give
     /// each worker its own.
-    #[wasm_bindgen(js_name = syncMethods)]
+    #[wasm_bindgen(js_name = syncMethods, unchecked_return_type = "SyncMethods")]
     pub fn sync_methods(&self) -> Object {
         let last_uid: Rc<RefCell<Option<String>>> = Rc::default();
         let methods = Object::new();
@@ -207,7 +255,11 @@ impl JsFsHost {
     }
 
     /// How many requests `worker` has had answered (undefined when not attached).
-    pub fn served(&self, worker: JsValue) -> Option<f64> {
+    pub fn served(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Worker | MessagePort | BroadcastChannel")]
+        worker: JsValue,
+    ) -> Option<f64> {
         self.host.served(&worker).map(|n| n as f64)
     }
 }

@@ -12,6 +12,31 @@ use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+#[wasm_bindgen(typescript_custom_section)]
+const SHARED_TS: &str = fshandles_shared::js::typescript::DECLARATIONS;
+
+#[wasm_bindgen(typescript_custom_section)]
+const CLIENT_TS: &str = r#"
+/** How `FsClient.connect` connects. */
+export interface ConnectOptions {
+    /** `"sab"`: blocking calls (a cross-origin isolated page); `"async"`: promises; `"auto"` (default): sab where it can. */
+    mode?: "auto" | "sab" | "async";
+    /** How long the first call waits for a host to take it, in ms (default 1000). */
+    timeoutMs?: number;
+    /** How long a call may wait for a person once the host took it, in ms (default: no limit). */
+    promptTimeoutMs?: number;
+    /** The shared buffer's size in sab mode (it grows when an answer needs more). */
+    bufferBytes?: number;
+    /** A channel the host is attached to, instead of the worker's own `postMessage`. */
+    port?: MessagePort | BroadcastChannel;
+    /** Sab mode over a BroadcastChannel: the buffer the page handed to its host (`host.attachBuffer`). */
+    buffer?: SharedArrayBuffer;
+}
+
+/** What the calls of `FsClient` answer: a plain boolean in sab mode, a promise in async mode. */
+export type Answer = boolean | Promise<boolean>;
+"#;
+
 /// A worker's connection to the `FsHost` on the main thread.
 #[wasm_bindgen(js_name = FsClient)]
 pub struct JsFsClient {
@@ -28,33 +53,46 @@ enum Call {
 #[wasm_bindgen(js_class = FsClient)]
 impl JsFsClient {
     /// `FsClient.connect({mode: "auto" | "sab" | "async", timeoutMs, promptTimeoutMs, bufferBytes, port})`.
-    pub fn connect(options: JsValue) -> Result<JsFsClient, JsValue> {
+    pub fn connect(
+        #[wasm_bindgen(unchecked_optional_param_type = "ConnectOptions")] options: JsValue,
+    ) -> Result<JsFsClient, JsValue> {
         let options = ConnectOptions::from_js(&options).map_err(|e| to_js_error(&e))?;
         let client = FsClient::connect(options).map_err(|e| to_js_error(&e))?;
         Ok(JsFsClient { client })
     }
 
     /// `"sab"` or `"async"`.
-    #[wasm_bindgen(getter)]
+    #[wasm_bindgen(getter, unchecked_return_type = "\"sab\" | \"async\"")]
     pub fn mode(&self) -> String {
         self.client.mode().as_str().to_owned()
     }
 
     /// Sab: `boolean`; async: `Promise<boolean>`. A folder is stored under `uid` with permission.
-    #[wasm_bindgen(js_name = storeFSHandler)]
-    pub fn store_fs_handler(&self, uid: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = storeFSHandler, unchecked_return_type = "Answer")]
+    pub fn store_fs_handler(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "MountOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
         self.dispatch(Call::Obtain(Obtain::Store), uid, options)
     }
 
     /// Sab: `boolean`; async: `Promise<boolean>`. Permission re-granted on the stored folder.
-    #[wasm_bindgen(js_name = getFSHandler)]
-    pub fn get_fs_handler(&self, uid: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = getFSHandler, unchecked_return_type = "Answer")]
+    pub fn get_fs_handler(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "MountOptions")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
         self.dispatch(Call::Obtain(Obtain::Get), uid, options)
     }
 
     /// Sab: `boolean`; async: `Promise<boolean>`. The stored folder is forgotten.
-    #[wasm_bindgen(js_name = deleteFSHandler)]
-    pub fn delete_fs_handler(&self, uid: JsValue) -> Result<JsValue, JsValue> {
+    #[wasm_bindgen(js_name = deleteFSHandler, unchecked_return_type = "Answer")]
+    pub fn delete_fs_handler(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue,
+    ) -> Result<JsValue, JsValue> {
         self.dispatch(Call::Delete, uid, JsValue::UNDEFINED)
     }
 
@@ -63,7 +101,18 @@ impl JsFsClient {
     /// `{ok: true, value}` or `{ok: false, name, message}` — plainly in sab mode, as a Promise in
     /// async mode (and always for `"handle"`). For callers that cannot catch a JS exception well
     /// (MicroPython's FFI), and it hands them the error's stable `name` as is.
-    pub fn settle(&self, method: &str, uid: JsValue, options: JsValue) -> JsValue {
+    #[wasm_bindgen(
+        unchecked_return_type = "Settled<boolean> | Promise<Settled<boolean | FileSystemDirectoryHandle>>"
+    )]
+    pub fn settle(
+        &self,
+        #[wasm_bindgen(
+            unchecked_param_type = "\"storeFSHandler\" | \"getFSHandler\" | \"deleteFSHandler\" | \"handle\""
+        )]
+        method: &str,
+        #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "MountOptions")] options: JsValue,
+    ) -> JsValue {
         let call = match method {
             "storeFSHandler" => Call::Obtain(Obtain::Store),
             "getFSHandler" => Call::Obtain(Obtain::Get),
@@ -90,7 +139,8 @@ impl JsFsClient {
     }
 
     /// `Promise<FileSystemDirectoryHandle>`: the folder stored under `uid`.
-    pub fn handle(&self, uid: JsValue) -> Promise {
+    #[wasm_bindgen(unchecked_return_type = "Promise<FileSystemDirectoryHandle>")]
+    pub fn handle(&self, #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue) -> Promise {
         let client = self.client.clone();
         future_to_promise(async move {
             let uid = args::uid(&uid).map_err(|e| to_js_error(&e))?;

@@ -6,6 +6,7 @@
 //! - [`options`]: [`MountOptions`](crate::MountOptions) from and to JS objects;
 //! - [`listener`]: an event listener removed when dropped;
 //! - [`timer`]: a `setTimeout` cleared when dropped;
+//! - [`typescript`]: the TypeScript declarations both packages share;
 //! - [`shared_frame`]: the [frame](crate::frame) over a real `SharedArrayBuffer`.
 
 pub mod args;
@@ -15,6 +16,7 @@ pub mod message;
 pub mod options;
 pub mod shared_frame;
 pub mod timer;
+pub mod typescript;
 
 pub use errors::{from_js_error, to_js_error};
 pub use listener::{is_channel, EventListener};

@@ -1,0 +1,75 @@
+// A TypeScript user of both packages, compiled with `tsc --strict` by tests/browser/types.test.mjs.
+// Each `@ts-expect-error` is a misuse the declarations must reject: were a type `any`, the
+// directive would be unused, and that is an error too.
+import init, { FsHost, type MountOptions, type HostOptions, type SyncMethods } from "../../dist/main/fshandles_main.js";
+import initWorker, {
+  FsClient,
+  type Answer,
+  type ConnectOptions,
+  type FsHandlesErrorName,
+  type Settled,
+} from "../../dist/worker/fshandles_worker.js";
+
+export async function onThePage(worker: Worker, channel: BroadcastChannel, buffer: SharedArrayBuffer): Promise<void> {
+  await init();
+  const options: HostOptions = { namespace: "@pyscript.fs", permissionTtlMs: 0 };
+  const host = new FsHost(options);
+  new FsHost();
+  host.attach(worker);
+  host.attach(channel);
+  host.attachBuffer(channel, buffer);
+  const mount: MountOptions = { id: "pyscript", mode: "read", startIn: "documents" };
+  const stored: boolean = await host.storeFSHandler("/local@pyscript", mount);
+  const regranted: boolean = await host.getFSHandler("/local@pyscript");
+  const deleted: boolean = await host.deleteFSHandler("/local@pyscript");
+  const folder: FileSystemDirectoryHandle = await host.handle("/local@pyscript");
+  const pending: number = host.pendingPrompts;
+  const served: number | undefined = host.served(worker);
+  const detached: boolean = host.detach(worker);
+  const sync: SyncMethods = host.syncMethods();
+  const again: boolean = await sync.getFSHandler({ mode: "readwrite" });
+  void [stored, regranted, deleted, folder, pending, served, detached, again];
+
+  // @ts-expect-error: a uid is a string
+  void host.storeFSHandler(42);
+  // @ts-expect-error: no such access mode
+  void host.storeFSHandler("/x", { mode: "write" });
+  // @ts-expect-error: no such place for the picker
+  void host.getFSHandler("/x", { startIn: "attic" });
+  // @ts-expect-error: a namespace is a string
+  new FsHost({ namespace: 3 });
+  // @ts-expect-error: a host attaches channels, not strings
+  host.attach("worker");
+}
+
+export async function inTheWorker(): Promise<void> {
+  await initWorker();
+  const options: ConnectOptions = { mode: "auto", timeoutMs: 500, promptTimeoutMs: 60000 };
+  const client = FsClient.connect(options);
+  FsClient.connect();
+  const mode: "sab" | "async" = client.mode;
+  const answer: Answer = client.storeFSHandler("/local@pyscript", { id: "pyscript" });
+  const granted: boolean = await answer;
+  const folder: FileSystemDirectoryHandle = await client.handle("/local@pyscript");
+  const settled = await client.settle("storeFSHandler", "/local@pyscript");
+  if (settled.ok) {
+    const value: boolean | FileSystemDirectoryHandle = settled.value;
+    void value;
+  } else {
+    const name: FsHandlesErrorName = settled.name;
+    const message: string = settled.message;
+    void [name, message];
+  }
+  const typed: Settled<boolean> = { ok: false, name: "DetachedError", message: "the host let go" };
+  void [mode, granted, folder, typed];
+
+  // @ts-expect-error: not a mode
+  FsClient.connect({ mode: "fast" });
+  // @ts-expect-error: a boolean, or a promise of one: not a string
+  const text: string = client.deleteFSHandler("/x");
+  // @ts-expect-error: settle knows four methods
+  void client.settle("mount", "/x");
+  // @ts-expect-error: not an error name of fshandles
+  const wrong: FsHandlesErrorName = "OopsError";
+  void [text, wrong];
+}
