@@ -7,7 +7,8 @@
 //! - `cargo xtask fuzz [--seconds N]`: each cargo-fuzz target for N seconds (60), on nightly.
 //! - `cargo xtask demo [--port N]`: builds and serves the demo, in sync and async mode.
 //! - `cargo xtask serve [--port N]`: serves the repository with and without COOP/COEP.
-//! - `cargo xtask lint`: rustfmt and clippy, for the host and for wasm32.
+//! - `cargo xtask lint`: rustfmt and clippy, for the host and for wasm32; the library crates'
+//!   docs with no warning, and `cargo package` of the three.
 
 mod bench;
 mod build;
@@ -123,5 +124,21 @@ fn lint() -> Result {
         "--",
         "-D",
         "warnings",
-    ]))
+    ]))?;
+    const LIBRARIES: [&str; 6] = [
+        "-p",
+        "fshandles-shared",
+        "-p",
+        "fshandles-main",
+        "-p",
+        "fshandles-worker",
+    ];
+    run(Command::new("cargo")
+        .args(["doc", "--no-deps", "--target", "wasm32-unknown-unknown"])
+        .args(LIBRARIES)
+        .env("RUSTDOCFLAGS", "-D warnings"))?;
+    // What a release would upload, built on its own (the three together: two need the third).
+    run(Command::new("cargo")
+        .args(["package", "--allow-dirty"])
+        .args(LIBRARIES))
 }
