@@ -66,7 +66,48 @@ pub fn build() -> Result {
         let size = std::fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
         eprintln!("xtask: {} ({} bytes of wasm)", out.display(), size);
     }
-    Ok(())
+    write_package_json(&root.join("dist"))
+}
+
+/// `dist/package.json`: `dist/` is the npm package `fshandles` (`npm pack` in it works).
+fn write_package_json(dist: &Path) -> Result {
+    let json = r#"{
+  "name": "fshandles",
+  "version": "VERSION",
+  "description": "Give code in a Web Worker (PyScript, Rust, JS) a folder of the user's device: the main thread shows the picker and prompts, workers ask by postMessage or SharedArrayBuffer",
+  "license": "MIT OR Apache-2.0",
+  "type": "module",
+  "exports": {
+    "./main": {
+      "types": "./main/fshandles_main.d.ts",
+      "default": "./main/fshandles_main.js"
+    },
+    "./main/fshandles_main_bg.wasm": "./main/fshandles_main_bg.wasm",
+    "./worker": {
+      "types": "./worker/fshandles_worker.d.ts",
+      "default": "./worker/fshandles_worker.js"
+    },
+    "./worker/fshandles_worker_bg.wasm": "./worker/fshandles_worker_bg.wasm",
+    "./fshandles.py": "./worker/fshandles.py",
+    "./package.json": "./package.json"
+  },
+  "files": [
+    "main/fshandles_main.js",
+    "main/fshandles_main.d.ts",
+    "main/fshandles_main_bg.wasm",
+    "main/fshandles_main_bg.wasm.d.ts",
+    "worker/fshandles_worker.js",
+    "worker/fshandles_worker.d.ts",
+    "worker/fshandles_worker_bg.wasm",
+    "worker/fshandles_worker_bg.wasm.d.ts",
+    "worker/fshandles.py"
+  ],
+  "sideEffects": false
+}
+"#
+    .replace("VERSION", env!("CARGO_PKG_VERSION"));
+    let path = dist.join("package.json");
+    std::fs::write(&path, json).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Whether a package keeps its wasm's function names (for a size profile) or not (to ship).
