@@ -1,25 +1,26 @@
 // The demo page: one FsHost serving a Rust worker (gloo-worker) and a Python worker (PyScript),
 // in sync mode when the page is cross-origin isolated and async mode otherwise.
 import { hooks } from "/node_modules/@pyscript/core/dist/core.js";
-import init, { FsHost } from "/dist/main/fshandles_main.js";
+import { usePyScript } from "/dist/main/pyscript.js";
 import initDemo, { RustWorker } from "/dist/demo/fshandles_demo.js";
 
 // Before any await: PyScript may create the page's Python worker at any moment after this
-// module starts, and the hook must already be there to see it.
+// module starts. usePyScript attaches it (and gives it fshandles.py); we only watch it start.
+const hostReady = usePyScript(hooks);
 const pythonWorker = new Promise((resolve) => hooks.main.onWorker.add((wrap, xworker) => resolve(xworker)));
 
 // Say which stage a slow start is in, and why a failed one failed, on the page itself.
 const pythonStatus = document.querySelector("#python .result");
 pythonWorker.then(() => (pythonStatus.textContent = "Worker created; loading the interpreter…"));
 const banner = document.getElementById("banner");
+let host;
 try {
-  await Promise.all([init(), initDemo()]);
+  [host] = await Promise.all([hostReady, initDemo()]);
 } catch (e) {
   banner.className = "banner error";
   banner.textContent = `fshandles failed to load: ${e?.message ?? e}`;
   throw e;
 }
-const host = new FsHost();
 const isolated = globalThis.crossOriginIsolated === true;
 
 banner.className = `banner ${isolated ? "sab" : "async"}`;
@@ -53,12 +54,8 @@ const rust = new RustWorker("/dist/demo/fshandles_demo.js", channel.name);
 if (rust.buffer) host.attachBuffer(channel, rust.buffer);
 workers.rust = (op, text) => rust.send(op, text);
 
-// The Python worker: the page's <script type="py" worker>. It asks nothing before a click, so
-// attaching it once the host exists is in time.
-const python = pythonWorker.then((xworker) => {
-  host.attach(xworker);
-  return xworker.ready.then(() => xworker);
-});
+// The Python worker: the page's <script type="py" worker>, attached by usePyScript.
+const python = pythonWorker.then((xworker) => xworker.ready.then(() => xworker));
 const PY_OPS = { pick: "pick", list: "list_entries", write: "write", read: "read", regrant: "regrant", revoke: "revoke" };
 workers.python = async (op, text) => {
   const { sync } = await python;

@@ -57,11 +57,11 @@ except Exception as e:
   return report;
 }
 
-async function openPage(base, context, query = "") {
+async function openPage(base, context, query = "", file = "pyscript.html") {
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (e) => problems.push(e.message));
-  await page.goto(`${base}/tests/browser/pages/pyscript.html${query}`);
+  await page.goto(`${base}/tests/browser/pages/${file}${query}`);
   await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 30000 });
   return { page, problems };
 }
@@ -202,6 +202,30 @@ report(step="pyfs-again", content=read("/local/pyscript.txt"))
     });
   }
 
+  for (const [mode, base] of MODES) {
+    for (const type of ["py", "mpy"]) {
+      it(`usePyScript(hooks) alone, a ${type} worker, ${mode} mode: import fshandles with no config, and pyscript.fs through the host`, T, async () => {
+        const context = await browser().newContext();
+        const { page, problems } = await openPage(base, context, "", "pyscript-plugin.html");
+        const r = await python(page, type, `
+import fshandles
+await fshandles.mount("/local")
+with open("/local/plugin.txt", "w") as f:
+    f.write("one call")
+await fshandles.unmount("/local")
+from pyscript import fs
+await fs.mount("/local")
+report(step="plugin", mode=fshandles.mode(), listing=sorted(__import__("os").listdir("/local")))
+`, "plugin", { answer: "authorize" });
+        assert.deepEqual(r, { step: "plugin", mode, listing: ["plugin.txt"] });
+        assert.equal(await ev(page, () => globalThis.readFile("picked-1", "plugin.txt")), "one call");
+        assert.equal((await picker(page)).calls, 1, "pyscript.fs found the folder fshandles stored");
+        assert.deepEqual(problems, []);
+        await context.close();
+      });
+    }
+  }
+
   it("a fshandles page beside a page using PyScript's own pyscript.fs: both see what the other stores and revokes", T, async () => {
     const context = await browser().newContext();
     const ours = await openPage(ISOLATED, context);
@@ -236,13 +260,13 @@ report(step="again", error=await error_of(fshandles.mount("/local")))
     await context.close();
   });
 
-  for (const [mode, base] of MODES) {
-    it(`the README's whole static PyScript page works, ${mode} mode`, T, async () => {
+  for (const [mode, base] of MODES) for (const [file, what] of [["pyscript-one-call.html", "one-call"], ["pyscript-static.html", "manual-hook"]]) {
+    it(`the README's whole ${what} PyScript page works, ${mode} mode`, T, async () => {
       const context = await browser().newContext();
       const page = await context.newPage();
       const problems = [];
       page.on("pageerror", (e) => problems.push(e.message));
-      await page.goto(`${base}/tests/browser/pages/pyscript-static.html`);
+      await page.goto(`${base}/tests/browser/pages/${file}`);
       await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 30000 });
       await clickInDialog(page, "authorize", { timeout: 120000 }); // after Pyodide boots
       const text = await waitFor(

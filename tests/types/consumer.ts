@@ -2,6 +2,7 @@
 // Each `@ts-expect-error` is a misuse the declarations must reject: were a type `any`, the
 // directive would be unused, and that is an error too.
 import init, { FsHost, type MountOptions, type HostOptions, type SyncMethods } from "../../dist/main/fshandles_main.js";
+import { usePyScript, type PyScriptHooks } from "../../dist/main/pyscript.js";
 import initWorker, {
   FsClient,
   type Answer,
@@ -72,4 +73,11 @@ export async function inTheWorker(): Promise<void> {
   // @ts-expect-error: not an error name of fshandles
   const wrong: FsHandlesErrorName = "OopsError";
   void [text, wrong];
+}
+
+export async function onAPyScriptPage(hooks: PyScriptHooks): Promise<void> {
+  const host: FsHost = await usePyScript(hooks, { permissionTtlMs: 0 });
+  void host;
+  // @ts-expect-error: the options are a host's
+  void usePyScript(hooks, { mode: "sab" });
 }

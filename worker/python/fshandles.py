@@ -16,7 +16,8 @@ the folder in IndexedDB (shared with PyScript's own records), and re-grants perm
 stored folder instead of making the user pick it again. Calls block in sync mode (a cross-origin
 isolated page) and are awaited in async mode; both work.
 
-The worker needs the worker module and this file, through PyScript's config::
+On a page that calls ``usePyScript(hooks)`` (``dist/main/pyscript.js``) nothing more is needed.
+Otherwise the worker needs the worker module and this file, through PyScript's config::
 
     [js_modules.worker]
     "/dist/worker/fshandles_worker.js" = "fshandles_worker"
@@ -26,7 +27,11 @@ The worker needs the worker module and this file, through PyScript's config::
 """
 
 from pyscript import ffi
-from pyscript.js_modules import fshandles_worker as _module
+
+try:
+    from pyscript.js_modules import fshandles_worker as _module
+except Exception:  # no js_modules entry: usePyScript() says where the module is (_connect)
+    _module = None
 
 try:
     from _pyscript import interpreter
@@ -90,8 +95,13 @@ async def _call(method, *args):
 
 
 async def _connect():
-    global _client
+    global _client, _module
     if _client is None:
+        if _module is None:
+            import js
+            import _fshandles_loader
+
+            _module = await _fshandles_loader.load(js.fshandlesModuleUrl)
         await _module.default()
         _client = _module.FsClient.connect(ffi.to_js({"mode": "auto"}))
     return _client

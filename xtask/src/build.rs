@@ -22,7 +22,7 @@ pub const PACKAGES: [Package; 3] = [
         krate: "fshandles-main",
         artifact: "fshandles_main",
         dir: "dist/main",
-        extra: &[],
+        extra: &["main-thread/js/pyscript.js", "main-thread/js/pyscript.d.ts"],
         library: true,
     },
     Package {
@@ -88,6 +88,10 @@ fn write_package_json(dist: &Path) -> Result {
       "default": "./worker/fshandles_worker.js"
     },
     "./worker/fshandles_worker_bg.wasm": "./worker/fshandles_worker_bg.wasm",
+    "./pyscript": {
+      "types": "./main/pyscript.d.ts",
+      "default": "./main/pyscript.js"
+    },
     "./fshandles.py": "./worker/fshandles.py",
     "./package.json": "./package.json"
   },
@@ -96,6 +100,8 @@ fn write_package_json(dist: &Path) -> Result {
     "main/fshandles_main.d.ts",
     "main/fshandles_main_bg.wasm",
     "main/fshandles_main_bg.wasm.d.ts",
+    "main/pyscript.js",
+    "main/pyscript.d.ts",
     "worker/fshandles_worker.js",
     "worker/fshandles_worker.d.ts",
     "worker/fshandles_worker_bg.wasm",

@@ -1,0 +1,37 @@
+// A PyScript page that uses fshandles through usePyScript(hooks) alone: its workers get no
+// js_modules or files config. `runPy` starts a `<script type="py|mpy" worker>`; Python reports
+// back with js.postMessage({pytest: ...}).
+import { hooks } from "/node_modules/@pyscript/core/dist/core.js";
+import { usePyScript } from "/dist/main/pyscript.js";
+import { picker } from "/tests/browser/support/standin.js";
+
+const ready = usePyScript(hooks); // right after the hooks' import, before any await
+const reports = [];
+hooks.main.onWorker.add((wrap, xworker) => {
+  xworker.addEventListener("message", ({ data }) => data?.pytest && reports.push(data.pytest));
+});
+
+const INTERPRETERS = {
+  py: "/node_modules/pyodide/pyodide.mjs",
+  mpy: "/node_modules/@micropython/micropython-webassembly-pyscript/micropython.mjs",
+};
+
+function runPy({ type = "py", code }) {
+  const script = document.createElement("script");
+  script.type = type;
+  script.setAttribute("worker", "");
+  script.setAttribute("config", JSON.stringify({ interpreter: INTERPRETERS[type] }));
+  script.textContent = code;
+  document.body.append(script);
+}
+
+async function readFile(folder, name) {
+  const root = await navigator.storage.getDirectory();
+  const dir = await root.getDirectoryHandle(folder);
+  return (await (await dir.getFileHandle(name)).getFile()).text();
+}
+
+const host = await ready;
+Object.assign(globalThis, { host, picker, reports, runPy, readFile,
+  dialogOpen: () => document.querySelectorAll("dialog.fshandles-dialog").length });
+globalThis.hostReady = true;
