@@ -226,6 +226,19 @@ report(step="plugin", mode=fshandles.mode(), listing=sorted(__import__("os").lis
     }
   }
 
+  for (const [mode, base] of MODES) {
+    it(`usePyScript(hooks) serves a PyWorker too (mpy, ${mode} mode)`, T, async () => {
+      const context = await browser().newContext();
+      const { page, problems } = await openPage(base, context, "", "pyscript-plugin.html");
+      await ev(page, () => globalThis.pyWorker("mpy"));
+      await clickInDialog(page, "authorize", { timeout: 60000 });
+      const r = await waitFor(page, () => globalThis.reports.find((r) => r.step === "pyworker"), null, { timeout: 60000, what: "the PyWorker's report" });
+      assert.deepEqual(r, { step: "pyworker", mode, mounted: true });
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+
   it("a fshandles page beside a page using PyScript's own pyscript.fs: both see what the other stores and revokes", T, async () => {
     const context = await browser().newContext();
     const ours = await openPage(ISOLATED, context);

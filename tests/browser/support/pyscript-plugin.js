@@ -1,7 +1,7 @@
 // A PyScript page that uses fshandles through usePyScript(hooks) alone: its workers get no
 // js_modules or files config. `runPy` starts a `<script type="py|mpy" worker>`; Python reports
 // back with js.postMessage({pytest: ...}).
-import { hooks } from "/node_modules/@pyscript/core/dist/core.js";
+import { hooks, PyWorker, MPWorker } from "/node_modules/@pyscript/core/dist/core.js";
 import { usePyScript } from "/dist/main/pyscript.js";
 import { picker } from "/tests/browser/support/standin.js";
 
@@ -32,6 +32,16 @@ async function readFile(folder, name) {
 }
 
 const host = await ready;
-Object.assign(globalThis, { host, picker, reports, runPy, readFile,
+// A PyWorker or MPWorker (PyScript's JS API) running tests/browser/pages/plugin-worker.py. Its
+// blob worker has no base URL: every URL it is given is absolute.
+const absolute = (path) => new URL(path, location.href).href;
+const pyWorker = (type) =>
+  void (type === "mpy" ? MPWorker : PyWorker)(absolute("/tests/browser/pages/plugin-worker.py"), {
+    async: true, // its code awaits
+    version: absolute(INTERPRETERS[type]), // the interpreter to load (a PyWorker reads no config for it)
+    config: { interpreter: absolute(INTERPRETERS[type]) },
+  });
+
+Object.assign(globalThis, { host, picker, reports, runPy, pyWorker, readFile,
   dialogOpen: () => document.querySelectorAll("dialog.fshandles-dialog").length });
 globalThis.hostReady = true;
