@@ -33,14 +33,20 @@ async function readFile(folder, name) {
 
 const host = await ready;
 // A PyWorker or MPWorker (PyScript's JS API) running tests/browser/pages/plugin-worker.py. Its
-// blob worker has no base URL: every URL it is given is absolute.
+// blob worker has no base URL: every URL it is given is absolute. PyScript 0.7.31's factory
+// means to wait for the type's plugins but awaits the function instead of its promise
+// (core.js: `await configs.get(TYPE).plugins`), so a worker made before they load gets no
+// hooks, not even PyScript's own `pyscript` module (seen once in five runs). The type's custom
+// element is defined right after its hooks are set: wait for that.
 const absolute = (path) => new URL(path, location.href).href;
-const pyWorker = (type) =>
+const pyWorker = async (type) => {
+  await customElements.whenDefined(`${type}-script`);
   void (type === "mpy" ? MPWorker : PyWorker)(absolute("/tests/browser/pages/plugin-worker.py"), {
     async: true, // its code awaits
     version: absolute(INTERPRETERS[type]), // the interpreter to load (a PyWorker reads no config for it)
     config: { interpreter: absolute(INTERPRETERS[type]) },
   });
+};
 
 Object.assign(globalThis, { host, picker, reports, runPy, pyWorker, readFile,
   dialogOpen: () => document.querySelectorAll("dialog.fshandles-dialog").length });
