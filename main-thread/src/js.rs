@@ -2,6 +2,7 @@
 
 use crate::{FsHost, HostOptions};
 use fshandles_shared::js::{args, to_js_error};
+use fshandles_shared::protocol::Obtain;
 use fshandles_shared::{Error, ErrorKind, MountOptions};
 use js_sys::{Object, Promise, Reflect};
 use std::cell::RefCell;
@@ -133,12 +134,7 @@ impl JsFsHost {
         #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "MountOptions")] options: JsValue,
     ) -> Promise {
-        let (uid, options) = match args::uid_and_options(&uid, &options) {
-            Ok(parsed) => parsed,
-            Err(e) => return rejected(e),
-        };
-        let host = self.host.clone();
-        promise(async move { host.store_fs_handler(&uid, &options).await })
+        self.obtain(Obtain::Store, uid, options)
     }
 
     /// `Promise<boolean>`: permission re-granted on the stored folder (or a new one picked).
@@ -148,12 +144,7 @@ impl JsFsHost {
         #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "MountOptions")] options: JsValue,
     ) -> Promise {
-        let (uid, options) = match args::uid_and_options(&uid, &options) {
-            Ok(parsed) => parsed,
-            Err(e) => return rejected(e),
-        };
-        let host = self.host.clone();
-        promise(async move { host.get_fs_handler(&uid, &options).await })
+        self.obtain(Obtain::Get, uid, options)
     }
 
     /// `Promise<boolean>`: the folder stored under `uid` is forgotten; whether there was one.
@@ -261,5 +252,17 @@ impl JsFsHost {
         worker: JsValue,
     ) -> Option<f64> {
         self.host.served(&worker).map(|n| n as f64)
+    }
+}
+
+impl JsFsHost {
+    /// A store or get, its arguments read from JS: a promise of the answer.
+    fn obtain(&self, kind: Obtain, uid: JsValue, options: JsValue) -> Promise {
+        let (uid, options) = match args::uid_and_options(&uid, &options) {
+            Ok(parsed) => parsed,
+            Err(e) => return rejected(e),
+        };
+        let host = self.host.clone();
+        promise(async move { host.obtain(kind, &uid, &options).await })
     }
 }
