@@ -2,7 +2,7 @@
 //! buffer (sync mode), and always goes: the worker must never be left waiting.
 
 use crate::attachments::{post, Attachment};
-use fshandles_shared::js::shared_frame::Written;
+use fshandles_shared::frame::Written;
 use fshandles_shared::js::{message, SharedFrame};
 use fshandles_shared::protocol::{self, Reply};
 use fshandles_shared::{Error, ErrorKind};

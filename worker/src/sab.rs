@@ -5,7 +5,7 @@
 //! on the buffer itself (`Atomics.waitAsync`), else by a bare number posted (a doorbell).
 
 use crate::conn::Conn;
-use fshandles_shared::js::shared_frame::Waited;
+use fshandles_shared::frame::Waited;
 use fshandles_shared::js::{message, SharedFrame};
 use fshandles_shared::protocol::{decode_reply, Reply, Request};
 use fshandles_shared::{error, frame, Error, ErrorKind};

@@ -138,7 +138,45 @@ fn lint() -> Result {
         .args(LIBRARIES)
         .env("RUSTDOCFLAGS", "-D warnings"))?;
     // What a release would upload, built on its own (the three together: two need the third).
+    forget_packaged_sources()?;
     run(Command::new("cargo")
         .args(["package", "--allow-dirty"])
         .args(LIBRARIES))
+}
+
+/// `cargo package` verifies the crates that need fshandles-shared against a registry of its
+/// own in target/package. Cargo treats a registry's crate as never changing: it unpacks it
+/// under `$CARGO_HOME/registry/src/<registry>/<name>-<version>` once and keeps what it built
+/// from it by name and version. A second run would build fshandles-main against the first
+/// run's fshandles-shared. Both are forgotten first: the unpacked copies of our own crates
+/// (no other registry holds crates of these names) and their builds (seconds to redo).
+fn forget_packaged_sources() -> Result {
+    run(Command::new("cargo").args(["clean", "--quiet"]).args([
+        "-p",
+        "fshandles-shared",
+        "-p",
+        "fshandles-main",
+        "-p",
+        "fshandles-worker",
+    ]))?;
+    let home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")))
+        .ok_or("neither CARGO_HOME nor HOME is set")?;
+    let Ok(registries) = std::fs::read_dir(home.join("registry/src")) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        let Ok(crates) = std::fs::read_dir(registry.path()) else {
+            continue;
+        };
+        for unpacked in crates.flatten() {
+            let name = unpacked.file_name();
+            if name.to_string_lossy().starts_with("fshandles-") {
+                std::fs::remove_dir_all(unpacked.path())
+                    .map_err(|e| format!("{}: {e}", unpacked.path().display()))?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -42,22 +42,19 @@ impl Hub {
                 let Some(att) = hub.attachments.by_key(key) else {
                     return;
                 };
-                // Read, then wait for a change from what was read: a request published in
-                // between ends the wait at once.
-                let seen = frame.state_word();
-                if let Some(seq) = frame.waiting_in(seen) {
-                    hub.doorbell(&att, &channel, &slot, f64::from(seq));
-                    if frame.state_word() != seen {
-                        continue;
-                    }
-                    // Not taken (a header no frame of ours has): wait for the worker to move.
-                }
+                let Some(seen) = frame.look(|seq| hub.doorbell(&att, &channel, &slot, seq.into()))
+                else {
+                    continue;
+                };
                 let change = match frame.changed_from(seen) {
                     Some(change) => change,
                     None if frame.state_word() != seen => continue,
                     None => {
-                        // Cannot wait here after all: the worker goes back to doorbells.
-                        frame.unwatch();
+                        // Cannot wait here after all: the worker goes back to doorbells. A
+                        // call it announced to us alone is taken now.
+                        if let Some(seq) = frame.unwatch() {
+                            hub.doorbell(&att, &channel, &slot, seq.into());
+                        }
                         return;
                     }
                 };

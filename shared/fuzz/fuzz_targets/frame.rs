@@ -17,6 +17,6 @@ fuzz_target!(|image: &[u8]| {
     match header.phase {
         Phase::Requested => drop(decode_request(payload)),
         Phase::Replied => drop(decode_reply(payload)),
-        Phase::Idle | Phase::Acked => {}
+        Phase::Idle | Phase::Acked | Phase::Writing => {}
     }
 });

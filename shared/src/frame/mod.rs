@@ -5,7 +5,7 @@
 //!
 //! | bytes   | word | meaning                                                               |
 //! |---------|------|-----------------------------------------------------------------------|
-//! | 0..4    | 0    | **state**: `seq << 2 \| phase`; the only word anyone waits or CASes on   |
+//! | 0..4    | 0    | **state**: `seq << 3 \| phase`; the only word anyone waits or CASes on   |
 //! | 4..8    | 1    | payload length in bytes (a reply that did not fit: the length it needs) |
 //! | 8..12   | 2    | status: [`STATUS_OK`], or [`STATUS_OVERFLOW`] (the reply waits at the host) |
 //! | 12..16  | 3    | **link**: [`LINK_UNKNOWN`], [`LINK_HELD`], [`LINK_WATCHED`] or [`LINK_RELEASED`], written by the host |
@@ -14,10 +14,16 @@
 //! The phases of one call: the worker writes the request and `Requested`, posts the call's
 //! sequence number as a bare number (a doorbell) and waits; the
 //! host moves `Requested → Acked` as soon as it reads the request (no wake-up needed: the worker
-//! only looks at it when its acknowledgement timeout runs out), then writes the payload and moves
-//! to `Replied` and notifies. Because the sequence number is part of the state, the state word
-//! changes before every notify (no lost wake-ups), a late host can never write into a newer call
-//! (its compare-and-swap fails), and an empty or `false` reply is told from no reply by the phase.
+//! only looks at it when its acknowledgement timeout runs out). To answer, it first claims the
+//! call (`→ Writing`, a compare-and-swap), then writes the payload, moves to `Replied` and
+//! notifies. Because the sequence number is part of the state, the state word changes before
+//! every notify (no lost wake-ups); a late host can never write into a newer call, nor into
+//! the request of the call after one the worker gave up on (its claim fails before it touches
+//! the payload); and an empty or `false` reply is told from no reply by the phase. A worker
+//! never gives up on a call the host is writing: that takes microseconds.
+//!
+//! `tests/frame_model.rs` runs these steps under a scheduler that tries thousands of
+//! interleavings, and checks that every call ends with its own answer and no wake-up is lost.
 //!
 //! The link word says whether a host has this buffer. It is what tells a busy host from none:
 //! a call not acknowledged within the client's `timeoutMs` fails for want of a host only while
@@ -37,6 +43,43 @@
 //! the request bytes), and keeps it for the port it came on. A request also travels that way
 //! when it does not fit in the buffer. A doorbell is a bare number because Chromium delivers
 //! one tens of microseconds sooner than an object: that is most of a sync call's cost.
+
+mod host;
+mod words;
+mod worker;
+
+pub use host::Written;
+pub use words::Words;
+pub use worker::{Waited, SPIN_MS};
+
+/// A frame in memory that a worker and its host share, with the steps of a call on either
+/// side: the worker's in `worker.rs`, the host's in `host.rs`.
+#[derive(Clone)]
+pub struct Frame<W> {
+    words: W,
+}
+
+impl<W: Words> Frame<W> {
+    /// The frame in `words`.
+    pub fn over(words: W) -> Self {
+        Frame { words }
+    }
+
+    /// The memory the frame lives in.
+    pub fn words(&self) -> &W {
+        &self.words
+    }
+
+    /// The buffer's size in bytes.
+    pub fn byte_length(&self) -> usize {
+        self.words.byte_length()
+    }
+
+    /// The payload room.
+    pub fn capacity(&self) -> usize {
+        capacity(self.words.byte_length())
+    }
+}
 
 /// Bytes before the payload.
 pub const HEADER_BYTES: usize = 16;
@@ -74,7 +117,8 @@ pub const STATUS_OK: i32 = 0;
 /// Status: the reply is longer than the payload area; ask for it again with a larger buffer.
 pub const STATUS_OVERFLOW: i32 = 1;
 
-const SEQ_BITS: u32 = 30;
+const SEQ_BITS: u32 = 29;
+const PHASE_BITS: u32 = 3;
 const SEQ_MASK: u32 = (1 << SEQ_BITS) - 1;
 
 /// Where a call is.
@@ -86,25 +130,30 @@ pub enum Phase {
     Requested = 1,
     /// The host has read the request.
     Acked = 2,
+    /// The host has claimed the call and is writing its reply.
+    Writing = 3,
     /// The reply is in the buffer.
-    Replied = 3,
+    Replied = 4,
 }
 
-/// The state word for call `seq` (only its low 30 bits count) in `phase`.
+/// The state word for call `seq` (only its low 29 bits count) in `phase`.
 pub const fn state(seq: u32, phase: Phase) -> i32 {
-    (((seq & SEQ_MASK) << 2) | phase as u32) as i32
+    (((seq & SEQ_MASK) << PHASE_BITS) | phase as u32) as i32
 }
 
-/// Splits a state word into the call's sequence number and its phase.
-pub const fn split(state: i32) -> (u32, Phase) {
+/// Splits a state word into the call's sequence number and its phase (`None`: a value no
+/// step writes).
+pub const fn split(state: i32) -> (u32, Option<Phase>) {
     let s = state as u32;
-    let phase = match s & 3 {
+    let phase = match s & ((1 << PHASE_BITS) - 1) {
         0 => Phase::Idle,
         1 => Phase::Requested,
         2 => Phase::Acked,
-        _ => Phase::Replied,
+        3 => Phase::Writing,
+        4 => Phase::Replied,
+        _ => return (s >> PHASE_BITS, None),
     };
-    (s >> 2, phase)
+    (s >> PHASE_BITS, Some(phase))
 }
 
 /// Whether `a` and `b` name the same call, as the state word sees them.
@@ -145,6 +194,7 @@ impl Header {
     /// left unread.
     pub fn parse(words: [i32; 4], buffer_bytes: usize) -> Option<Header> {
         let (seq, phase) = split(words[STATE as usize]);
+        let phase = phase?;
         let status = words[STATUS as usize];
         let len = usize::try_from(words[LENGTH as usize]).ok()?;
         let fits = len <= capacity(buffer_bytes);
@@ -203,12 +253,20 @@ pub fn check_size(buffer_bytes: usize) -> Result<(), crate::Error> {
 mod tests {
     use super::*;
 
+    const PHASES: [Phase; 5] = [
+        Phase::Idle,
+        Phase::Requested,
+        Phase::Acked,
+        Phase::Writing,
+        Phase::Replied,
+    ];
+
     #[test]
     fn states_split_back() {
         for seq in [0, 1, 7, SEQ_MASK, SEQ_MASK + 1, u32::MAX] {
-            for phase in [Phase::Idle, Phase::Requested, Phase::Acked, Phase::Replied] {
+            for phase in PHASES {
                 let (s, p) = split(state(seq, phase));
-                assert_eq!(p, phase);
+                assert_eq!(p, Some(phase));
                 assert!(same_seq(s, seq));
             }
         }
@@ -217,8 +275,7 @@ mod tests {
     #[test]
     fn every_phase_change_changes_the_word() {
         let s = 12345;
-        let words =
-            [Phase::Idle, Phase::Requested, Phase::Acked, Phase::Replied].map(|p| state(s, p));
+        let words = PHASES.map(|p| state(s, p));
         for (i, a) in words.iter().enumerate() {
             for b in &words[i + 1..] {
                 assert_ne!(a, b);
@@ -241,6 +298,10 @@ mod tests {
             "longer than the room"
         );
         assert!(Header::parse([0, 1, 7, 0], 64).is_none(), "unknown status");
+        assert!(
+            Header::parse([7, 1, STATUS_OK, 0], 64).is_none(),
+            "unknown phase"
+        );
         let needs = Header::parse([state(1, Phase::Replied), 5000, STATUS_OVERFLOW, 0], 64);
         assert_eq!(
             needs.map(|h| h.len),
