@@ -137,3 +137,9 @@ pub fn wasm_opt() -> Option<PathBuf> {
     let p = root().join("node_modules/.bin/wasm-opt");
     p.exists().then_some(p)
 }
+
+/// `terser` from the npm package of that name, if installed.
+pub fn terser() -> Option<PathBuf> {
+    let p = root().join("node_modules/.bin/terser");
+    p.exists().then_some(p)
+}
