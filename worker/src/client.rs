@@ -165,6 +165,24 @@ impl FsClient {
         self.inner.call(request).await
     }
 
+    /// Async mode: the call as a JS promise that the answer settles directly; `None` in sab
+    /// mode.
+    pub(crate) fn obtain_promise(
+        &self,
+        kind: Obtain,
+        uid: &str,
+        options: &MountOptions,
+    ) -> Option<js_sys::Promise> {
+        self.inner.call_promise(&self.inner.obtain(kind, uid, options))
+    }
+
+    /// Async mode: [`delete_fs_handler`](Self::delete_fs_handler) as a JS promise; `None` in
+    /// sab mode.
+    pub(crate) fn delete_promise(&self, uid: &str) -> Option<js_sys::Promise> {
+        self.inner.conn.handles.forget(uid);
+        self.inner.call_promise(&delete(uid))
+    }
+
     pub(crate) fn obtain_blocking(
         &self,
         kind: Obtain,
@@ -205,6 +223,12 @@ impl FsClient {
     pub fn delete_fs_handler_blocking(&self, uid: &str) -> Result<bool, Error> {
         self.inner.conn.handles.forget(uid);
         self.inner.call_blocking(&delete(uid))
+    }
+
+    /// The folder [`handle`](Self::handle) would answer at once, if it needs neither the host
+    /// nor a message still on its way: the one that came with the last store or get.
+    pub fn handle_now(&self, uid: &str) -> Option<FileSystemDirectoryHandle> {
+        self.inner.conn.handles.ready(uid)
     }
 
     /// The folder stored under `uid`: the one that came with the last store or get when there
@@ -259,6 +283,13 @@ impl Inner {
         match &self.transport {
             Transport::Sab(sab) => sab.call(&self.conn, &request),
             Transport::Post(post) => post.call(&self.conn, request).await,
+        }
+    }
+
+    fn call_promise(&self, request: &Request) -> Option<js_sys::Promise> {
+        match &self.transport {
+            Transport::Sab(_) => None,
+            Transport::Post(post) => Some(post.call_promise(&self.conn, request)),
         }
     }
 

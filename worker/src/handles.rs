@@ -17,6 +17,14 @@ pub(crate) struct Handles {
 }
 
 impl Handles {
+    /// The handle of `uid`, if it arrived and no newer one is on its way.
+    pub fn ready(&self, uid: &str) -> Option<FileSystemDirectoryHandle> {
+        if self.coming.borrow().contains_key(uid) {
+            return None;
+        }
+        self.get(uid)
+    }
+
     /// The handle of `uid`, if it arrived.
     pub fn get(&self, uid: &str) -> Option<FileSystemDirectoryHandle> {
         self.known.borrow().get(uid).cloned()

@@ -141,6 +141,10 @@ impl JsFsClient {
     /// `Promise<FileSystemDirectoryHandle>`: the folder stored under `uid`.
     #[wasm_bindgen(unchecked_return_type = "Promise<FileSystemDirectoryHandle>")]
     pub fn handle(&self, #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue) -> Promise {
+        // The usual case (a store or get brought it): settled now, with no task to schedule.
+        if let Some(h) = uid.as_string().and_then(|u| self.client.handle_now(&u)) {
+            return Promise::resolve(&JsValue::from(h));
+        }
         let client = self.client.clone();
         future_to_promise(async move {
             let uid = args::uid(&uid).map_err(|e| to_js_error(&e))?;
@@ -197,14 +201,10 @@ impl JsFsClient {
             };
             return answer.map(JsValue::from_bool).map_err(|e| to_js_error(&e));
         }
-        let client = self.client.clone();
-        Ok(future_to_promise(async move {
-            let answer = match call {
-                Call::Obtain(kind) => client.obtain(kind, &uid, &options).await,
-                Call::Delete => client.delete_fs_handler(&uid).await,
-            };
-            answer.map(JsValue::from_bool).map_err(|e| to_js_error(&e))
-        })
-        .into())
+        let promise = match call {
+            Call::Obtain(kind) => self.client.obtain_promise(kind, &uid, &options),
+            Call::Delete => self.client.delete_promise(&uid),
+        };
+        Ok(promise.map_or(JsValue::UNDEFINED, JsValue::from))
     }
 }

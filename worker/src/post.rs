@@ -1,19 +1,41 @@
-//! Async mode: requests by `postMessage`, answers by message, each call a future.
+//! Async mode: requests by `postMessage`, answers by message; each call a future (Rust
+//! callers) or a JS promise settled straight from the message handler (JS callers: no task
+//! to schedule and poll between the answer and the caller's `await`).
 
 use crate::conn::Conn;
-use fshandles_shared::js::{message, Timer};
+use fshandles_shared::js::{message, to_js_error, Timer};
 use fshandles_shared::protocol::{Reply, Request};
 use fshandles_shared::small_map::SmallMap;
 use fshandles_shared::{error, Error, ErrorKind};
 use futures_channel::oneshot;
+use js_sys::{Function, Promise};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
+use wasm_bindgen::JsValue;
 use web_sys::FileSystemDirectoryHandle;
 
 struct Pending {
     uid: Option<String>,
-    tx: oneshot::Sender<Result<bool, Error>>,
+    tx: Settle,
     _prompt_timer: Option<Timer>,
+}
+
+/// Who learns how a call ended.
+enum Settle {
+    Future(oneshot::Sender<Result<bool, Error>>),
+    Promise { resolve: Function, reject: Function },
+}
+
+impl Settle {
+    fn send(self, result: Result<bool, Error>) {
+        match self {
+            Settle::Future(tx) => drop(tx.send(result)),
+            Settle::Promise { resolve, reject } => drop(match result {
+                Ok(granted) => resolve.call1(&JsValue::UNDEFINED, &granted.into()),
+                Err(e) => reject.call1(&JsValue::UNDEFINED, &to_js_error(&e)),
+            }),
+        }
+    }
 }
 
 /// The calls waiting for an answer, and the deadline of a host not heard yet.
@@ -31,16 +53,39 @@ struct State {
 
 impl Post {
     pub async fn call(&self, conn: &Rc<Conn>, request: Request) -> Result<bool, Error> {
+        let (tx, rx) = oneshot::channel();
+        self.start(conn, &request, Settle::Future(tx))?;
+        rx.await
+            .unwrap_or_else(|_| Err(Error::new(ErrorKind::Abort, "the call was dropped")))
+    }
+
+    /// The call as a JS `Promise<boolean>`, settled by the answer's message handler itself.
+    pub fn call_promise(&self, conn: &Rc<Conn>, request: &Request) -> Promise {
+        let mut settle = None;
+        let promise = Promise::new(&mut |resolve, reject| {
+            settle = Some(Settle::Promise { resolve, reject });
+        });
+        let started = match settle {
+            Some(settle) => self.start(conn, request, settle),
+            None => Err(Error::new(ErrorKind::Abort, "no promise to settle")),
+        };
+        match started {
+            Ok(()) => promise,
+            Err(e) => Promise::reject(&to_js_error(&e)),
+        }
+    }
+
+    /// Posts `request`; `settle` learns how it ended.
+    fn start(&self, conn: &Rc<Conn>, request: &Request, settle: Settle) -> Result<(), Error> {
         let state = &self.state;
         let id = conn.next_id();
-        let msg = message::wrap(&conn.encode(id, &request)?);
-        let (tx, rx) = oneshot::channel();
+        let msg = message::wrap(&conn.encode(id, request)?);
         let uid = request.uid().map(str::to_owned);
         state.pending.borrow_mut().insert(
             id,
             Pending {
                 uid,
-                tx,
+                tx: settle,
                 _prompt_timer: None,
             },
         );
@@ -51,8 +96,7 @@ impl Post {
         if !conn.link.heard() {
             self.await_first_contact(conn);
         }
-        rx.await
-            .unwrap_or_else(|_| Err(Error::new(ErrorKind::Abort, "the call was dropped")))
+        Ok(())
     }
 
     /// A busy host answers late, not never: only the first contact has a deadline, and it is
@@ -97,7 +141,7 @@ impl Post {
                 if let (Ok(true), Some(uid), Some(h)) = (&result, &p.uid, handle) {
                     conn.handles.arrived(uid, h);
                 }
-                let _ = p.tx.send(result);
+                p.tx.send(result);
             }
         };
         match reply {
@@ -112,7 +156,7 @@ impl Post {
                     if let Some(state) = weak.upgrade() {
                         let p = state.pending.borrow_mut().remove(&id);
                         if let Some(p) = p {
-                            let _ = p.tx.send(Err(error::no_answer(ms)));
+                            p.tx.send(Err(error::no_answer(ms)));
                         }
                     }
                 });
@@ -142,7 +186,7 @@ impl State {
         self.first_contact.borrow_mut().take();
         let pending: Vec<_> = self.pending.borrow_mut().drain().collect();
         for (_, p) in pending {
-            let _ = p.tx.send(Err(error.clone()));
+            p.tx.send(Err(error.clone()));
         }
     }
 }
