@@ -22,7 +22,9 @@ serve(async ({ kind, port, ...job }) => {
     const i32 = new Int32Array(new SharedArrayBuffer(12));
     port.postMessage(i32);
     Atomics.wait(i32, 2, 0, 1000); // until the main thread says it waits
+    const pause = job.pauseMs ?? 0;
     const call = (i) => {
+      if (pause) for (const until = performance.now() + pause; performance.now() < until; );
       Atomics.store(i32, 2, 0);
       Atomics.store(i32, 0, i + 1);
       Atomics.notify(i32, 0);

@@ -106,6 +106,49 @@ function floorPostBytes(w, job) {
   return answer(w, { ...job, kind: "post-bytes", port: port2 }, [port2]);
 }
 
+// The fshandles worker against the least a host can do: a few lines of JS that speak the
+// frame (shared/src/frame) and answer every request `true` at once, waiting on the buffer as
+// the floor does. Not a host (no records, no permissions): it splits a sync call's cost into
+// the worker's part (this row, less the floor) and the host's (fshandles-sync, less this row).
+function minimalAnswerer(w, job) {
+  let stop = false;
+  w.addEventListener("message", ({ data }) => {
+    const sab = data?.sab;
+    if (!(sab instanceof SharedArrayBuffer)) return;
+    const i32 = new Int32Array(sab);
+    const u8 = new Uint8Array(sab);
+    Atomics.store(i32, 3, 3); // link: watched, so requests need no message
+    (async () => {
+      while (!stop) {
+        const state = Atomics.load(i32, 0);
+        if ((state & 7) !== 1) {
+          // Not a request: wait for the worker to change the state word.
+          const waited = Atomics.waitAsync(i32, 0, state, 1000);
+          if (waited.async) await waited.value;
+          continue;
+        }
+        const seq = state >>> 3;
+        // postcard: magic "FSH\x01", version 1, the id (LEB128), Reply::Answer(true).
+        let n = 16;
+        for (const b of [0x46, 0x53, 0x48, 0x01, 0x01]) u8[n++] = b;
+        for (let v = seq; ; ) {
+          const b = v & 0x7f;
+          v >>>= 7;
+          u8[n++] = v ? b | 0x80 : b;
+          if (!v) break;
+        }
+        u8[n++] = 0;
+        u8[n++] = 1;
+        Atomics.store(i32, 1, n - 16);
+        Atomics.store(i32, 2, 0);
+        Atomics.store(i32, 0, (seq << 3) | 4); // replied
+        Atomics.notify(i32, 0);
+      }
+    })();
+  });
+  return answer(w, { uid: UID.fshandles, options: OPTIONS, ...job, kind: "sab" }).finally(() => (stop = true));
+}
+
 function fshandles(w, job) {
   host.attach(w);
   return answer(w, { uid: UID.fshandles, options: OPTIONS, ...job }).finally(() => host.detach(w));
@@ -145,9 +188,13 @@ function viaComlink(w, job) {
 const ROWS = {
   "floor-sab": (job) => floorSab(worker("floor"), job),
   "floor-sab-wait": (job) => floorSabWait(worker("floor"), job),
+  // The same with the worker busy 2 µs between calls (any real caller is: Python, encoding):
+  // long enough for the main thread to fall asleep before the next request.
+  "floor-sab-wait-paused": (job) => floorSabWait(worker("floor"), { ...job, pauseMs: 0.002 }),
   "floor-post": (job) => floorPost(worker("floor"), job),
   "floor-post-bytes": (job) => floorPostBytes(worker("floor"), job),
   "fshandles-sync": (job) => fshandles(worker("fshandles"), { ...job, kind: "sab" }),
+  "diag-worker-side": (job) => minimalAnswerer(worker("fshandles"), job),
   "fshandles-sync-doorbell": (job) => withoutWaitAsync(() => fshandles(worker("fshandles"), { ...job, kind: "sab" })),
   // A uid of its own each time: the worker's first store is a real one (the picker; the
   // driver's evaluate gives the page user activation), then store-hits in a plain loop.

@@ -173,7 +173,8 @@ impl FsClient {
         uid: &str,
         options: &MountOptions,
     ) -> Option<js_sys::Promise> {
-        self.inner.call_promise(&self.inner.obtain(kind, uid, options))
+        self.inner
+            .call_promise(&self.inner.obtain(kind, uid, options))
     }
 
     /// Async mode: [`delete_fs_handler`](Self::delete_fs_handler) as a JS promise; `None` in

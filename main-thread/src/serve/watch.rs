@@ -1,12 +1,51 @@
 //! Sync clients' buffers: adopting one, and waiting on it with `Atomics.waitAsync` so that a
 //! request needs no doorbell message.
+//!
+//! A wait's promise calls back one function made once per watcher (a bound `on_change`), with
+//! the watcher's token: no future, closure or executor task per request, and no Rust closure
+//! that a promise could call after it was dropped. A token whose watcher ended names nothing.
 
 use super::Hub;
 use crate::attachments::{Attachment, FrameSlot};
 use crate::prompt::Origin;
 use fshandles_shared::js::SharedFrame;
-use std::rc::Rc;
-use wasm_bindgen::JsValue;
+use fshandles_shared::small_map::SmallMap;
+use js_sys::Function;
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    // A promise, to hand a plain function to (js-sys' `then` takes a Rust closure).
+    type Thenable;
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_call(this: &Thenable, on_fulfilled: &Function);
+}
+
+thread_local! {
+    static WATCHERS: RefCell<SmallMap<u32, Rc<Watcher>>> = RefCell::new(SmallMap::new());
+    static NEXT_TOKEN: Cell<u32> = const { Cell::new(0) };
+    // Made once, never dropped: every wait's promise may call it, however late.
+    static ON_CHANGE: Closure<dyn FnMut(JsValue, JsValue)> =
+        Closure::new(|token: JsValue, _outcome: JsValue| {
+            if let Some(token) = token.as_f64() {
+                Watcher::resume(token as u32);
+            }
+        });
+}
+
+/// One buffer the host waits on.
+struct Watcher {
+    token: u32,
+    hub: Weak<Hub>,
+    key: Origin,
+    channel: JsValue,
+    slot: FrameSlot,
+    frame: SharedFrame,
+    /// `ON_CHANGE` bound to this watcher's token.
+    callback: Function,
+}
 
 impl Hub {
     /// Serves the sync client on `channel` through `frame` from now on: it may wait for us
@@ -25,42 +64,88 @@ impl Hub {
             old.wake();
         }
         if frame.watch() {
-            self.watch(att.key, channel.clone(), slot.clone(), frame.clone());
+            Watcher::start(self, att.key, channel.clone(), slot.clone(), frame.clone());
+        }
+    }
+}
+
+impl Watcher {
+    /// Waits on `frame`'s state word and serves each request put in it, until the buffer is
+    /// released, replaced, or the host or the attachment is gone.
+    fn start(hub: &Rc<Hub>, key: Origin, channel: JsValue, slot: FrameSlot, frame: SharedFrame) {
+        let token = NEXT_TOKEN.with(|n| {
+            let t = n.get();
+            n.set(t.wrapping_add(1));
+            t
+        });
+        let callback = ON_CHANGE.with(|f| {
+            f.as_ref()
+                .unchecked_ref::<Function>()
+                .bind1(&JsValue::NULL, &token.into())
+                .unchecked_into::<Function>()
+        });
+        let watcher = Rc::new(Watcher {
+            token,
+            hub: Rc::downgrade(hub),
+            key,
+            channel,
+            slot,
+            frame,
+            callback,
+        });
+        WATCHERS.with(|w| w.borrow_mut().insert(token, watcher.clone()));
+        watcher.step();
+    }
+
+    /// A wait of watcher `token` ended.
+    fn resume(token: u32) {
+        let watcher = WATCHERS.with(|w| w.borrow().get(&token).cloned());
+        if let Some(watcher) = watcher {
+            watcher.step();
         }
     }
 
-    /// Waits on `frame`'s state word and serves each request put in it, until the buffer is
-    /// released, replaced, or the host or the attachment is gone.
-    fn watch(self: &Rc<Self>, key: Origin, channel: JsValue, slot: FrameSlot, frame: SharedFrame) {
-        let hub = Rc::downgrade(self);
-        wasm_bindgen_futures::spawn_local(async move {
-            loop {
-                let current = slot.borrow().as_ref().is_some_and(|f| f.is(frame.buffer()));
-                let (Some(hub), false, true) = (hub.upgrade(), frame.released(), current) else {
-                    return;
-                };
-                let Some(att) = hub.attachments.by_key(key) else {
-                    return;
-                };
-                let Some(seen) = frame.look(|seq| hub.doorbell(&att, &channel, &slot, seq.into()))
-                else {
-                    continue;
-                };
-                let change = match frame.changed_from(seen) {
-                    Some(change) => change,
-                    None if frame.state_word() != seen => continue,
-                    None => {
-                        // Cannot wait here after all: the worker goes back to doorbells. A
-                        // call it announced to us alone is taken now.
-                        if let Some(seq) = frame.unwatch() {
-                            hub.doorbell(&att, &channel, &slot, seq.into());
-                        }
-                        return;
+    /// Serves what waits in the buffer, then waits for its next change; or ends.
+    fn step(&self) {
+        if !self.serve_then_wait() {
+            WATCHERS.with(|w| w.borrow_mut().remove(&self.token));
+        }
+    }
+
+    /// False when this watcher is done.
+    fn serve_then_wait(&self) -> bool {
+        let frame = &self.frame;
+        loop {
+            let current = self
+                .slot
+                .borrow()
+                .as_ref()
+                .is_some_and(|f| f.is(frame.buffer()));
+            let (Some(hub), false, true) = (self.hub.upgrade(), frame.released(), current) else {
+                return false;
+            };
+            let Some(att) = hub.attachments.by_key(self.key) else {
+                return false;
+            };
+            let serve = |seq: u32| hub.doorbell(&att, &self.channel, &self.slot, seq.into());
+            let Some(seen) = frame.look(serve) else {
+                continue;
+            };
+            match frame.changed_from(seen) {
+                Some(change) => {
+                    change.unchecked_ref::<Thenable>().then_call(&self.callback);
+                    return true;
+                }
+                None if frame.state_word() != seen => continue,
+                None => {
+                    // Cannot wait here after all: the worker goes back to doorbells. A call
+                    // it announced to us alone is taken now.
+                    if let Some(seq) = frame.unwatch() {
+                        hub.doorbell(&att, &self.channel, &self.slot, seq.into());
                     }
-                };
-                drop((hub, att));
-                let _ = wasm_bindgen_futures::JsFuture::from(change).await;
+                    return false;
+                }
             }
-        });
+        }
     }
 }

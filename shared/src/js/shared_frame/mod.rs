@@ -5,6 +5,7 @@
 use crate::error::{Error, ErrorKind};
 use crate::frame::{self, Frame, Words, HEADER_BYTES, LINK, STATE};
 use alloc::format;
+use alloc::rc::Rc;
 use alloc::vec::Vec;
 use js_sys::{Atomics, Int32Array, SharedArrayBuffer, Uint8Array};
 use wasm_bindgen::prelude::wasm_bindgen;
@@ -17,14 +18,24 @@ extern "C" {
     // In windows and workers alike; never goes back, where `Date.now()` may.
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     fn performance_now() -> f64;
+
+    // What `Atomics.waitAsync` returns; read by property, with no key crossing as a string.
+    type WaitAsyncResult;
+    #[wasm_bindgen(method, getter, js_name = "async")]
+    fn is_async(this: &WaitAsyncResult) -> bool;
+    #[wasm_bindgen(method, getter)]
+    fn value(this: &WaitAsyncResult) -> JsValue;
 }
 
 /// A frame in a `SharedArrayBuffer`.
 pub type SharedFrame = Frame<JsWords>;
 
-/// A `SharedArrayBuffer`'s words and bytes, through `Atomics`.
+/// A `SharedArrayBuffer`'s words and bytes, through `Atomics`. Cloning shares the views
+/// (each side clones its frame per call).
 #[derive(Clone)]
-pub struct JsWords {
+pub struct JsWords(Rc<Views>);
+
+struct Views {
     sab: SharedArrayBuffer,
     words: Int32Array,
     bytes: Uint8Array,
@@ -33,26 +44,26 @@ pub struct JsWords {
 
 impl Words for JsWords {
     fn load(&self, index: u32) -> i32 {
-        Atomics::load(&self.words, index).unwrap_or(0)
+        Atomics::load(&self.0.words, index).unwrap_or(0)
     }
 
     fn store(&self, index: u32, value: i32) {
-        let _ = Atomics::store(&self.words, index, value);
+        let _ = Atomics::store(&self.0.words, index, value);
     }
 
     fn compare_exchange(&self, index: u32, from: i32, to: i32) -> bool {
-        Atomics::compare_exchange(&self.words, index, from, to).ok() == Some(from)
+        Atomics::compare_exchange(&self.0.words, index, from, to).ok() == Some(from)
     }
 
     fn notify(&self) {
-        let _ = Atomics::notify(&self.words, STATE);
+        let _ = Atomics::notify(&self.0.words, STATE);
     }
 
     fn wait(&self, expected: i32, timeout_ms: f64) -> Result<(), Error> {
         let r = if timeout_ms.is_finite() {
-            Atomics::wait_with_timeout(&self.words, STATE, expected, timeout_ms)
+            Atomics::wait_with_timeout(&self.0.words, STATE, expected, timeout_ms)
         } else {
-            Atomics::wait(&self.words, STATE, expected)
+            Atomics::wait(&self.0.words, STATE, expected)
         };
         r.map(drop).map_err(|e| {
             let e = crate::js::from_js_error(&e);
@@ -68,11 +79,12 @@ impl Words for JsWords {
     }
 
     fn byte_length(&self) -> usize {
-        self.len
+        self.0.len
     }
 
     fn write_payload(&self, bytes: &[u8]) {
-        self.bytes
+        self.0
+            .bytes
             .subarray(HEADER_BYTES as u32, (HEADER_BYTES + bytes.len()) as u32)
             .copy_from(bytes);
     }
@@ -80,7 +92,8 @@ impl Words for JsWords {
     fn read_payload(&self, len: usize, out: &mut Vec<u8>) {
         out.clear();
         out.resize(len, 0);
-        self.bytes
+        self.0
+            .bytes
             .subarray(HEADER_BYTES as u32, (HEADER_BYTES + len) as u32)
             .copy_to(out);
     }
@@ -108,46 +121,41 @@ impl Frame<JsWords> {
 
     fn in_buffer(sab: SharedArrayBuffer) -> Self {
         let len = sab.byte_length() as usize;
-        Frame::over(JsWords {
+        Frame::over(JsWords(Rc::new(Views {
             words: Int32Array::new(&sab),
             bytes: Uint8Array::new(&sab),
             sab,
             len,
-        })
+        })))
     }
 
     /// The buffer, to post to the host.
     pub fn buffer(&self) -> &SharedArrayBuffer {
-        &self.words().sab
+        &self.words().0.sab
     }
 
     /// Whether `other` is this same buffer.
     pub fn is(&self, other: &JsValue) -> bool {
-        JsValue::from(&self.words().sab) == *other
+        JsValue::from(&self.words().0.sab) == *other
     }
 
     /// Host: waits on this buffer itself from now on, where `Atomics.waitAsync` exists; false
     /// where it does not (the worker goes on ringing by message).
     pub fn watch(&self) -> bool {
         let w = self.words();
-        let probe = Atomics::wait_async(&w.words, STATE, !w.load(STATE));
+        let probe = Atomics::wait_async(&w.0.words, STATE, !w.load(STATE));
         probe.is_ok() && self.mark_watched()
     }
 
     /// Host: a promise that settles when the state word is no longer `seen`; None when it
     /// already is not (or `Atomics.waitAsync` is missing).
     pub fn changed_from(&self, seen: i32) -> Option<js_sys::Promise> {
-        let waited = Atomics::wait_async(&self.words().words, STATE, seen).ok()?;
-        let is_async = js_sys::Reflect::get(&waited, &"async".into())
-            .ok()?
-            .as_bool()?;
-        if !is_async {
+        let waited = Atomics::wait_async(&self.words().0.words, STATE, seen).ok()?;
+        let waited = waited.unchecked_ref::<WaitAsyncResult>();
+        if !waited.is_async() {
             return None;
         }
-        js_sys::Reflect::get(&waited, &"value".into())
-            .ok()?
-            .dyn_into()
-            .ok()
+        waited.value().dyn_into().ok()
     }
 }
 
