@@ -112,10 +112,11 @@ function floorPostBytes(w, job) {
 // the worker's part (this row, less the floor) and the host's (fshandles-sync, less this row).
 function minimalAnswerer(w, job) {
   let stop = false;
+  let i32 = null;
   w.addEventListener("message", ({ data }) => {
     const sab = data?.sab;
     if (!(sab instanceof SharedArrayBuffer)) return;
-    const i32 = new Int32Array(sab);
+    i32 = new Int32Array(sab);
     const u8 = new Uint8Array(sab);
     Atomics.store(i32, 3, 3); // link: watched, so requests need no message
     (async () => {
@@ -123,7 +124,7 @@ function minimalAnswerer(w, job) {
         const state = Atomics.load(i32, 0);
         if ((state & 7) !== 1) {
           // Not a request: wait for the worker to change the state word.
-          const waited = Atomics.waitAsync(i32, 0, state, 1000);
+          const waited = Atomics.waitAsync(i32, 0, state);
           if (waited.async) await waited.value;
           continue;
         }
@@ -146,7 +147,10 @@ function minimalAnswerer(w, job) {
       }
     })();
   });
-  return answer(w, { uid: UID.fshandles, options: OPTIONS, ...job, kind: "sab" }).finally(() => (stop = true));
+  return answer(w, { uid: UID.fshandles, options: OPTIONS, ...job, kind: "sab" }).finally(() => {
+    stop = true;
+    if (i32) Atomics.notify(i32, 0); // the loop looks once more, and ends
+  });
 }
 
 function fshandles(w, job) {

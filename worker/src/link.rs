@@ -163,8 +163,5 @@ fn channel(target: &JsValue) -> &Channel {
 // addEventListener, never onmessage: nothing of the worker's own is taken over.
 fn listen(target: &JsValue, on_message: &OnMessage) -> EventListener {
     let on_message = on_message.clone();
-    EventListener::on_messages(target, move |event| {
-        let data = js_sys::Reflect::get(&event, &"data".into()).unwrap_or(JsValue::UNDEFINED);
-        on_message(data)
-    })
+    EventListener::on_messages(target, move |event| on_message(message::event_data(&event)))
 }

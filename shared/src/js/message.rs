@@ -7,7 +7,30 @@
 use crate::protocol::is_ours;
 use alloc::vec::Vec;
 use js_sys::{Object, Reflect, Uint8Array};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+
+// The properties read and written on every call, by name in the glue: a key passed from Rust
+// would cross as a string (decoded anew) each time.
+#[wasm_bindgen]
+extern "C" {
+    type Carrier;
+
+    #[wasm_bindgen(method, getter)]
+    fn data(this: &Carrier) -> JsValue;
+
+    // A hostile object's getter may throw: caught, it reads as not ours.
+    #[wasm_bindgen(method, getter, catch, js_name = fshandles)]
+    fn fshandles(this: &Carrier) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(method, setter, js_name = fshandles)]
+    fn set_fshandles(this: &Carrier, bytes: &Uint8Array);
+}
+
+/// The `data` of a `message` event.
+pub fn event_data(event: &JsValue) -> JsValue {
+    event.unchecked_ref::<Carrier>().data()
+}
 
 /// The key that marks a message as ours.
 pub const KEY: &str = "fshandles";
@@ -23,7 +46,8 @@ pub const PORT: &str = "port";
 /// A message object carrying `bytes`.
 pub fn wrap(bytes: &[u8]) -> Object {
     let msg = Object::new();
-    let _ = Reflect::set(&msg, &KEY.into(), &Uint8Array::from(bytes));
+    msg.unchecked_ref::<Carrier>()
+        .set_fshandles(&Uint8Array::from(bytes));
     msg
 }
 
@@ -39,7 +63,7 @@ pub fn unwrap_into(data: &JsValue, out: &mut Vec<u8>) -> bool {
     if !data.is_object() {
         return false;
     }
-    let Ok(bytes) = Reflect::get(data, &KEY.into()) else {
+    let Ok(bytes) = data.unchecked_ref::<Carrier>().fshandles() else {
         return false;
     };
     let Some(bytes) = bytes.dyn_ref::<Uint8Array>() else {
