@@ -1,12 +1,8 @@
 // Scratch: CPU profile of the benchmark's worker during one row (ROW), through the page's
 // CDP session (Target.sendMessageToTarget), printed by self time.
-import { ISOLATED, launch, waitFor } from "../tests/browser/harness.mjs";
+import { openBench } from "./open.mjs";
 const row = process.env.ROW ?? "diag-worker-side";
-const browser = await launch();
-const page = await (await browser.newContext()).newPage();
-await page.goto(`${ISOLATED}/bench/index.html`);
-await waitFor(page, () => globalThis.benchReady === true, null, { timeout: 20000 });
-await page.evaluate(() => globalThis.prepare());
+const { browser, page } = await openBench();
 const s = await page.context().newCDPSession(page);
 let next = 1;
 const waiting = new Map();
@@ -33,8 +29,8 @@ s.on("Target.attachedToTarget", async ({ sessionId, targetInfo, waitingForDebugg
 await s.send("Target.setAutoAttach", { autoAttach: true, waitForDebuggerOnStart: true, flatten: false });
 const run = page.evaluate((r) => globalThis.bench(r, { n: 20000, batches: 1 }), row);
 const sessionId = await workerStarted;
-// Stop before the worker ends: the row's last batch is long enough.
-await new Promise((r) => setTimeout(r, 1500));
+// Stop before the worker ends (20,000 calls take longer than this; STOP_MS to change it).
+await new Promise((r) => setTimeout(r, Number(process.env.STOP_MS ?? 400)));
 const { profile } = await send(sessionId, "Profiler.stop");
 console.log(await run);
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));

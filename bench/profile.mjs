@@ -1,11 +1,7 @@
 // Scratch: CPU profile of the main thread during one row.
-import { ISOLATED, launch, waitFor } from "../tests/browser/harness.mjs";
+import { openBench } from "./open.mjs";
 const row = process.env.ROW ?? "fshandles-sync";
-const browser = await launch();
-const page = await (await browser.newContext()).newPage();
-await page.goto(`${ISOLATED}/bench/index.html`);
-await waitFor(page, () => globalThis.benchReady === true, null, { timeout: 20000 });
-await page.evaluate(() => globalThis.prepare());
+const { browser, page } = await openBench();
 const s = await page.context().newCDPSession(page);
 await s.send("Profiler.enable");
 await s.send("Profiler.setSamplingInterval", { interval: 50 });

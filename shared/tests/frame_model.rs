@@ -332,6 +332,11 @@ fn schedules(name: &str, test: impl Fn() + Send + Sync + 'static) {
     eprintln!("{name}: 6000 schedules");
 }
 
+fn spawn_host(frame: &Frame<Model>, plan: HostPlan) -> shuttle::thread::JoinHandle<Vec<u32>> {
+    let frame = frame.clone();
+    shuttle::thread::spawn(move || host(frame, plan))
+}
+
 fn plan() -> HostPlan {
     let mut rng = thread_rng();
     HostPlan {
@@ -347,10 +352,7 @@ fn with_a_host_every_call_is_answered_once() {
     schedules("answered", || {
         let frame = Frame::over(Model::new(16, false));
         let plan = plan();
-        let h = {
-            let frame = frame.clone();
-            shuttle::thread::spawn(move || host(frame, plan))
-        };
+        let h = spawn_host(&frame, plan);
         let outcomes = worker(frame, 4, f64::INFINITY, None);
         let served = h.join().unwrap();
         assert!(
@@ -366,10 +368,7 @@ fn a_call_that_gave_up_never_gets_another_calls_answer() {
     schedules("timeouts", || {
         let frame = Frame::over(Model::new(16, false));
         let plan = plan();
-        let h = {
-            let frame = frame.clone();
-            shuttle::thread::spawn(move || host(frame, plan))
-        };
+        let h = spawn_host(&frame, plan);
         // Short deadlines, for the first contact and for each answer: calls may give up
         // while the host takes them; `worker` checks every answer is its own.
         let outcomes = worker(frame, 4, 0.4, Some(0.4));
@@ -391,10 +390,7 @@ fn a_host_that_lets_go_ends_the_call_in_flight_and_every_later_one() {
             release_after: Some(thread_rng().gen_range(0..8)),
             ..plan()
         };
-        let h = {
-            let frame = frame.clone();
-            shuttle::thread::spawn(move || host(frame, plan))
-        };
+        let h = spawn_host(&frame, plan);
         let outcomes = worker(frame.clone(), 4, f64::INFINITY, None);
         h.join().unwrap();
         let ended = outcomes
@@ -446,20 +442,13 @@ fn the_model_finds_a_lost_wake_up() {
     shuttle::check_random(
         || {
             let frame = Frame::over(Model::new(16, true));
-            let h = {
-                let frame = frame.clone();
-                shuttle::thread::spawn(move || {
-                    host(
-                        frame,
-                        HostPlan {
-                            watch: true,
-                            unwatch_after: None,
-                            defer: false,
-                            release_after: None,
-                        },
-                    )
-                })
+            let plan = HostPlan {
+                watch: true,
+                unwatch_after: None,
+                defer: false,
+                release_after: None,
             };
+            let h = spawn_host(&frame, plan);
             worker(frame, 4, f64::INFINITY, None);
             h.join().unwrap();
         },

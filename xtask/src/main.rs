@@ -125,14 +125,6 @@ fn lint() -> Result {
         "-D",
         "warnings",
     ]))?;
-    const LIBRARIES: [&str; 6] = [
-        "-p",
-        "fshandles-shared",
-        "-p",
-        "fshandles-main",
-        "-p",
-        "fshandles-worker",
-    ];
     run(Command::new("cargo")
         .args(["doc", "--no-deps", "--target", "wasm32-unknown-unknown"])
         .args(LIBRARIES)
@@ -144,6 +136,16 @@ fn lint() -> Result {
         .args(LIBRARIES))
 }
 
+/// The three library crates, as cargo's package arguments.
+const LIBRARIES: [&str; 6] = [
+    "-p",
+    "fshandles-shared",
+    "-p",
+    "fshandles-main",
+    "-p",
+    "fshandles-worker",
+];
+
 /// `cargo package` verifies the crates that need fshandles-shared against a registry of its
 /// own in target/package. Cargo treats a registry's crate as never changing: it unpacks it
 /// under `$CARGO_HOME/registry/src/<registry>/<name>-<version>` once and keeps what it built
@@ -151,14 +153,9 @@ fn lint() -> Result {
 /// run's fshandles-shared. Both are forgotten first: the unpacked copies of our own crates
 /// (no other registry holds crates of these names) and their builds (seconds to redo).
 fn forget_packaged_sources() -> Result {
-    run(Command::new("cargo").args(["clean", "--quiet"]).args([
-        "-p",
-        "fshandles-shared",
-        "-p",
-        "fshandles-main",
-        "-p",
-        "fshandles-worker",
-    ]))?;
+    run(Command::new("cargo")
+        .args(["clean", "--quiet"])
+        .args(LIBRARIES))?;
     let home = std::env::var_os("CARGO_HOME")
         .map(std::path::PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".cargo")))
