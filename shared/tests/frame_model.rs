@@ -148,8 +148,28 @@ fn request(seq: u32) -> Vec<u8> {
 }
 
 /// The host's answer to a request it read: the bytes reversed.
+/// The host's answer to a request it read: the bytes reversed; every third call's is padded
+/// past the payload room (16 bytes), so that it overflows and the worker is told the room it
+/// needs.
 fn answer(request: &[u8]) -> Vec<u8> {
-    request.iter().rev().copied().collect()
+    let mut a: Vec<u8> = request.iter().rev().copied().collect();
+    if request.len() >= 4
+        && u32::from_le_bytes([request[0], request[1], request[2], request[3]]) % 3 == 0
+    {
+        a.resize(ROOM + 4, 0xAA);
+    }
+    a
+}
+
+/// The payload room of the model's frames.
+const ROOM: usize = 16;
+
+/// What call `seq` ends with when it is answered.
+fn answered(seq: u32) -> Outcome {
+    match answer(&request(seq)).len() {
+        n if n > ROOM => Outcome::Overflow(n),
+        _ => Outcome::Answered,
+    }
 }
 
 const DETACHED: &[u8] = b"detached";
@@ -276,6 +296,8 @@ fn flush(frame: &Frame<Model>, taken: &mut Taken) {
 #[derive(Debug, PartialEq)]
 enum Outcome {
     Answered,
+    /// The answer did not fit; the frame named the room it needs.
+    Overflow(usize),
     Detached,
     NoHost,
     Released,
@@ -311,7 +333,15 @@ fn worker(frame: Frame<Model>, calls: u32, ack_ms: f64, reply_ms: Option<f64>) -
             }
             Ok(Waited::NoHost) => Outcome::NoHost,
             Ok(Waited::Released) => Outcome::Released,
-            Ok(Waited::Overflow(n)) => panic!("call {seq}: overflow of {n} bytes"),
+            Ok(Waited::Overflow(n)) => {
+                known = true;
+                assert_eq!(
+                    n,
+                    answer(&req).len(),
+                    "call {seq}: the room named is its answer's"
+                );
+                Outcome::Overflow(n)
+            }
             Err(e) => {
                 assert_eq!(e.kind, fshandles_shared::ErrorKind::Timeout, "{e}");
                 Outcome::NoAnswer
@@ -350,15 +380,13 @@ fn plan() -> HostPlan {
 #[test]
 fn with_a_host_every_call_is_answered_once() {
     schedules("answered", || {
-        let frame = Frame::over(Model::new(16, false));
+        let frame = Frame::over(Model::new(ROOM, false));
         let plan = plan();
         let h = spawn_host(&frame, plan);
         let outcomes = worker(frame, 4, f64::INFINITY, None);
         let served = h.join().unwrap();
-        assert!(
-            outcomes.iter().all(|o| *o == Outcome::Answered),
-            "{outcomes:?}"
-        );
+        let expected: Vec<Outcome> = (1..=4).map(answered).collect();
+        assert_eq!(outcomes, expected);
         assert_eq!(served, [1, 2, 3, 4], "each call served once, in order");
     });
 }
@@ -366,15 +394,18 @@ fn with_a_host_every_call_is_answered_once() {
 #[test]
 fn a_call_that_gave_up_never_gets_another_calls_answer() {
     schedules("timeouts", || {
-        let frame = Frame::over(Model::new(16, false));
+        let frame = Frame::over(Model::new(ROOM, false));
         let plan = plan();
         let h = spawn_host(&frame, plan);
         // Short deadlines, for the first contact and for each answer: calls may give up
         // while the host takes them; `worker` checks every answer is its own.
         let outcomes = worker(frame, 4, 0.4, Some(0.4));
         let served = h.join().unwrap();
-        let answered = outcomes.iter().filter(|o| **o == Outcome::Answered).count();
-        assert!(served.len() >= answered, "{served:?} {outcomes:?}");
+        let replied = outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Answered | Outcome::Overflow(_)))
+            .count();
+        assert!(served.len() >= replied, "{served:?} {outcomes:?}");
         let mut once = served.clone();
         once.dedup();
         assert_eq!(once, served, "a call served twice");
@@ -384,7 +415,7 @@ fn a_call_that_gave_up_never_gets_another_calls_answer() {
 #[test]
 fn a_host_that_lets_go_ends_the_call_in_flight_and_every_later_one() {
     schedules("release", || {
-        let frame = Frame::over(Model::new(16, false));
+        let frame = Frame::over(Model::new(ROOM, false));
         // The page detaches the worker at some moment of the run.
         let plan = HostPlan {
             release_after: Some(thread_rng().gen_range(0..8)),
@@ -395,7 +426,7 @@ fn a_host_that_lets_go_ends_the_call_in_flight_and_every_later_one() {
         h.join().unwrap();
         let ended = outcomes
             .iter()
-            .position(|o| *o != Outcome::Answered)
+            .position(|o| !matches!(o, Outcome::Answered | Outcome::Overflow(_)))
             .unwrap_or(outcomes.len());
         for o in &outcomes[ended..] {
             assert!(
@@ -412,7 +443,7 @@ fn a_host_that_lets_go_ends_the_call_in_flight_and_every_later_one() {
 #[test]
 fn with_no_host_every_call_ends() {
     schedules("no host", || {
-        let frame = Frame::over(Model::new(16, false));
+        let frame = Frame::over(Model::new(ROOM, false));
         // Somebody else listens on the worker's channel (PyScript does) and drops numbers.
         let other = {
             let model = frame.words().clone();
@@ -441,7 +472,7 @@ fn the_model_finds_a_lost_wake_up() {
     // blocked before the answer is never woken.
     shuttle::check_random(
         || {
-            let frame = Frame::over(Model::new(16, true));
+            let frame = Frame::over(Model::new(ROOM, true));
             let plan = HostPlan {
                 watch: true,
                 unwatch_after: None,
