@@ -7,7 +7,7 @@
 //! - [`error`]: error kinds with the stable `name`s JS callers see;
 //! - [`small_map`]: the `Vec`-backed map both sides keep their few entries in.
 //!
-//! Nothing here touches the browser unless the `js` feature is on; then [`js`] adds the
+//! Nothing here touches the browser unless the `js` feature is on; then the `js` module adds the
 //! pieces both sides need to talk over `postMessage` and a shared buffer.
 //!
 //! ```

@@ -1,8 +1,8 @@
 //! What a frame needs of the memory it lives in.
 //!
-//! On the web that is a `SharedArrayBuffer` and `Atomics` (`js::shared_frame`, with the `js` feature); in
-//! the model test (`tests/frame_model.rs`) it is memory whose every access is a point where
-//! another thread may run. The worker's and the host's steps ([`Frame`](super::Frame)) are
+//! On the web that is a `SharedArrayBuffer` and `Atomics` (`js::shared_frame`, with the `js`
+//! feature); in the model test (`tests/frame_model.rs`) it is memory whose every access is a
+//! point where another thread may run. The worker's and the host's steps ([`Frame`](super::Frame)) are
 //! written once, against this trait, so the test checks the code the browser runs.
 
 use crate::Error;
