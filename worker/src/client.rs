@@ -1,9 +1,10 @@
 //! `FsClient`: one connection from a worker to the host, in sync or async mode.
 
 use crate::conn::Conn;
+use crate::handles::Waiter;
 use crate::link::OnMessage;
 use crate::options::{ConnectOptions, Mode, ModeChoice};
-use crate::post::Post;
+use crate::post::{Post, Settle};
 use crate::sab::Sab;
 use fshandles_shared::js::message;
 use fshandles_shared::protocol::{decode_reply, DecodeError, Obtain, Reply, Request};
@@ -235,35 +236,84 @@ impl FsClient {
     /// The folder stored under `uid`: the one that came with the last store or get when there
     /// was one (no round trip), else asked of the host. NotFound when nothing is stored.
     pub async fn handle(&self, uid: &str) -> Result<FileSystemDirectoryHandle, Error> {
-        fshandles_shared::protocol::validate_uid(uid)?;
-        let conn = &self.inner.conn;
-        if let Some(rx) = conn.handles.wait(uid) {
-            let _ = rx.await;
+        let (tx, rx) = futures_channel::oneshot::channel();
+        self.handle_then(uid, move |answer| drop(tx.send(answer)));
+        rx.await
+            .unwrap_or_else(|_| Err(Error::new(ErrorKind::Abort, "the call was dropped")))
+    }
+
+    /// [`handle`](Self::handle) for a caller that cannot await (the JS face): `done` gets the
+    /// answer from the callback that brings it, with no executor in between.
+    pub(crate) fn handle_then(
+        &self,
+        uid: &str,
+        done: impl FnOnce(Result<FileSystemDirectoryHandle, Error>) + 'static,
+    ) {
+        if let Err(e) = fshandles_shared::protocol::validate_uid(uid) {
+            return done(Err(e));
         }
-        if let Some(h) = conn.handles.get(uid) {
-            return Ok(h);
-        }
-        let request = Request::Handle {
+        HandleCall {
+            client: self.clone(),
             uid: uid.to_owned(),
-        };
-        match &self.inner.transport {
-            Transport::Sab(sab) => {
-                // The answer comes in the buffer; the folder by message, at our next await.
-                sab.call(conn, &request)?;
-                if let Some(rx) = conn.handles.wait(uid) {
-                    let _ = rx.await;
-                }
-            }
-            Transport::Post(post) => {
-                post.call(conn, request).await?;
-            }
+            asked: false,
+            done: Box::new(done),
         }
-        conn.handles.get(uid).ok_or_else(|| {
-            Error::new(
+        .step();
+    }
+}
+
+/// One `handle(uid)` call, moved from step to step by the callbacks that end each wait.
+struct HandleCall {
+    client: FsClient,
+    uid: String,
+    /// The host was asked for the folder already.
+    asked: bool,
+    done: Box<dyn FnOnce(Result<FileSystemDirectoryHandle, Error>)>,
+}
+
+impl HandleCall {
+    /// Waits for a folder on its way; answers a held one; else asks the host, once.
+    fn step(mut self) {
+        let conn = self.client.inner.conn.clone();
+        if conn.handles.is_coming(&self.uid) {
+            // In sab mode it sits in this worker's queue: it arrives once the caller yields.
+            let uid = self.uid.clone();
+            let _ = conn
+                .handles
+                .on_arrival(&uid, Waiter(Box::new(move || self.step())));
+            return;
+        }
+        if let Some(h) = conn.handles.get(&self.uid) {
+            return (self.done)(Ok(h));
+        }
+        if self.asked {
+            return (self.done)(Err(Error::new(
                 ErrorKind::Protocol,
                 "the host answered without sending the folder",
-            )
-        })
+            )));
+        }
+        self.asked = true;
+        let request = Request::Handle {
+            uid: self.uid.clone(),
+        };
+        let client = self.client.clone();
+        match &client.inner.transport {
+            // The answer comes in the buffer; the folder by message.
+            Transport::Sab(sab) => match sab.call(&conn, &request) {
+                Ok(_) => self.step(),
+                Err(e) => (self.done)(Err(e)),
+            },
+            Transport::Post(post) => {
+                post.start(
+                    &conn,
+                    &request,
+                    Settle::Then(Box::new(move |answer| match answer {
+                        Ok(_) => self.step(),
+                        Err(e) => (self.done)(Err(e)),
+                    })),
+                );
+            }
+        }
     }
 }
 

@@ -5,7 +5,6 @@
 //! worker's message queue until the worker yields; `expect` notes that it is coming.
 
 use fshandles_shared::small_map::SmallMap;
-use futures_channel::oneshot;
 use std::cell::RefCell;
 use web_sys::FileSystemDirectoryHandle;
 
@@ -13,7 +12,16 @@ use web_sys::FileSystemDirectoryHandle;
 pub(crate) struct Handles {
     known: RefCell<SmallMap<String, FileSystemDirectoryHandle>>,
     /// Posted by the host, not yet dispatched to us; with whoever waits for them.
-    coming: RefCell<SmallMap<String, Vec<oneshot::Sender<()>>>>,
+    coming: RefCell<SmallMap<String, Vec<Waiter>>>,
+}
+
+/// What a `handle(uid)` call does next, once a handle on its way arrives (or will not).
+pub(crate) struct Waiter(pub Box<dyn FnOnce()>);
+
+impl Waiter {
+    fn wake(self) {
+        (self.0)()
+    }
 }
 
 impl Handles {
@@ -23,6 +31,11 @@ impl Handles {
             return None;
         }
         self.get(uid)
+    }
+
+    /// Whether the host posted `uid`'s handle and it has not arrived yet.
+    pub fn is_coming(&self, uid: &str) -> bool {
+        self.coming.borrow().contains_key(uid)
     }
 
     /// The handle of `uid`, if it arrived.
@@ -42,13 +55,16 @@ impl Handles {
             .get_or_insert_with(uid.to_owned(), Vec::new);
     }
 
-    /// Resolves when `uid`'s expected handle arrives (or will not); None when none is expected.
-    pub fn wait(&self, uid: &str) -> Option<oneshot::Receiver<()>> {
-        self.coming.borrow_mut().get_mut(uid).map(|waiters| {
-            let (tx, rx) = oneshot::channel();
-            waiters.push(tx);
-            rx
-        })
+    /// Wakes `waiter` when `uid`'s expected handle arrives (or will not); gives it back when
+    /// none is expected.
+    pub fn on_arrival(&self, uid: &str, waiter: Waiter) -> Result<(), Waiter> {
+        match self.coming.borrow_mut().get_mut(uid) {
+            Some(waiters) => {
+                waiters.push(waiter);
+                Ok(())
+            }
+            None => Err(waiter),
+        }
     }
 
     /// `uid`'s handle arrived.
@@ -68,16 +84,12 @@ impl Handles {
     pub fn abandon_coming(&self) {
         let coming: Vec<_> = self.coming.borrow_mut().drain().collect();
         for (_, waiters) in coming {
-            waiters.into_iter().for_each(|w| {
-                let _ = w.send(());
-            });
+            waiters.into_iter().for_each(Waiter::wake);
         }
     }
 
     fn wake(&self, uid: &str) {
         let waiters = self.coming.borrow_mut().remove(uid).unwrap_or_default();
-        waiters.into_iter().for_each(|w| {
-            let _ = w.send(());
-        });
+        waiters.into_iter().for_each(Waiter::wake);
     }
 }

@@ -8,9 +8,8 @@ use fshandles_shared::error::quoted;
 use fshandles_shared::js::{args, from_js_error, to_js_error};
 use fshandles_shared::protocol::Obtain;
 use fshandles_shared::{Error, ErrorKind};
-use js_sys::{Object, Promise, Reflect};
+use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 #[wasm_bindgen(typescript_custom_section)]
 const SHARED_TS: &str = fshandles_shared::js::typescript::DECLARATIONS;
@@ -145,15 +144,18 @@ impl JsFsClient {
         if let Some(h) = uid.as_string().and_then(|u| self.client.handle_now(&u)) {
             return Promise::resolve(&JsValue::from(h));
         }
-        let client = self.client.clone();
-        future_to_promise(async move {
-            let uid = args::uid(&uid).map_err(|e| to_js_error(&e))?;
-            client
-                .handle(&uid)
-                .await
-                .map(JsValue::from)
-                .map_err(|e| to_js_error(&e))
-        })
+        let uid = match args::uid(&uid) {
+            Ok(uid) => uid,
+            Err(e) => return Promise::reject(&to_js_error(&e)),
+        };
+        let (promise, resolve, reject) = new_promise();
+        self.client.handle_then(&uid, move |answer| {
+            let _ = match answer {
+                Ok(h) => resolve.call1(&JsValue::UNDEFINED, &h),
+                Err(e) => reject.call1(&JsValue::UNDEFINED, &to_js_error(&e)),
+            };
+        });
+        promise
     }
 }
 
@@ -178,8 +180,45 @@ fn outcome(result: Result<JsValue, JsValue>) -> Object {
     o
 }
 
+#[wasm_bindgen]
+extern "C" {
+    // A promise, to hand plain functions to (js-sys' `then` takes Rust closures).
+    type Thenable;
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_both(this: &Thenable, fulfilled: &Function, rejected: &Function) -> Promise;
+}
+
+type Settler = Closure<dyn FnMut(JsValue) -> JsValue>;
+
+thread_local! {
+    // Made once, never dropped: any promise `settle()` wraps may call them, however late.
+    static SETTLERS: (Settler, Settler) = (
+        Closure::new(|value| outcome(Ok(value)).into()),
+        Closure::new(|error| outcome(Err(error)).into()),
+    );
+}
+
+/// `p`, its outcome turned into `{ok, value}` or `{ok: false, name, message}`.
 fn settled_promise(p: Promise) -> Promise {
-    future_to_promise(async move { Ok(outcome(JsFuture::from(p).await).into()) })
+    SETTLERS.with(|(fulfilled, rejected)| {
+        p.unchecked_ref::<Thenable>().then_both(
+            fulfilled.as_ref().unchecked_ref(),
+            rejected.as_ref().unchecked_ref(),
+        )
+    })
+}
+
+/// A new promise and the functions that settle it.
+pub(crate) fn new_promise() -> (Promise, Function, Function) {
+    let mut settle = None;
+    let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+    // The executor runs before `new Promise` returns; were it not to, calling these would
+    // throw in JS, caught where they are called.
+    let (resolve, reject) = settle.unwrap_or_else(|| {
+        let none = JsValue::UNDEFINED.unchecked_into::<Function>();
+        (none.clone(), none)
+    });
+    (promise, resolve, reject)
 }
 
 impl JsFsClient {

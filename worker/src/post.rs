@@ -21,15 +21,17 @@ struct Pending {
 }
 
 /// Who learns how a call ended.
-enum Settle {
+pub(crate) enum Settle {
     Future(oneshot::Sender<Result<bool, Error>>),
     Promise { resolve: Function, reject: Function },
+    Then(Box<dyn FnOnce(Result<bool, Error>)>),
 }
 
 impl Settle {
     fn send(self, result: Result<bool, Error>) {
         match self {
             Settle::Future(tx) => drop(tx.send(result)),
+            Settle::Then(next) => next(result),
             Settle::Promise { resolve, reject } => drop(match result {
                 Ok(granted) => resolve.call1(&JsValue::UNDEFINED, &granted.into()),
                 Err(e) => reject.call1(&JsValue::UNDEFINED, &to_js_error(&e)),
@@ -54,32 +56,27 @@ struct State {
 impl Post {
     pub async fn call(&self, conn: &Rc<Conn>, request: Request) -> Result<bool, Error> {
         let (tx, rx) = oneshot::channel();
-        self.start(conn, &request, Settle::Future(tx))?;
+        self.start(conn, &request, Settle::Future(tx));
         rx.await
             .unwrap_or_else(|_| Err(Error::new(ErrorKind::Abort, "the call was dropped")))
     }
 
     /// The call as a JS `Promise<boolean>`, settled by the answer's message handler itself.
     pub fn call_promise(&self, conn: &Rc<Conn>, request: &Request) -> Promise {
-        let mut settle = None;
-        let promise = Promise::new(&mut |resolve, reject| {
-            settle = Some(Settle::Promise { resolve, reject });
-        });
-        let started = match settle {
-            Some(settle) => self.start(conn, request, settle),
-            None => Err(Error::new(ErrorKind::Abort, "no promise to settle")),
-        };
-        match started {
-            Ok(()) => promise,
-            Err(e) => Promise::reject(&to_js_error(&e)),
-        }
+        let (promise, resolve, reject) = crate::js::new_promise();
+        self.start(conn, request, Settle::Promise { resolve, reject });
+        promise
     }
 
-    /// Posts `request`; `settle` learns how it ended.
-    fn start(&self, conn: &Rc<Conn>, request: &Request, settle: Settle) -> Result<(), Error> {
+    /// Posts `request`; `settle` learns how it ended, whatever happens (a request that cannot
+    /// be encoded or posted settles it at once).
+    pub fn start(&self, conn: &Rc<Conn>, request: &Request, settle: Settle) {
         let state = &self.state;
         let id = conn.next_id();
-        let msg = message::wrap(&conn.encode(id, request)?);
+        let msg = match conn.encode(id, request) {
+            Ok(bytes) => message::wrap(&bytes),
+            Err(e) => return settle.send(Err(e)),
+        };
         let uid = request.uid().map(str::to_owned);
         state.pending.borrow_mut().insert(
             id,
@@ -90,13 +87,15 @@ impl Post {
             },
         );
         if let Err(e) = conn.link.post(&msg) {
-            state.pending.borrow_mut().remove(&id);
-            return Err(e);
+            let pending = state.pending.borrow_mut().remove(&id);
+            if let Some(p) = pending {
+                p.tx.send(Err(e));
+            }
+            return;
         }
         if !conn.link.heard() {
             self.await_first_contact(conn);
         }
-        Ok(())
     }
 
     /// A busy host answers late, not never: only the first contact has a deadline, and it is
