@@ -7,7 +7,23 @@ use crate::error::{quoted, Error, ErrorKind};
 use crate::options::MountOptions;
 use alloc::string::String;
 use js_sys::{Map, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+
+// The mount options' fields, read on every call: by name in the glue, since a key passed from
+// Rust crosses as a string, decoded anew each time. A throwing getter reads as not given.
+#[wasm_bindgen]
+extern "C" {
+    type Fields;
+    #[wasm_bindgen(method, getter, catch)]
+    fn id(this: &Fields) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn mode(this: &Fields) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch, js_name = startIn)]
+    fn start_in(this: &Fields) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn hint(this: &Fields) -> Result<JsValue, JsValue>;
+}
 
 fn data(message: String) -> Error {
     Error::new(ErrorKind::Data, message)
@@ -41,7 +57,17 @@ pub fn object<'a>(options: &'a JsValue, shape: &str) -> Result<Option<&'a JsValu
 pub fn field(options: &JsValue, key: &str) -> Option<JsValue> {
     let value = match options.dyn_ref::<Map>() {
         Some(map) => map.get(&key.into()),
-        None => Reflect::get(options, &key.into()).ok()?,
+        None => {
+            let fields = options.unchecked_ref::<Fields>();
+            match key {
+                "id" => fields.id(),
+                "mode" => fields.mode(),
+                "startIn" => fields.start_in(),
+                "hint" => fields.hint(),
+                _ => Reflect::get(options, &key.into()),
+            }
+            .ok()?
+        }
     };
     (!value.is_undefined() && !value.is_null()).then_some(value)
 }
