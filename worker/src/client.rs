@@ -274,16 +274,16 @@ struct HandleCall {
 impl HandleCall {
     /// Waits for a folder on its way; answers a held one; else asks the host, once.
     fn step(mut self) {
-        let conn = self.client.inner.conn.clone();
-        if conn.handles.is_coming(&self.uid) {
+        let handles = &self.client.inner.conn.handles;
+        if handles.is_coming(&self.uid) {
             // In sab mode it sits in this worker's queue: it arrives once the caller yields.
-            let uid = self.uid.clone();
-            let _ = conn
+            let (inner, uid) = (self.client.inner.clone(), self.uid.clone());
+            return inner
+                .conn
                 .handles
                 .on_arrival(&uid, Waiter(Box::new(move || self.step())));
-            return;
         }
-        if let Some(h) = conn.handles.get(&self.uid) {
+        if let Some(h) = handles.get(&self.uid) {
             return (self.done)(Ok(h));
         }
         if self.asked {
@@ -296,24 +296,12 @@ impl HandleCall {
         let request = Request::Handle {
             uid: self.uid.clone(),
         };
-        let client = self.client.clone();
-        match &client.inner.transport {
-            // The answer comes in the buffer; the folder by message.
-            Transport::Sab(sab) => match sab.call(&conn, &request) {
-                Ok(_) => self.step(),
-                Err(e) => (self.done)(Err(e)),
-            },
-            Transport::Post(post) => {
-                post.start(
-                    &conn,
-                    &request,
-                    Settle::Then(Box::new(move |answer| match answer {
-                        Ok(_) => self.step(),
-                        Err(e) => (self.done)(Err(e)),
-                    })),
-                );
-            }
-        }
+        // The answer comes first; the folder with it (async) or by message after it (sab).
+        let inner = self.client.inner.clone();
+        inner.call_then(&request, move |answer| match answer {
+            Ok(_) => self.step(),
+            Err(e) => (self.done)(Err(e)),
+        });
     }
 }
 
@@ -341,6 +329,15 @@ impl Inner {
         match &self.transport {
             Transport::Sab(_) => None,
             Transport::Post(post) => Some(post.call_promise(&self.conn, request)),
+        }
+    }
+
+    /// Makes the call in either mode; `then` gets its answer (at once in sab mode, from the
+    /// answer's message handler in async mode).
+    fn call_then(&self, request: &Request, then: impl FnOnce(Result<bool, Error>) + 'static) {
+        match &self.transport {
+            Transport::Sab(sab) => then(sab.call(&self.conn, request)),
+            Transport::Post(post) => post.start(&self.conn, request, Settle::Then(Box::new(then))),
         }
     }
 

@@ -27,7 +27,7 @@ impl Waiter {
 impl Handles {
     /// The handle of `uid`, if it arrived and no newer one is on its way.
     pub fn ready(&self, uid: &str) -> Option<FileSystemDirectoryHandle> {
-        if self.coming.borrow().contains_key(uid) {
+        if self.is_coming(uid) {
             return None;
         }
         self.get(uid)
@@ -55,16 +55,14 @@ impl Handles {
             .get_or_insert_with(uid.to_owned(), Vec::new);
     }
 
-    /// Wakes `waiter` when `uid`'s expected handle arrives (or will not); gives it back when
-    /// none is expected.
-    pub fn on_arrival(&self, uid: &str, waiter: Waiter) -> Result<(), Waiter> {
-        match self.coming.borrow_mut().get_mut(uid) {
-            Some(waiters) => {
-                waiters.push(waiter);
-                Ok(())
-            }
-            None => Err(waiter),
-        }
+    /// Wakes `waiter` when `uid`'s expected handle arrives (or will not); at once when none
+    /// is expected.
+    pub fn on_arrival(&self, uid: &str, waiter: Waiter) {
+        let waiter = match self.coming.borrow_mut().get_mut(uid) {
+            Some(waiters) => return waiters.push(waiter),
+            None => waiter,
+        };
+        waiter.wake();
     }
 
     /// `uid`'s handle arrived.

@@ -148,12 +148,9 @@ impl JsFsClient {
             Ok(uid) => uid,
             Err(e) => return Promise::reject(&to_js_error(&e)),
         };
-        let (promise, resolve, reject) = new_promise();
+        let (promise, resolvers) = new_promise();
         self.client.handle_then(&uid, move |answer| {
-            let _ = match answer {
-                Ok(h) => resolve.call1(&JsValue::UNDEFINED, &h),
-                Err(e) => reject.call1(&JsValue::UNDEFINED, &to_js_error(&e)),
-            };
+            resolvers.settle(answer.map(JsValue::from))
         });
         promise
     }
@@ -209,16 +206,35 @@ fn settled_promise(p: Promise) -> Promise {
 }
 
 /// A new promise and the functions that settle it.
-pub(crate) fn new_promise() -> (Promise, Function, Function) {
+pub(crate) fn new_promise() -> (Promise, Resolvers) {
     let mut settle = None;
-    let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+    let promise = Promise::new(&mut |resolve, reject| settle = Some(Resolvers { resolve, reject }));
     // The executor runs before `new Promise` returns; were it not to, calling these would
     // throw in JS, caught where they are called.
-    let (resolve, reject) = settle.unwrap_or_else(|| {
+    let resolvers = settle.unwrap_or_else(|| {
         let none = JsValue::UNDEFINED.unchecked_into::<Function>();
-        (none.clone(), none)
+        Resolvers {
+            resolve: none.clone(),
+            reject: none,
+        }
     });
-    (promise, resolve, reject)
+    (promise, resolvers)
+}
+
+/// The functions that settle a promise from [`new_promise`].
+pub(crate) struct Resolvers {
+    resolve: Function,
+    reject: Function,
+}
+
+impl Resolvers {
+    /// Resolves with the value, or rejects with the error as a JS `Error`.
+    pub fn settle(self, result: Result<JsValue, Error>) {
+        let _ = match result {
+            Ok(value) => self.resolve.call1(&JsValue::UNDEFINED, &value),
+            Err(e) => self.reject.call1(&JsValue::UNDEFINED, &to_js_error(&e)),
+        };
+    }
 }
 
 impl JsFsClient {

@@ -3,12 +3,13 @@
 //! to schedule and poll between the answer and the caller's `await`).
 
 use crate::conn::Conn;
-use fshandles_shared::js::{message, to_js_error, Timer};
+use crate::js::Resolvers;
+use fshandles_shared::js::{message, Timer};
 use fshandles_shared::protocol::{Reply, Request};
 use fshandles_shared::small_map::SmallMap;
 use fshandles_shared::{error, Error, ErrorKind};
 use futures_channel::oneshot;
-use js_sys::{Function, Promise};
+use js_sys::Promise;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsValue;
@@ -23,7 +24,7 @@ struct Pending {
 /// Who learns how a call ended.
 pub(crate) enum Settle {
     Future(oneshot::Sender<Result<bool, Error>>),
-    Promise { resolve: Function, reject: Function },
+    Promise(Resolvers),
     Then(Box<dyn FnOnce(Result<bool, Error>)>),
 }
 
@@ -32,10 +33,7 @@ impl Settle {
         match self {
             Settle::Future(tx) => drop(tx.send(result)),
             Settle::Then(next) => next(result),
-            Settle::Promise { resolve, reject } => drop(match result {
-                Ok(granted) => resolve.call1(&JsValue::UNDEFINED, &granted.into()),
-                Err(e) => reject.call1(&JsValue::UNDEFINED, &to_js_error(&e)),
-            }),
+            Settle::Promise(resolvers) => resolvers.settle(result.map(JsValue::from_bool)),
         }
     }
 }
@@ -63,8 +61,8 @@ impl Post {
 
     /// The call as a JS `Promise<boolean>`, settled by the answer's message handler itself.
     pub fn call_promise(&self, conn: &Rc<Conn>, request: &Request) -> Promise {
-        let (promise, resolve, reject) = crate::js::new_promise();
-        self.start(conn, request, Settle::Promise { resolve, reject });
+        let (promise, resolvers) = crate::js::new_promise();
+        self.start(conn, request, Settle::Promise(resolvers));
         promise
     }
 
