@@ -79,6 +79,17 @@ impl<W: Words> Frame<W> {
     pub fn capacity(&self) -> usize {
         capacity(self.words.byte_length())
     }
+
+    /// The header as it stands (`None`: words no frame of ours has).
+    fn header(&self) -> Option<Header> {
+        let words = [STATE, LENGTH, STATUS, LINK].map(|i| self.words.load(i));
+        Header::parse(words, self.words.byte_length())
+    }
+
+    /// Moves the state word from `from` to `to`; false when it no longer holds `from`.
+    fn swap(&self, from: i32, to: i32) -> bool {
+        self.words.compare_exchange(STATE, from, to)
+    }
 }
 
 /// Bytes before the payload.

@@ -1,6 +1,6 @@
 //! The worker's steps of a call: publish the request, then block until it is answered.
 
-use super::{Frame, Header, Phase, Words, HEADER_BYTES, LENGTH, LINK, STATE, STATUS};
+use super::{Frame, Phase, Words, LENGTH, LINK, STATE, STATUS};
 use super::{LINK_RELEASED, LINK_UNKNOWN, LINK_WATCHED, STATUS_OK, STATUS_OVERFLOW};
 use crate::error::{Error, ErrorKind};
 use alloc::vec::Vec;
@@ -142,16 +142,4 @@ impl<W: Words> Frame<W> {
             )),
         }
     }
-
-    pub(super) fn header(&self) -> Option<Header> {
-        let words = [STATE, LENGTH, STATUS, LINK].map(|i| self.words.load(i));
-        Header::parse(words, self.words.byte_length())
-    }
-
-    pub(super) fn swap(&self, from: i32, to: i32) -> bool {
-        self.words.compare_exchange(STATE, from, to)
-    }
 }
-
-// The payload starts right after the header; `Words` implementations rely on it.
-const _: () = assert!(HEADER_BYTES == 16);
