@@ -304,6 +304,13 @@ enum Outcome {
     NoAnswer,
 }
 
+impl Outcome {
+    /// The host answered the call (in the buffer, or by naming the room it needs).
+    fn replied(&self) -> bool {
+        matches!(self, Outcome::Answered | Outcome::Overflow(_))
+    }
+}
+
 /// The worker: `calls` calls in a row, none of them yielding to an event loop. It rings by
 /// message until the host has answered once, then by `Atomics.notify` alone when the host
 /// watches the buffer, as `worker/src/sab.rs` does.
@@ -362,9 +369,23 @@ fn schedules(name: &str, test: impl Fn() + Send + Sync + 'static) {
     eprintln!("{name}: 6000 schedules");
 }
 
-fn spawn_host(frame: &Frame<Model>, plan: HostPlan) -> shuttle::thread::JoinHandle<Vec<u32>> {
-    let frame = frame.clone();
-    shuttle::thread::spawn(move || host(frame, plan))
+/// One run: a worker making 4 calls with these deadlines, and a host following `plan`, over
+/// a frame whose memory's `notify` works unless `mute`. The frame, how each call ended, and
+/// the calls the host took.
+fn run(
+    mute: bool,
+    plan: HostPlan,
+    ack_ms: f64,
+    reply_ms: Option<f64>,
+) -> (Frame<Model>, Vec<Outcome>, Vec<u32>) {
+    let frame = Frame::over(Model::new(ROOM, mute));
+    let host = {
+        let frame = frame.clone();
+        shuttle::thread::spawn(move || host(frame, plan))
+    };
+    let outcomes = worker(frame.clone(), 4, ack_ms, reply_ms);
+    let served = host.join().unwrap();
+    (frame, outcomes, served)
 }
 
 fn plan() -> HostPlan {
@@ -380,11 +401,7 @@ fn plan() -> HostPlan {
 #[test]
 fn with_a_host_every_call_is_answered_once() {
     schedules("answered", || {
-        let frame = Frame::over(Model::new(ROOM, false));
-        let plan = plan();
-        let h = spawn_host(&frame, plan);
-        let outcomes = worker(frame, 4, f64::INFINITY, None);
-        let served = h.join().unwrap();
+        let (_, outcomes, served) = run(false, plan(), f64::INFINITY, None);
         let expected: Vec<Outcome> = (1..=4).map(answered).collect();
         assert_eq!(outcomes, expected);
         assert_eq!(served, [1, 2, 3, 4], "each call served once, in order");
@@ -394,17 +411,10 @@ fn with_a_host_every_call_is_answered_once() {
 #[test]
 fn a_call_that_gave_up_never_gets_another_calls_answer() {
     schedules("timeouts", || {
-        let frame = Frame::over(Model::new(ROOM, false));
-        let plan = plan();
-        let h = spawn_host(&frame, plan);
         // Short deadlines, for the first contact and for each answer: calls may give up
         // while the host takes them; `worker` checks every answer is its own.
-        let outcomes = worker(frame, 4, 0.4, Some(0.4));
-        let served = h.join().unwrap();
-        let replied = outcomes
-            .iter()
-            .filter(|o| matches!(o, Outcome::Answered | Outcome::Overflow(_)))
-            .count();
+        let (_, outcomes, served) = run(false, plan(), 0.4, Some(0.4));
+        let replied = outcomes.iter().filter(|o| o.replied()).count();
         assert!(served.len() >= replied, "{served:?} {outcomes:?}");
         let mut once = served.clone();
         once.dedup();
@@ -415,18 +425,15 @@ fn a_call_that_gave_up_never_gets_another_calls_answer() {
 #[test]
 fn a_host_that_lets_go_ends_the_call_in_flight_and_every_later_one() {
     schedules("release", || {
-        let frame = Frame::over(Model::new(ROOM, false));
         // The page detaches the worker at some moment of the run.
         let plan = HostPlan {
             release_after: Some(thread_rng().gen_range(0..8)),
             ..plan()
         };
-        let h = spawn_host(&frame, plan);
-        let outcomes = worker(frame.clone(), 4, f64::INFINITY, None);
-        h.join().unwrap();
+        let (frame, outcomes, _) = run(false, plan, f64::INFINITY, None);
         let ended = outcomes
             .iter()
-            .position(|o| !matches!(o, Outcome::Answered | Outcome::Overflow(_)))
+            .position(|o| !o.replied())
             .unwrap_or(outcomes.len());
         for o in &outcomes[ended..] {
             assert!(
@@ -472,16 +479,13 @@ fn the_model_finds_a_lost_wake_up() {
     // blocked before the answer is never woken.
     shuttle::check_random(
         || {
-            let frame = Frame::over(Model::new(ROOM, true));
             let plan = HostPlan {
                 watch: true,
                 unwatch_after: None,
                 defer: false,
                 release_after: None,
             };
-            let h = spawn_host(&frame, plan);
-            worker(frame, 4, f64::INFINITY, None);
-            h.join().unwrap();
+            run(true, plan, f64::INFINITY, None);
         },
         3000,
     );
