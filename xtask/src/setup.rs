@@ -134,12 +134,16 @@ pub fn chromium() -> Result<PathBuf> {
 
 /// `wasm-opt` from the npm package `binaryen`, if installed.
 pub fn wasm_opt() -> Option<PathBuf> {
-    let p = root().join("node_modules/.bin/wasm-opt");
-    p.exists().then_some(p)
+    npm_bin("wasm-opt")
 }
 
 /// `terser` from the npm package of that name, if installed.
 pub fn terser() -> Option<PathBuf> {
-    let p = root().join("node_modules/.bin/terser");
+    npm_bin("terser")
+}
+
+/// A command installed by an npm package of package.json, if installed.
+fn npm_bin(name: &str) -> Option<PathBuf> {
+    let p = root().join("node_modules/.bin").join(name);
     p.exists().then_some(p)
 }
