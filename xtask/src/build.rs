@@ -50,6 +50,8 @@ pub fn build() -> Result {
     for p in &PACKAGES {
         cargo.args(["-p", p.krate]);
     }
+    // The packages' allocator (the demo's worker gets it through fshandles-worker).
+    cargo.args(["--features", "fshandles-main/talc,fshandles-worker/talc"]);
     run(&mut cargo)?;
     let bindgen = setup::wasm_bindgen()?;
     for p in &PACKAGES {
