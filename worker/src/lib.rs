@@ -37,6 +37,7 @@
 mod client;
 mod conn;
 mod handles;
+mod in_flight;
 mod js;
 mod link;
 mod options;

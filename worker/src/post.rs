@@ -3,10 +3,10 @@
 //! to schedule and poll between the answer and the caller's `await`).
 
 use crate::conn::Conn;
+use crate::in_flight::InFlight;
 use crate::js::Resolvers;
 use fshandles_shared::js::{message, Timer};
 use fshandles_shared::protocol::{Reply, Request};
-use fshandles_shared::small_map::SmallMap;
 use fshandles_shared::{error, Error, ErrorKind};
 use futures_channel::oneshot;
 use js_sys::Promise;
@@ -46,7 +46,7 @@ pub(crate) struct Post {
 
 #[derive(Default)]
 struct State {
-    pending: RefCell<SmallMap<u32, Pending>>,
+    pending: RefCell<InFlight<Pending>>,
     /// Runs while the host is unheard: when it fires first, no host took the calls.
     first_contact: RefCell<Option<Timer>>,
 }
@@ -85,7 +85,7 @@ impl Post {
             },
         );
         if let Err(e) = conn.link.post(&msg) {
-            let pending = state.pending.borrow_mut().remove(&id);
+            let pending = state.pending.borrow_mut().remove(id);
             if let Some(p) = pending {
                 p.tx.send(Err(e));
             }
@@ -133,7 +133,7 @@ impl Post {
     ) {
         let state = &self.state;
         let settle = |result: Result<bool, Error>| {
-            let p = state.pending.borrow_mut().remove(&id);
+            let p = state.pending.borrow_mut().remove(id);
             if let Some(p) = p {
                 if let (Ok(true), Some(uid), Some(h)) = (&result, &p.uid, handle) {
                     conn.handles.arrived(uid, h);
@@ -151,13 +151,13 @@ impl Post {
                 let weak: Weak<State> = Rc::downgrade(state);
                 let timer = Timer::new(ms, move || {
                     if let Some(state) = weak.upgrade() {
-                        let p = state.pending.borrow_mut().remove(&id);
+                        let p = state.pending.borrow_mut().remove(id);
                         if let Some(p) = p {
                             p.tx.send(Err(error::no_answer(ms)));
                         }
                     }
                 });
-                if let Some(p) = state.pending.borrow_mut().get_mut(&id) {
+                if let Some(p) = state.pending.borrow_mut().get_mut(id) {
                     p._prompt_timer = Some(timer);
                 }
             }
@@ -182,7 +182,7 @@ impl State {
     fn fail_all(&self, error: &Error) {
         self.first_contact.borrow_mut().take();
         let pending: Vec<_> = self.pending.borrow_mut().drain().collect();
-        for (_, p) in pending {
+        for p in pending {
             p.tx.send(Err(error.clone()));
         }
     }
