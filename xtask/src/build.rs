@@ -1,6 +1,6 @@
 //! `cargo xtask build`: the two JS packages in `dist/`.
 
-use crate::{root, run, setup, Result};
+use crate::{output, root, run, setup, shrink, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -127,7 +127,7 @@ pub enum Names {
     Keep,
 }
 
-/// Runs `bindgen` (from [`setup::wasm_bindgen`]) and wasm-opt on the release build of
+/// Runs `bindgen` (from [`setup::wasm_bindgen`]), wasm-opt and terser on the release build of
 /// `artifact` into `out`; returns the path of the `_bg.wasm`.
 pub fn package(bindgen: &Path, artifact: &str, out: &Path, names: Names) -> Result<PathBuf> {
     let root = root();
@@ -142,34 +142,45 @@ pub fn package(bindgen: &Path, artifact: &str, out: &Path, names: Names) -> Resu
         .arg("--out-dir")
         .arg(out)
         .arg(&wasm))?;
-    minify(&out.join(format!("{artifact}.js")))?;
     let bg = out.join(format!("{artifact}_bg.wasm"));
-    let Some(opt) = setup::wasm_opt() else {
-        eprintln!(
+    match setup::wasm_opt() {
+        Some(opt) => optimise(&opt, &bg, out, artifact, names)?,
+        None => eprintln!(
             "xtask: wasm-opt not found (npm package binaryen); {} left unoptimised",
             bg.display()
-        );
-        return Ok(bg);
-    };
+        ),
+    }
+    minify(&out.join(format!("{artifact}.js")))?;
+    Ok(bg)
+}
+
+/// wasm-opt `-Oz` on `bg` in place. A shipped package also has its import and export names
+/// shortened, in the wasm and then in the glue ([`shrink`]); a profiled one keeps them.
+fn optimise(opt: &Path, bg: &Path, out: &Path, artifact: &str, names: Names) -> Result {
     let mut cmd = Command::new(opt);
     cmd.arg("-Oz");
     match names {
-        Names::Strip => cmd.args(["--strip-debug", "--strip-producers"]),
+        Names::Strip => cmd.args(["--strip-debug", "--strip-producers", shrink::WASM_OPT_FLAG]),
         Names::Keep => cmd.arg("--debuginfo"),
     };
-    run(cmd
-        .args([
-            "--enable-bulk-memory",
-            "--enable-nontrapping-float-to-int",
-            "--enable-sign-ext",
-            "--enable-mutable-globals",
-            "--enable-reference-types",
-            "--enable-multivalue",
-        ])
-        .arg(&bg)
-        .arg("-o")
-        .arg(&bg))?;
-    Ok(bg)
+    cmd.args([
+        "--enable-bulk-memory",
+        "--enable-nontrapping-float-to-int",
+        "--enable-sign-ext",
+        "--enable-mutable-globals",
+        "--enable-reference-types",
+        "--enable-multivalue",
+    ])
+    .arg(bg)
+    .arg("-o")
+    .arg(bg);
+    match names {
+        Names::Keep => run(&mut cmd),
+        Names::Strip => {
+            let renames = shrink::parse(&output(&mut cmd)?)?;
+            shrink::follow(out, artifact, &renames, &shrink::import_module(bg)?)
+        }
+    }
 }
 
 /// Minifies wasm-bindgen's JS glue in place: a third of a package's gzip size is glue, and

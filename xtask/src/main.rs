@@ -16,6 +16,7 @@ mod demo;
 mod fuzz;
 mod serve;
 mod setup;
+mod shrink;
 mod size;
 mod test;
 
@@ -55,6 +56,21 @@ pub fn run(cmd: &mut Command) -> Result {
         Ok(())
     } else {
         Err(format!("{} failed ({status})", describe(cmd)))
+    }
+}
+
+/// Like [`run`], but returns what the command printed on stdout (stderr still shows).
+pub fn output(cmd: &mut Command) -> Result<String> {
+    eprintln!("xtask: $ {}", describe(cmd));
+    let out = cmd
+        .current_dir(root())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("cannot start {}: {e}", describe(cmd)))?;
+    if out.status.success() {
+        String::from_utf8(out.stdout).map_err(|_| format!("{} printed no UTF-8", describe(cmd)))
+    } else {
+        Err(format!("{} failed ({})", describe(cmd), out.status))
     }
 }
 
