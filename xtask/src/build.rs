@@ -1,6 +1,6 @@
 //! `cargo xtask build`: the two JS packages in `dist/`.
 
-use crate::{output, root, run, setup, shrink, Result};
+use crate::{root, run, setup, shrink, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -144,43 +144,39 @@ pub fn package(bindgen: &Path, artifact: &str, out: &Path, names: Names) -> Resu
         .arg(&wasm))?;
     let bg = out.join(format!("{artifact}_bg.wasm"));
     match setup::wasm_opt() {
-        Some(opt) => optimise(&opt, &bg, out, artifact, names)?,
+        Some(opt) => optimise(&opt, &bg, names)?,
         None => eprintln!(
             "xtask: wasm-opt not found (npm package binaryen); {} left unoptimised",
             bg.display()
         ),
     }
+    if names == Names::Strip {
+        shrink::shorten_imports(out, artifact)?;
+    }
     minify(&out.join(format!("{artifact}.js")))?;
     Ok(bg)
 }
 
-/// wasm-opt `-Oz` on `bg` in place. A shipped package also has its import and export names
-/// shortened, in the wasm and then in the glue ([`shrink`]); a profiled one keeps them.
-fn optimise(opt: &Path, bg: &Path, out: &Path, artifact: &str, names: Names) -> Result {
+/// wasm-opt `-Oz` on `bg` in place, keeping function names if a profiler is to read them.
+fn optimise(opt: &Path, bg: &Path, names: Names) -> Result {
     let mut cmd = Command::new(opt);
     cmd.arg("-Oz");
     match names {
-        Names::Strip => cmd.args(["--strip-debug", "--strip-producers", shrink::WASM_OPT_FLAG]),
+        Names::Strip => cmd.args(["--strip-debug", "--strip-producers"]),
         Names::Keep => cmd.arg("--debuginfo"),
     };
-    cmd.args([
-        "--enable-bulk-memory",
-        "--enable-nontrapping-float-to-int",
-        "--enable-sign-ext",
-        "--enable-mutable-globals",
-        "--enable-reference-types",
-        "--enable-multivalue",
-    ])
-    .arg(bg)
-    .arg("-o")
-    .arg(bg);
-    match names {
-        Names::Keep => run(&mut cmd),
-        Names::Strip => {
-            let renames = shrink::parse(&output(&mut cmd)?)?;
-            shrink::follow(out, artifact, &renames, &shrink::import_module(bg)?)
-        }
-    }
+    run(cmd
+        .args([
+            "--enable-bulk-memory",
+            "--enable-nontrapping-float-to-int",
+            "--enable-sign-ext",
+            "--enable-mutable-globals",
+            "--enable-reference-types",
+            "--enable-multivalue",
+        ])
+        .arg(bg)
+        .arg("-o")
+        .arg(bg))
 }
 
 /// Minifies wasm-bindgen's JS glue in place: a third of a package's gzip size is glue, and

@@ -59,21 +59,6 @@ pub fn run(cmd: &mut Command) -> Result {
     }
 }
 
-/// Like [`run`], but returns what the command printed on stdout (stderr still shows).
-pub fn output(cmd: &mut Command) -> Result<String> {
-    eprintln!("xtask: $ {}", describe(cmd));
-    let out = cmd
-        .current_dir(root())
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .map_err(|e| format!("cannot start {}: {e}", describe(cmd)))?;
-    if out.status.success() {
-        String::from_utf8(out.stdout).map_err(|_| format!("{} printed no UTF-8", describe(cmd)))
-    } else {
-        Err(format!("{} failed ({})", describe(cmd), out.status))
-    }
-}
-
 /// The value after `flag` in `args` (`--seconds 20`), if the flag is there.
 pub fn flag_value<T: std::str::FromStr>(args: &[String], flag: &str) -> Result<Option<T>> {
     match args.iter().position(|a| a == flag) {

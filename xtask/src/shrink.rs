@@ -1,106 +1,202 @@
-//! Short names between a package's wasm and its JS glue.
+//! Short import names between a package's wasm and its JS glue.
 //!
-//! Every function the wasm imports or exports is named twice, in the wasm and in the glue,
-//! and wasm-bindgen's names carry a 16-digit hash (`__wbg_postMessage_d9b34e55bfab4bdd`) that
-//! gzip cannot squeeze, beside the import module `./fshandles_main_bg.js` repeated once an
-//! import. wasm-opt's `--minify-imports-and-exports-and-modules` renames them all in the
-//! wasm and prints what it renamed; this module renames the same in the glue and its
-//! TypeScript declarations. About 4.5 KB gzip off the host, 2.8 KB off the worker.
+//! Every function the wasm imports is named twice, in the wasm and in the glue, with
+//! wasm-bindgen's names, which carry a 16-digit hash (`__wbg_postMessage_d9b34e55bfab4bdd`)
+//! that gzip cannot squeeze, and the module `./fshandles_main_bg.js` repeated once an
+//! import. This renames them in the wasm's import section (module `a`, names `a`, `b`, …) and
+//! the same in the glue: about 4 KB gzip off the host, 2.5 KB off the worker.
 //!
-//! The renaming is checked as it goes: every import must be found in the glue exactly once
-//! (the key of the imports object), every export only as `wasm.<name>`; a glue of another
-//! shape stops the build instead of shipping a package that cannot load.
+//! Exports keep their names: `init()` hands them to the caller (`memory` among them).
+//! wasm-opt's `--minify-imports-and-exports-and-modules` would rename imports too, but only
+//! with the exports, and its `--minify-imports` leaves wasm-bindgen's module alone.
+//!
+//! The glue is checked as it is renamed: each import name must be found in it exactly once
+//! (the key of the imports object), and the module once. A glue of another shape stops the
+//! build instead of shipping a package that cannot load.
 
-use crate::{output, Result};
+use crate::Result;
 use std::path::Path;
-use std::process::Command;
 
-/// The flag that makes wasm-opt rename, and print the renames as JSON on stdout.
-pub const WASM_OPT_FLAG: &str = "--minify-imports-and-exports-and-modules";
+/// (old name, new name) of each import.
+type Renames = Vec<(String, String)>;
 
-/// What wasm-opt renamed: (old, new) for each import and each export.
-#[derive(Debug, Default, PartialEq)]
-pub struct Renames {
-    imports: Vec<(String, String)>,
-    exports: Vec<(String, String)>,
-}
+/// The module every import comes from once renamed.
+const MODULE: &str = "a";
 
-/// Reads wasm-opt's map: `{"imports": [[module, name, new], …], "exports": [[name, new], …]}`,
-/// one entry a line. Names are identifiers, so no string in it has an escape.
-pub fn parse(map: &str) -> Result<Renames> {
-    let mut renames = Renames::default();
-    let mut section = None;
-    for line in map.lines().map(str::trim) {
-        if let Some(rest) = line.strip_prefix('"') {
-            section = rest.split('"').next();
-            continue;
-        }
-        if !line.starts_with('[') || line.starts_with("[]") {
-            continue;
-        }
-        let strings: Vec<&str> = line.split('"').skip(1).step_by(2).collect();
-        match (section, strings.as_slice()) {
-            (Some("imports"), [_module, name, new]) => {
-                renames.imports.push((name.to_string(), new.to_string()))
-            }
-            (Some("exports"), [name, new]) => {
-                renames.exports.push((name.to_string(), new.to_string()))
-            }
-            _ => {
+/// Renames `artifact`'s imports, in its wasm (`<artifact>_bg.wasm`) and its glue
+/// (`<artifact>.js`) in `dir`.
+pub fn shorten_imports(dir: &Path, artifact: &str) -> Result {
+    let wasm_path = dir.join(format!("{artifact}_bg.wasm"));
+    let wasm = std::fs::read(&wasm_path).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
+    let (wasm, renames) =
+        rename_imports(&wasm).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
+    let glue_path = dir.join(format!("{artifact}.js"));
+    let mut glue =
+        std::fs::read_to_string(&glue_path).map_err(|e| format!("{}: {e}", glue_path.display()))?;
+    let old_module = format!("\"./{artifact}_bg.js\"");
+    for (from, to) in renames
+        .iter()
+        .map(|(from, to)| (from.as_str(), to.as_str()))
+        .chain([(old_module.as_str(), MODULE)])
+    {
+        glue = match replace_ident(&glue, from, to) {
+            (out, 1) => out,
+            (_, n) => {
                 return Err(format!(
-                    "wasm-opt's rename map has a line not understood: {line}"
+                    "{}: `{from}` found {n} times, not once: the glue is not the shape this \
+                     build renames",
+                    glue_path.display()
                 ))
             }
-        }
+        };
     }
-    if renames.imports.is_empty() || renames.exports.is_empty() {
-        return Err("wasm-opt printed no renames (is its map format new?)".into());
-    }
-    Ok(renames)
+    std::fs::write(&wasm_path, wasm).map_err(|e| format!("{}: {e}", wasm_path.display()))?;
+    std::fs::write(&glue_path, glue).map_err(|e| format!("{}: {e}", glue_path.display()))
 }
 
-/// Renames in `artifact`'s glue (`<artifact>.js`) and declarations in `dir` what `renames`
-/// renamed in its wasm, whose imports now come from `module`.
-pub fn follow(dir: &Path, artifact: &str, renames: &Renames, module: &str) -> Result {
-    let glue_path = dir.join(format!("{artifact}.js"));
-    let mut glue = read(&glue_path)?;
-    for (name, new) in &renames.imports {
-        glue = replace_exactly_once(&glue, "", name, new, &glue_path)?;
-    }
-    for (name, new) in &renames.exports {
-        glue = replace_ident(&glue, "wasm.", name, new).0;
-    }
-    let old_module = format!("\"./{artifact}_bg.js\"");
-    glue = replace_exactly_once(&glue, "", &old_module, &format!("\"{module}\""), &glue_path)?;
-    write(&glue_path, &glue)?;
-
-    // The wasm's exports, as the types describe them (`InitOutput`, and the wasm's own).
-    for (file, before) in [
-        (format!("{artifact}.d.ts"), "readonly "),
-        (format!("{artifact}_bg.wasm.d.ts"), "export const "),
-    ] {
-        let path = dir.join(file);
-        let mut text = read(&path)?;
-        for (name, new) in &renames.exports {
-            text = replace_ident(&text, before, name, new).0;
+/// The `n`th short name: `a`…`z`, `A`…`Z`, then two letters, and so on.
+fn short_name(mut n: usize) -> String {
+    const LETTERS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    let mut name = Vec::new();
+    loop {
+        name.push(LETTERS[n % LETTERS.len()]);
+        n /= LETTERS.len();
+        if n == 0 {
+            break;
         }
-        write(&path, &text)?;
+        n -= 1;
     }
-    Ok(())
+    name.reverse();
+    String::from_utf8(name).expect("letters")
 }
 
-/// The one module every import of `wasm` comes from, read by the JS engine itself.
-pub fn import_module(wasm: &Path) -> Result<String> {
-    let script = "const m = new WebAssembly.Module(require('fs').readFileSync(process.argv[1]));\
-                  console.log([...new Set(WebAssembly.Module.imports(m).map((i) => i.module))].join('\\n'))";
-    let modules = output(Command::new("node").args(["-e", script]).arg(wasm))?;
-    match modules.lines().collect::<Vec<_>>().as_slice() {
-        [one] => Ok(one.to_string()),
-        many => Err(format!(
-            "{} imports from {} modules, not one: {many:?}",
-            wasm.display(),
-            many.len()
-        )),
+/// A wasm module whose imports all come from [`MODULE`] under short names, and (old, new) for
+/// each. wasm-bindgen's imports all come from its glue: a second module is an error.
+fn rename_imports(wasm: &[u8]) -> Result<(Vec<u8>, Renames)> {
+    if wasm.get(..8) != Some(b"\0asm\x01\0\0\0".as_slice()) {
+        return Err("not a wasm module (version 1)".into());
+    }
+    let mut out = wasm[..8].to_vec();
+    let mut renames: Vec<(String, String)> = Vec::new();
+    let mut at = 8;
+    while at < wasm.len() {
+        let id = wasm[at];
+        let mut r = Reader {
+            bytes: wasm,
+            at: at + 1,
+        };
+        let size = r.leb()? as usize;
+        let body = r.at..r.at + size;
+        let section = wasm
+            .get(body.clone())
+            .ok_or("a section runs past the end")?;
+        at = body.end;
+        if id != 2 {
+            out.push(id);
+            write_leb(&mut out, size as u64);
+            out.extend_from_slice(section);
+            continue;
+        }
+        let mut r = Reader {
+            bytes: section,
+            at: 0,
+        };
+        let count = r.leb()?;
+        let mut from = None;
+        let mut new = Vec::new();
+        write_leb(&mut new, count);
+        for _ in 0..count {
+            let module = r.name()?;
+            if *from.get_or_insert(module) != module {
+                return Err(format!("imports from two modules, {from:?} and {module:?}"));
+            }
+            let name = r.name()?.to_string();
+            let desc = r.at;
+            match r.byte()? {
+                0x00 => drop(r.leb()?),                 // function: its type
+                0x01 => drop((r.byte()?, r.limits()?)), // table: reftype, limits
+                0x02 => r.limits()?,                    // memory
+                0x03 => drop((r.byte()?, r.byte()?)),   // global: type, mutability
+                0x04 => drop((r.byte()?, r.leb()?)),    // tag: attribute, type
+                kind => return Err(format!("an import of unknown kind {kind:#x}")),
+            }
+            let short = match renames.iter().find(|(old, _)| *old == name) {
+                Some((_, short)) => short.clone(),
+                None => {
+                    let short = short_name(renames.len());
+                    renames.push((name, short.clone()));
+                    short
+                }
+            };
+            for text in [MODULE, &short] {
+                write_leb(&mut new, text.len() as u64);
+                new.extend_from_slice(text.as_bytes());
+            }
+            new.extend_from_slice(&section[desc..r.at]);
+        }
+        if r.at != section.len() {
+            return Err("stray bytes after the imports".into());
+        }
+        out.push(id);
+        write_leb(&mut out, new.len() as u64);
+        out.extend_from_slice(&new);
+    }
+    Ok((out, renames))
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Result<u8> {
+        let b = *self.bytes.get(self.at).ok_or("the imports end early")?;
+        self.at += 1;
+        Ok(b)
+    }
+
+    fn leb(&mut self) -> Result<u64> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let b = self.byte()?;
+            value |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err("a number that does not end".into())
+    }
+
+    fn name(&mut self) -> Result<&'a str> {
+        let len = self.leb()? as usize;
+        let bytes = self
+            .bytes
+            .get(self.at..self.at + len)
+            .ok_or("a name runs past the end")?;
+        self.at += len;
+        std::str::from_utf8(bytes).map_err(|_| "a name that is not UTF-8".into())
+    }
+
+    fn limits(&mut self) -> Result {
+        let flags = self.leb()?;
+        self.leb()?;
+        if flags & 1 != 0 {
+            self.leb()?;
+        }
+        Ok(())
+    }
+}
+
+fn write_leb(out: &mut Vec<u8>, mut value: u64) {
+    loop {
+        let b = (value & 0x7f) as u8;
+        value >>= 7;
+        if value == 0 {
+            out.push(b);
+            return;
+        }
+        out.push(b | 0x80);
     }
 }
 
@@ -108,20 +204,18 @@ fn is_ident(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_' || c == '$'
 }
 
-/// `text` with each `before` + `from` that stands alone (no identifier character on either
-/// side) made `before` + `to`, and how many there were.
-fn replace_ident(text: &str, before: &str, from: &str, to: &str) -> (String, usize) {
-    let needle = format!("{before}{from}");
+/// `text` with each `from` that stands alone (no identifier character on either side) made
+/// `to`, and how many there were.
+fn replace_ident(text: &str, from: &str, to: &str) -> (String, usize) {
     let mut out = String::with_capacity(text.len());
     let (mut last, mut n) = (0, 0);
-    for (at, _) in text.match_indices(&needle) {
-        let end = at + needle.len();
+    for (at, _) in text.match_indices(from) {
+        let end = at + from.len();
         let alone = !text[..at].ends_with(is_ident) && !text[end..].starts_with(is_ident);
         if at < last || !alone {
             continue;
         }
         out.push_str(&text[last..at]);
-        out.push_str(before);
         out.push_str(to);
         last = end;
         n += 1;
@@ -130,72 +224,87 @@ fn replace_ident(text: &str, before: &str, from: &str, to: &str) -> (String, usi
     (out, n)
 }
 
-fn replace_exactly_once(
-    text: &str,
-    before: &str,
-    from: &str,
-    to: &str,
-    path: &Path,
-) -> Result<String> {
-    match replace_ident(text, before, from, to) {
-        (out, 1) => Ok(out),
-        (_, n) => Err(format!(
-            "{}: `{from}` found {n} times, not once: the glue is not the shape this build renames",
-            path.display()
-        )),
-    }
-}
-
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn write(path: &Path, text: &str) -> Result {
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// A module with a type, three imports (a function, a memory with a maximum, a global)
+    /// and a custom section after them.
+    fn module() -> Vec<u8> {
+        let mut m = b"\0asm\x01\0\0\0".to_vec();
+        m.extend([1, 4, 1, 0x60, 0, 0]); // type section: () -> ()
+        let mut imports = vec![3];
+        for (module, name, desc) in [
+            ("./x_bg.js", "__wbg_log_0123456789abcdef", &[0x00, 0x00][..]),
+            ("./x_bg.js", "mem", &[0x02, 0x01, 0x01, 0x80, 0x01][..]),
+            ("./x_bg.js", "g", &[0x03, 0x7f, 0x00][..]),
+        ] {
+            for text in [module, name] {
+                imports.push(text.len() as u8);
+                imports.extend(text.as_bytes());
+            }
+            imports.extend(desc);
+        }
+        m.push(2);
+        write_leb(&mut m, imports.len() as u64);
+        m.extend(imports);
+        m.extend([0, 3, 1, b'n', 7]); // custom section "n"
+        m
+    }
+
     #[test]
-    fn reads_wasm_opts_map() {
-        let map = r#"{
- "imports": [
-  ["./x_bg.js", "__wbg_log_0123456789abcdef", "a"],
-  ["./x_bg.js", "__wbindgen_init_externref_table", "$"]
- ],
- "exports": [
-  ["memory", "b"],
-  ["__wbindgen_start", "c"]
- ]
-}"#;
-        let r = parse(map).unwrap();
+    fn renames_imports_and_keeps_the_rest() {
+        let (out, renames) = rename_imports(&module()).unwrap();
         assert_eq!(
-            r.imports[1],
-            ("__wbindgen_init_externref_table".into(), "$".into())
-        );
-        assert_eq!(
-            r.exports,
+            renames,
             [
-                ("memory".into(), "b".into()),
-                ("__wbindgen_start".into(), "c".into())
+                ("__wbg_log_0123456789abcdef".into(), "a".into()),
+                ("mem".into(), "b".into()),
+                ("g".into(), "c".into())
             ]
         );
-        assert!(parse("{\n \"imports\": [\n  [\"a\", \"b\"]\n ]\n}").is_err());
-        assert!(parse("").is_err());
+        let mut want = b"\0asm\x01\0\0\0".to_vec();
+        want.extend([1, 4, 1, 0x60, 0, 0]);
+        want.extend([2, 23, 3]);
+        want.extend([1, b'a', 1, b'a', 0x00, 0x00]);
+        want.extend([1, b'a', 1, b'b', 0x02, 0x01, 0x01, 0x80, 0x01]);
+        want.extend([1, b'a', 1, b'c', 0x03, 0x7f, 0x00]);
+        want.extend([0, 3, 1, b'n', 7]);
+        assert_eq!(out, want);
+        let mut cut = module();
+        cut.truncate(cut.len() - 10);
+        assert!(rename_imports(&cut).is_err());
+        assert!(rename_imports(b"not wasm").is_err());
+        let two_modules = module();
+        let at = two_modules
+            .windows(3)
+            .position(|w| w == b"\x01g\x03")
+            .unwrap();
+        let mut two_modules = two_modules;
+        two_modules[at - 9..at].copy_from_slice(b"\x08./y_bg.j");
+        assert!(rename_imports(&two_modules)
+            .unwrap_err()
+            .contains("two modules"));
+    }
+
+    #[test]
+    fn short_names_are_unique() {
+        let names: Vec<String> = (0..3000).map(short_name).collect();
+        assert_eq!(
+            (names[0].as_str(), names[51].as_str(), names[52].as_str()),
+            ("a", "Z", "aa")
+        );
+        let mut sorted = names.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), names.len());
     }
 
     #[test]
     fn renames_whole_names_only() {
-        let js = "wasm.memory.buffer; mywasm.memory; wasm.memory2; x = { memory: 1 }; wasm.memory";
-        let (out, n) = replace_ident(js, "wasm.", "memory", "b");
-        assert_eq!(n, 2);
-        assert_eq!(
-            out,
-            "wasm.b.buffer; mywasm.memory; wasm.memory2; x = { memory: 1 }; wasm.b"
-        );
-        let (out, n) = replace_ident("{ f_1: g, f_12: h, $f_1: i }", "", "f_1", "$");
-        assert_eq!((out.as_str(), n), ("{ $: g, f_12: h, $f_1: i }", 1));
+        let (out, n) = replace_ident("{ f_1: g, f_12: h, $f_1: i }", "f_1", "a");
+        assert_eq!((out.as_str(), n), ("{ a: g, f_12: h, $f_1: i }", 1));
+        let (out, n) = replace_ident("\"./x_bg.js\": import0", "\"./x_bg.js\"", "a");
+        assert_eq!((out.as_str(), n), ("a: import0", 1));
     }
 }
