@@ -2,7 +2,7 @@
 //! `fshandles-worker` (the client, in a Web Worker) speak to each other.
 //!
 //! - [`options`]: what a caller asks for (`MountOptions`: picker id, access mode, start folder);
-//! - [`protocol`]: the request and reply envelopes and their postcard encoding, with validation;
+//! - [`protocol`]: the request and reply envelopes and their encoding (postcard's format), with validation;
 //! - [`frame`]: the layout of the `SharedArrayBuffer` that carries replies in sync mode;
 //! - [`error`]: error kinds with the stable `name`s JS callers see;
 //! - [`small_map`]: the `Vec`-backed map both sides keep their few entries in.
@@ -32,6 +32,7 @@ pub mod frame;
 pub mod options;
 pub mod protocol;
 pub mod small_map;
+mod wire;
 
 #[cfg(feature = "js")]
 pub mod js;

@@ -1,6 +1,6 @@
 //! Requests and replies between worker and host, and their wire format.
 //!
-//! Every message is `header ‖ body`, both postcard: the header is a 4-byte magic tag, the
+//! Every message is `header ‖ body`, in postcard's format (written by hand, `wire`): the header is a 4-byte magic tag, the
 //! protocol version and a request id chosen by the worker; the body is a [`Request`] or a
 //! [`Reply`]. The magic tag lets the host tell its messages from anyone else's on a shared
 //! channel (PyScript's own traffic goes over the same worker); the version lets an old host
@@ -10,10 +10,12 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::options::MountOptions;
+use crate::options::{AccessMode, StartIn};
+use crate::wire::{Bad, Reader, Writer};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{Deserialize, Serialize};
 
 /// The tag every fshandles message starts with.
 pub const MAGIC: [u8; 4] = *b"FSH\x01";
@@ -24,6 +26,8 @@ pub const MAX_UID_BYTES: usize = 1024;
 /// The longest message accepted: far above any valid one, it bounds what garbage can cost.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 
+/// The header as postcard's serde format sees it (the tests check our codec against it).
+#[cfg(test)]
 #[derive(Serialize, Deserialize)]
 struct Header {
     magic: [u8; 4],
@@ -234,28 +238,21 @@ impl DecodeError {
 /// Writes `request` with `id` into `out`, replacing what was there (its allocation is reused).
 pub fn encode_request(id: u32, request: &Request, out: &mut Vec<u8>) -> Result<(), Error> {
     request.validate()?;
-    encode(id, request, out)
+    encode(id, out, |w| write_request(w, request))
 }
 
 /// Writes `reply` with `id` into `out`, replacing what was there (its allocation is reused).
 pub fn encode_reply(id: u32, reply: &Reply, out: &mut Vec<u8>) -> Result<(), Error> {
-    encode(id, reply, out)
+    encode(id, out, |w| write_reply(w, reply))
 }
 
-fn encode<T: Serialize>(id: u32, body: &T, out: &mut Vec<u8>) -> Result<(), Error> {
-    let header = Header {
-        magic: MAGIC,
-        version: VERSION,
-        id,
-    };
+fn encode(id: u32, out: &mut Vec<u8>, body: impl FnOnce(&mut Writer)) -> Result<(), Error> {
     out.clear();
-    let buf = core::mem::take(out);
-    *out = postcard::to_extend(&(header, body), buf).map_err(|e| {
-        Error::new(
-            ErrorKind::Protocol,
-            format!("cannot encode message: {}", why(e)),
-        )
-    })?;
+    out.extend_from_slice(&MAGIC);
+    let mut w = Writer(out);
+    w.varint(VERSION.into());
+    w.varint(id.into());
+    body(&mut w);
     if out.len() > MAX_MESSAGE_BYTES {
         return Err(Error::new(
             ErrorKind::Data,
@@ -268,9 +265,105 @@ fn encode<T: Serialize>(id: u32, body: &T, out: &mut Vec<u8>) -> Result<(), Erro
     Ok(())
 }
 
+fn write_options(w: &mut Writer, options: &MountOptions) {
+    w.option(options.id.as_deref(), Writer::str);
+    w.varint(options.mode as u64);
+    w.option(options.start_in, |w, s| w.varint(s as u64));
+}
+
+fn read_options(r: &mut Reader) -> Result<MountOptions, Bad> {
+    Ok(MountOptions {
+        id: r.option(Reader::string)?,
+        mode: r.variant(&[AccessMode::Read, AccessMode::ReadWrite])?,
+        start_in: r.option(|r| r.variant(&StartIn::ALL))?,
+    })
+}
+
+fn write_request(w: &mut Writer, request: &Request) {
+    let (variant, obtain) = match request {
+        Request::Store {
+            uid,
+            options,
+            want_handle,
+        } => (0, Some((uid, options, want_handle))),
+        Request::Get {
+            uid,
+            options,
+            want_handle,
+        } => (1, Some((uid, options, want_handle))),
+        Request::Delete { .. } => (2, None),
+        Request::Handle { .. } => (3, None),
+        Request::Resume { .. } => (4, None),
+    };
+    w.varint(variant);
+    match (request, obtain) {
+        (_, Some((uid, options, want_handle))) => {
+            w.str(uid);
+            write_options(w, options);
+            w.bool(*want_handle);
+        }
+        (Request::Delete { uid } | Request::Handle { uid }, None) => w.str(uid),
+        (Request::Resume { id }, None) => w.varint((*id).into()),
+        _ => {}
+    }
+}
+
+fn read_request(r: &mut Reader, variant: u32) -> Result<Request, Bad> {
+    Ok(match variant {
+        0 | 1 => Request::obtain(
+            if variant == 0 {
+                Obtain::Store
+            } else {
+                Obtain::Get
+            },
+            r.string()?,
+            read_options(r)?,
+            r.bool()?,
+        ),
+        2 => Request::Delete { uid: r.string()? },
+        3 => Request::Handle { uid: r.string()? },
+        4 => Request::Resume { id: r.u32()? },
+        _ => return Err(Bad::Tag),
+    })
+}
+
+fn write_reply(w: &mut Writer, reply: &Reply) {
+    match reply {
+        Reply::Answer(granted) => {
+            w.varint(0);
+            w.bool(*granted);
+        }
+        Reply::Ack => w.varint(1),
+        Reply::Failed(e) => {
+            w.varint(2);
+            w.varint(e.kind as u64);
+            w.str(&e.message);
+        }
+        Reply::Handle { uid } => {
+            w.varint(3);
+            w.str(uid);
+        }
+        Reply::Detached => w.varint(4),
+    }
+}
+
+fn read_reply(r: &mut Reader, variant: u32) -> Result<Reply, Bad> {
+    Ok(match variant {
+        0 => Reply::Answer(r.bool()?),
+        1 => Reply::Ack,
+        2 => Reply::Failed(Error {
+            kind: r.variant(&ErrorKind::ALL)?,
+            message: r.string()?,
+        }),
+        3 => Reply::Handle { uid: r.string()? },
+        4 => Reply::Detached,
+        _ => return Err(Bad::Tag),
+    })
+}
+
 /// Reads a request, validating it.
 pub fn decode_request(bytes: &[u8]) -> Result<(u32, Request), DecodeError> {
-    let (id, request) = decode::<Request>(bytes, REQUEST_OPS, "operation")?;
+    let (id, request) = decode(bytes, REQUEST_OPS, "operation", read_request)?;
     request
         .validate()
         .map_err(|error| DecodeError::Invalid { id, error })?;
@@ -279,7 +372,7 @@ pub fn decode_request(bytes: &[u8]) -> Result<(u32, Request), DecodeError> {
 
 /// Reads a reply.
 pub fn decode_reply(bytes: &[u8]) -> Result<(u32, Reply), DecodeError> {
-    decode::<Reply>(bytes, REPLY_OPS, "reply")
+    decode(bytes, REPLY_OPS, "reply", read_reply)
 }
 
 /// Whether `bytes` start with the fshandles tag (cheap; no decoding).
@@ -287,18 +380,19 @@ pub fn is_ours(bytes: &[u8]) -> bool {
     bytes.starts_with(&MAGIC)
 }
 
-fn decode<T: DeserializeOwned>(
+fn decode<T>(
     bytes: &[u8],
     known_variants: u32,
     what: &str,
+    body: impl FnOnce(&mut Reader, u32) -> Result<T, Bad>,
 ) -> Result<(u32, T), DecodeError> {
     if !is_ours(bytes) {
         return Err(DecodeError::Foreign);
     }
     let malformed = |id, reason: String| DecodeError::Malformed { id, reason };
-    let (header, rest) = postcard::take_from_bytes::<Header>(bytes)
-        .map_err(|e| malformed(None, format!("unreadable message header: {}", why(e))))?;
-    let id = header.id;
+    let mut r = Reader::new(&bytes[MAGIC.len()..]);
+    let (version, id) = (|| Ok((r.u16()?, r.u32()?)))()
+        .map_err(|e: Bad| malformed(None, format!("unreadable message header: {}", e.reason())))?;
     // Read no further into an oversize message, but answer it: its header names the caller.
     if bytes.len() > MAX_MESSAGE_BYTES {
         return Err(malformed(
@@ -306,41 +400,23 @@ fn decode<T: DeserializeOwned>(
             format!("a message over the {MAX_MESSAGE_BYTES}-byte limit"),
         ));
     }
-    if header.version > VERSION {
-        return Err(DecodeError::Version {
-            id,
-            version: header.version,
-        });
+    if version > VERSION {
+        return Err(DecodeError::Version { id, version });
     }
-    // Peek at the variant so that a newer peer's operation reads as "unknown", not "garbage".
-    if let Ok((variant, _)) = postcard::take_from_bytes::<u32>(rest) {
-        if variant >= known_variants {
-            return Err(malformed(Some(id), format!("unknown {what} {variant}")));
-        }
+    let bad = |e: Bad| malformed(Some(id), format!("malformed {what}: {}", e.reason()));
+    // A variant past ours is a newer peer's operation: "unknown", not "garbage".
+    let variant = r.u32().map_err(bad)?;
+    if variant >= known_variants {
+        return Err(malformed(Some(id), format!("unknown {what} {variant}")));
     }
-    let (body, tail) = postcard::take_from_bytes::<T>(rest)
-        .map_err(|e| malformed(Some(id), format!("malformed {what}: {}", why(e))))?;
-    if !tail.is_empty() {
+    let value = body(&mut r, variant).map_err(bad)?;
+    if !r.rest().is_empty() {
         return Err(malformed(
             Some(id),
-            format!("{} stray bytes after the {what}", tail.len()),
+            format!("{} stray bytes after the {what}", r.rest().len()),
         ));
     }
-    Ok((id, body))
-}
-
-/// What postcard found wrong, in a few words: its own `Display` would bring 0.7 KB of
-/// sentences into each side's wasm.
-fn why(e: postcard::Error) -> &'static str {
-    use postcard::Error::*;
-    match e {
-        DeserializeUnexpectedEnd => "it ends early",
-        DeserializeBadVarint => "a number that does not end",
-        DeserializeBadBool | DeserializeBadOption | DeserializeBadEnum => "a tag out of range",
-        DeserializeBadChar | DeserializeBadUtf8 => "text that is not UTF-8",
-        SerializeBufferFull => "no room left",
-        _ => "not what postcard can read or write",
-    }
+    Ok((id, value))
 }
 
 #[cfg(test)]
@@ -402,7 +478,7 @@ mod tests {
     fn the_decoder_also_validates() {
         // A peer that skipped validation still gets a typed error, with its id.
         let mut out = Vec::new();
-        encode(9, &store(""), &mut out).unwrap();
+        encode(9, &mut out, |w| write_request(w, &store(""))).unwrap();
         match decode_request(&out).unwrap_err() {
             DecodeError::Invalid { id: 9, error } => assert_eq!(error.kind, ErrorKind::Data),
             other => panic!("{other:?}"),
@@ -536,6 +612,33 @@ mod tests {
         ]
     }
 
+    fn any_reply() -> impl Strategy<Value = Reply> {
+        prop_oneof![
+            any::<bool>().prop_map(Reply::Answer),
+            Just(Reply::Ack),
+            (0..ErrorKind::ALL.len(), "\\PC{0,100}")
+                .prop_map(|(k, m)| Reply::Failed(Error::new(ErrorKind::ALL[k], m))),
+            "\\PC{1,100}".prop_map(|uid| Reply::Handle { uid }),
+            Just(Reply::Detached),
+        ]
+    }
+
+    /// A whole body read by our codec.
+    fn ours<T>(body: &[u8], known: u32, read: fn(&mut Reader, u32) -> Result<T, Bad>) -> Option<T> {
+        let mut r = Reader::new(body);
+        let variant = r.u32().ok().filter(|v| *v < known)?;
+        let value = read(&mut r, variant).ok()?;
+        r.rest().is_empty().then_some(value)
+    }
+
+    /// A whole body read by postcard.
+    fn theirs<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
+        match postcard::take_from_bytes::<T>(body) {
+            Ok((value, [])) => Some(value),
+            _ => None,
+        }
+    }
+
     proptest! {
         #[test]
         fn any_request_round_trips(id in any::<u32>(), request in any_request()) {
@@ -568,6 +671,43 @@ mod tests {
                 Err(e) => prop_assert_ne!(e, DecodeError::Foreign),
             }
             let _ = decode_reply(&bytes);
+        }
+
+        #[test]
+        fn the_encoding_is_postcards(id in any::<u32>(), request in any_request(), reply in any_reply()) {
+            let header = Header { magic: MAGIC, version: VERSION, id };
+            prop_assert_eq!(encoded(id, &request), postcard::to_allocvec(&(&header, &request)).unwrap());
+            let mut out = Vec::new();
+            encode_reply(id, &reply, &mut out).unwrap();
+            prop_assert_eq!(out, postcard::to_allocvec(&(&header, &reply)).unwrap());
+        }
+
+        /// Bodies near valid ones (a byte changed, cut short or added) and random ones read the
+        /// same, or fail alike, as postcard's serde decoder reads them.
+        #[test]
+        fn the_decoding_is_postcards(
+            request in any_request(),
+            reply in any_reply(),
+            at in any::<usize>(),
+            byte in any::<u8>(),
+            how in 0u8..4,
+            random in proptest::collection::vec(any::<u8>(), 0..64),
+        ) {
+            let mut reply_body = Vec::new();
+            write_reply(&mut Writer(&mut reply_body), &reply);
+            let mut request_body = Vec::new();
+            write_request(&mut Writer(&mut request_body), &request);
+            for mut body in [request_body, reply_body] {
+                let at = at % (body.len() + 1);
+                match how {
+                    0 if at < body.len() => body[at] = byte,
+                    1 => body.truncate(at),
+                    2 => body.insert(at, byte),
+                    _ => body = random.clone(),
+                }
+                prop_assert_eq!(ours(&body, REQUEST_OPS, read_request), theirs::<Request>(&body));
+                prop_assert_eq!(ours(&body, REPLY_OPS, read_reply), theirs::<Reply>(&body));
+            }
         }
 
         #[test]
