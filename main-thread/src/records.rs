@@ -4,9 +4,9 @@
 //! `{handler, options}` — exactly what @webreflection/idb-map (PyScript's `pyscript.fs`) writes,
 //! so records are shared both ways. Records written by older PyScript as a bare handle are read
 //! too. A hit in the mirror costs no transaction; a miss asks IndexedDB (another tab, or
-//! PyScript itself, may have written since), and so does [`Records::reload`]. Every record
-//! taken into the mirror gets a new generation, so the host can tell which folder a worker
-//! was last sent.
+//! PyScript itself, may have written since), and so does [`Records::reload`]. Every new
+//! folder taken into the mirror gets a new generation, so the host can tell which folder a
+//! worker was last sent.
 
 use crate::idb;
 use fshandles_shared::error::quoted;
@@ -20,12 +20,20 @@ use web_sys::{FileSystemDirectoryHandle, IdbDatabase, IdbTransactionMode};
 
 const STORE: &str = "entries";
 
+/// Whether two handles are the same folder (`isSameEntry`; one that cannot tell is not).
+async fn same_folder(a: &FileSystemDirectoryHandle, b: &FileSystemDirectoryHandle) -> bool {
+    wasm_bindgen_futures::JsFuture::from(a.is_same_entry(b))
+        .await
+        .is_ok_and(|same| same.is_truthy())
+}
+
 /// A stored folder.
 #[derive(Clone)]
 pub(crate) struct Record {
     pub handle: FileSystemDirectoryHandle,
     pub options: JsValue,
-    /// Which record this is, as this host has known them (new on every load or write).
+    /// Which folder this is, as this host has known them (new on every write, and on every load
+    /// of a folder other than the one known).
     pub generation: u32,
 }
 
@@ -179,11 +187,30 @@ impl Records {
         let (_tx, store) = self.store(&db, IdbTransactionMode::Readonly)?;
         let req = store.get(&uid.into()).map_err(|e| from_js_error(&e))?;
         let value = idb::request(&req, "read").await?;
-        let record = Record::from_js(&value).map(|r| self.remember(uid, r));
-        if record.is_none() {
+        let Some(mut record) = Record::from_js(&value) else {
             self.forget(uid);
+            return Ok(None);
+        };
+        // The folder this host already knows keeps its generation: the workers holding it
+        // need nothing new. (Every permission re-check reloads; a new generation each time
+        // sent every worker the same folder again, queued unread in one that never yields.)
+        if let Some(known) = self.cached(uid) {
+            if same_folder(&known.handle, &record.handle).await {
+                match self.cached(uid) {
+                    Some(now) if now.generation == known.generation => {
+                        record.generation = known.generation;
+                        self.mirror
+                            .borrow_mut()
+                            .insert(uid.to_owned(), record.clone());
+                        return Ok(Some(record));
+                    }
+                    // Written meanwhile (a folder picked here): that record stands.
+                    Some(now) => return Ok(Some(now)),
+                    None => {}
+                }
+            }
         }
-        Ok(record)
+        Ok(Some(self.remember(uid, record)))
     }
 
     /// Drops `uid` from memory: the next `get` reads IndexedDB.

@@ -29,6 +29,35 @@ describe("real programs", () => {
     await context.close();
   });
 
+  it("a sab worker that loops across many permission re-checks is sent its folder once, not again at each", T, async () => {
+    // A 5 ms permission TTL: the host asks the browser (and re-reads the record) every few
+    // hundred calls. A worker that never yields would find a message with the same folder
+    // queued for it after each, never read.
+    const { page, context, problems } = await openHost(browser(), ISOLATED, "?ttl=5");
+    await ev(page, () => {
+      globalThis.handlesPosted = 0;
+      for (const C of [MessagePort, Worker]) {
+        const post = C.prototype.postMessage;
+        C.prototype.postMessage = function (message, transfer) {
+          if (message instanceof Object && "handle" in message) globalThis.handlesPosted += 1;
+          return post.call(this, message, transfer);
+        };
+      }
+    });
+    await ev(page, () => globalThis.spawn("w"));
+    assert.equal(await value(page, "w", "connect", { mode: "sab" }), "sab");
+    const first = call(page, "w", "loop", UID, 20000, { options: { id: "pyscript", mode: "readwrite" }, storeFirst: true });
+    await clickInDialog(page, "authorize");
+    const r = await first;
+    assert.ok(r.ok, JSON.stringify(r));
+    assert.deepEqual(r.value.wrong, []);
+    const rechecks = Math.floor(r.value.ms / 5);
+    assert.ok(rechecks >= 10, `the loop took ${r.value.ms} ms: too few re-checks to tell`);
+    assert.equal(await ev(page, () => globalThis.handlesPosted), 1, `over ${rechecks} re-checks`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   for (const [workers, calls] of [[8, 1500], [16, 2000]]) {
     it(`${workers} workers × ${calls} calls all in flight at once, sab and async alternating: no error, one picker`, T, async () => {
       const { page, context, problems } = await openHost(browser(), ISOLATED);
