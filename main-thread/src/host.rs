@@ -4,6 +4,7 @@ use crate::access::{self, Permission};
 use crate::dialog::Choice;
 use crate::grants::Grants;
 use crate::prompt::{Origin, Prompts};
+use crate::rechecks::Rechecks;
 use crate::records::{Record, Records};
 use crate::tabs::Tabs;
 use fshandles_shared::error::quoted;
@@ -40,6 +41,7 @@ pub(crate) struct Core {
     pub records: Records,
     pub prompts: Prompts<Access>,
     grants: Grants,
+    rechecks: Rechecks,
     tabs: Tabs,
 }
 
@@ -59,6 +61,7 @@ impl Core {
                 records,
                 prompts: Prompts::new(),
                 grants: Grants::new(permission_ttl_ms),
+                rechecks: Rechecks::default(),
                 tabs,
             }
         })
@@ -97,11 +100,18 @@ impl Core {
             }
         }
         // Asking the browser anyway: ask IndexedDB too, where another tab or PyScript's own
-        // `pyscript.fs` may have changed the record since.
-        if let Some(record) = self.records.reload(uid).await? {
-            if self.usable(uid, &record, options).await {
-                return Ok(Access::granted(&record));
-            }
+        // `pyscript.fs` may have changed the record since. Once for all the calls waiting.
+        let rechecked = self
+            .rechecks
+            .run(uid, options.mode, || async {
+                Ok(match self.records.reload(uid).await? {
+                    Some(record) if self.usable(uid, &record, options).await => Some(record),
+                    _ => None,
+                })
+            })
+            .await?;
+        if let Some(record) = rechecked {
+            return Ok(Access::granted(&record));
         }
         access::check_supported()?;
         self.prompts

@@ -37,6 +37,7 @@ mod host;
 mod idb;
 mod js;
 mod prompt;
+mod rechecks;
 mod records;
 mod reply;
 mod run;

@@ -58,6 +58,44 @@ describe("real programs", () => {
     await context.close();
   });
 
+  it("a burst of async calls that outlives the permission TTL re-checks once a TTL, not once a call", T, async () => {
+    const ttl = 20;
+    const { page, context, problems } = await openHost(browser(), ISOLATED, `?ttl=${ttl}`);
+    const stored = ev(page, (uid) => globalThis.hostCall("storeFSHandler", uid, {}), UID);
+    await clickInDialog(page, "authorize");
+    assert.deepEqual(await stored, { ok: true, value: true });
+    const names = Array.from({ length: 8 }, (_, i) => `w${i}`);
+    await ev(page, (ns) => Promise.all(ns.map((n) => globalThis.spawn(n))), names);
+    for (const name of names) assert.equal(await value(page, name, "connect", { mode: "async" }), "async");
+    // Each re-check reads the record from IndexedDB once: count the reads.
+    const { results, reads, ms } = await ev(
+      page,
+      async ([ns, uid]) => {
+        let reads = 0;
+        const get = IDBObjectStore.prototype.get;
+        IDBObjectStore.prototype.get = function (...args) {
+          reads += 1;
+          return get.apply(this, args);
+        };
+        const started = performance.now();
+        const results = await Promise.all(ns.map((name) => globalThis.call(name, "burst", uid, 2000)));
+        const ms = performance.now() - started;
+        IDBObjectStore.prototype.get = get;
+        return { results, reads, ms };
+      },
+      [names, UID],
+    );
+    for (const [i, r] of results.entries()) {
+      assert.ok(r.ok, JSON.stringify(r.error));
+      assert.deepEqual(r.value, { calls: 2000, wrong: [], errors: {} }, names[i]);
+    }
+    // One re-check at a time, and each leaves a grant good for `ttl` ms.
+    const most = Math.ceil(ms / ttl) + 1;
+    assert.ok(reads <= most, `${reads} re-checks in ${Math.round(ms)} ms: at most ${most} expected`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   for (const [workers, calls] of [[8, 1500], [16, 2000]]) {
     it(`${workers} workers × ${calls} calls all in flight at once, sab and async alternating: no error, one picker`, T, async () => {
       const { page, context, problems } = await openHost(browser(), ISOLATED);
