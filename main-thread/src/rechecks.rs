@@ -1,9 +1,10 @@
 //! One re-check of a stored folder at a time, per uid and mode.
 //!
 //! Once a grant is older than the permission TTL, the next call asks IndexedDB and the browser
-//! again. In a burst of calls in flight each one asked: 882 re-checks in a test of 8 workers ×
-//! 2000 async calls (about 31 each TTL), each an IndexedDB read and a permission query. Calls
-//! that arrive while a re-check runs now wait for its outcome instead.
+//! again. In a burst of calls in flight each one asked, each with an IndexedDB read and a
+//! permission query: 8 workers × 2000 async calls made 882 re-checks at the default TTL (about
+//! 31 a TTL), and 14,400 with every call in flight at a 20 ms TTL. Calls that arrive while a
+//! re-check runs now wait for its outcome instead.
 
 use crate::records::Record;
 use fshandles_shared::small_map::SmallMap;
