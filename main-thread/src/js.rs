@@ -20,7 +20,7 @@ const HOST_TS: &str = r#"
 export interface HostOptions {
     /** Records live in the IndexedDB database `IDBMap/<namespace>` (default `"@pyscript.fs"`, PyScript's). */
     namespace?: string;
-    /** For how many ms a "granted" the host has seen answers without asking the browser (default 200; 0 asks every time). */
+    /** For how many ms a "granted" the host has seen answers without asking the browser (default 200; 0 asks for every call, but calls arriving while it asks share that answer). */
     permissionTtlMs?: number;
 }
 

@@ -75,7 +75,7 @@ pub struct HostOptions {
     /// For how many milliseconds a "granted" seen by the host answers a store or get without
     /// asking the browser again (`queryPermission` costs far more than a call). A permission
     /// revoked in the browser is reported by the first call made this long after the last
-    /// check. 0 asks every time.
+    /// check. 0 asks for every call (calls that arrive while it asks share that answer).
     pub permission_ttl_ms: u32,
 }
 
