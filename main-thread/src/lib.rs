@@ -44,16 +44,6 @@ mod run;
 mod serve;
 mod tabs;
 
-// dist/'s wasm carries talc instead of dlmalloc: the same job in about a fifth of the bytes
-// (see the `talc` feature in Cargo.toml).
-#[cfg(all(
-    feature = "talc",
-    target_arch = "wasm32",
-    not(target_feature = "atomics")
-))]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
 pub use fshandles_shared::{AccessMode, Error, ErrorKind, MountOptions, StartIn};
 
 use fshandles_shared::protocol::Obtain;
