@@ -2,13 +2,14 @@
 //! `fshandles-worker` (the client, in a Web Worker) speak to each other.
 //!
 //! - [`options`]: what a caller asks for (`MountOptions`: picker id, access mode, start folder);
-//! - [`protocol`]: the request and reply envelopes and their encoding (postcard's format), with validation;
+//! - [`protocol`]: the request and reply envelopes and their encoding (postcard's format),
+//!   with validation;
 //! - [`frame`]: the layout of the `SharedArrayBuffer` that carries replies in sync mode;
 //! - [`error`]: error kinds with the stable `name`s JS callers see;
 //! - [`small_map`]: the `Vec`-backed map both sides keep their few entries in.
 //!
-//! Nothing here touches the browser unless the `js` feature is on; then the `js` module adds the
-//! pieces both sides need to talk over `postMessage` and a shared buffer.
+//! Nothing here touches the browser unless the `js` feature is on; then the `js` module adds
+//! the pieces both sides need to talk over `postMessage` and a shared buffer.
 //!
 //! ```
 //! use fshandles_shared::{protocol::{self, Request}, MountOptions, AccessMode};

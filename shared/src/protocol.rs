@@ -1,10 +1,11 @@
 //! Requests and replies between worker and host, and their wire format.
 //!
-//! Every message is `header ‖ body`, in postcard's format (written by hand, `wire`): the header is a 4-byte magic tag, the
-//! protocol version and a request id chosen by the worker; the body is a [`Request`] or a
-//! [`Reply`]. The magic tag lets the host tell its messages from anyone else's on a shared
-//! channel (PyScript's own traffic goes over the same worker); the version lets an old host
-//! answer a newer worker with a clear error instead of misreading it.
+//! Every message is `header ‖ body`, in postcard's format (written by hand, `wire`): the
+//! header is a 4-byte magic tag, the protocol version and a request id chosen by the worker;
+//! the body is a [`Request`] or a [`Reply`]. The magic tag lets the host tell its messages
+//! from anyone else's on a shared channel (PyScript's own traffic goes over the same worker);
+//! the version lets an old host answer a newer worker with a clear error instead of
+//! misreading it.
 //!
 //! Folder handles never travel in these bytes: they go beside them, structured-cloned.
 
@@ -280,31 +281,30 @@ fn read_options(r: &mut Reader) -> Result<MountOptions, Bad> {
 }
 
 fn write_request(w: &mut Writer, request: &Request) {
-    let (variant, obtain) = match request {
+    w.varint(match request {
+        Request::Store { .. } => 0,
+        Request::Get { .. } => 1,
+        Request::Delete { .. } => 2,
+        Request::Handle { .. } => 3,
+        Request::Resume { .. } => 4,
+    });
+    match request {
         Request::Store {
             uid,
             options,
             want_handle,
-        } => (0, Some((uid, options, want_handle))),
-        Request::Get {
+        }
+        | Request::Get {
             uid,
             options,
             want_handle,
-        } => (1, Some((uid, options, want_handle))),
-        Request::Delete { .. } => (2, None),
-        Request::Handle { .. } => (3, None),
-        Request::Resume { .. } => (4, None),
-    };
-    w.varint(variant);
-    match (request, obtain) {
-        (_, Some((uid, options, want_handle))) => {
+        } => {
             w.str(uid);
             write_options(w, options);
             w.bool(*want_handle);
         }
-        (Request::Delete { uid } | Request::Handle { uid }, None) => w.str(uid),
-        (Request::Resume { id }, None) => w.varint((*id).into()),
-        _ => {}
+        Request::Delete { uid } | Request::Handle { uid } => w.str(uid),
+        Request::Resume { id } => w.varint((*id).into()),
     }
 }
 
@@ -391,8 +391,9 @@ fn decode<T>(
     }
     let malformed = |id, reason: String| DecodeError::Malformed { id, reason };
     let mut r = Reader::new(&bytes[MAGIC.len()..]);
-    let (version, id) = (|| Ok((r.u16()?, r.u32()?)))()
-        .map_err(|e: Bad| malformed(None, format!("unreadable message header: {}", e.reason())))?;
+    let header = |e: Bad| malformed(None, format!("unreadable message header: {}", e.reason()));
+    let version = r.u16().map_err(header)?;
+    let id = r.u32().map_err(header)?;
     // Read no further into an oversize message, but answer it: its header names the caller.
     if bytes.len() > MAX_MESSAGE_BYTES {
         return Err(malformed(
