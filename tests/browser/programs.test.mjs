@@ -7,18 +7,25 @@ import { ISOLATED, PLAIN, useBrowser, openHost, ev, call, value, picker, clickIn
 const T = { timeout: 600000 };
 const UID = "/local@pyscript";
 
+// A sab worker "w" that stores its folder itself (the person authorizes) and goes straight on
+// into a loop of `n` calls with no yield; resolves with the loop's result.
+async function storeThenLoop(page, n) {
+  await ev(page, () => globalThis.spawn("w"));
+  assert.equal(await value(page, "w", "connect", { mode: "sab" }), "sab");
+  const looped = call(page, "w", "loop", UID, n, { options: { id: "pyscript", mode: "readwrite" }, storeFirst: true });
+  await clickInDialog(page, "authorize");
+  const r = await looped;
+  assert.ok(r.ok, JSON.stringify(r));
+  assert.deepEqual(r.value.wrong, []);
+  return r.value;
+}
+
 describe("real programs", () => {
   const browser = useBrowser();
 
   it("a sab worker stores its folder itself, then makes 100,000 calls without yielding", T, async () => {
     const { page, context, problems } = await openHost(browser(), ISOLATED);
-    await ev(page, () => globalThis.spawn("w"));
-    assert.equal(await value(page, "w", "connect", { mode: "sab" }), "sab");
-    const first = call(page, "w", "loop", UID, 3000, { options: { id: "pyscript", mode: "readwrite" }, storeFirst: true });
-    await clickInDialog(page, "authorize");
-    const r0 = await first;
-    assert.ok(r0.ok, JSON.stringify(r0));
-    assert.deepEqual(r0.value.wrong, []);
+    await storeThenLoop(page, 3000);
     const r = await value(page, "w", "loop", UID, 100000);
     assert.deepEqual(r.wrong, []);
     assert.deepEqual(r.names, ["picked-1"]);
@@ -33,7 +40,8 @@ describe("real programs", () => {
     // A 5 ms permission TTL: the host asks the browser (and re-reads the record) every few
     // hundred calls. A worker that never yields would find a message with the same folder
     // queued for it after each, never read.
-    const { page, context, problems } = await openHost(browser(), ISOLATED, "?ttl=5");
+    const ttl = 5;
+    const { page, context, problems } = await openHost(browser(), ISOLATED, `?ttl=${ttl}`);
     await ev(page, () => {
       globalThis.handlesPosted = 0;
       for (const C of [MessagePort, Worker]) {
@@ -44,15 +52,9 @@ describe("real programs", () => {
         };
       }
     });
-    await ev(page, () => globalThis.spawn("w"));
-    assert.equal(await value(page, "w", "connect", { mode: "sab" }), "sab");
-    const first = call(page, "w", "loop", UID, 20000, { options: { id: "pyscript", mode: "readwrite" }, storeFirst: true });
-    await clickInDialog(page, "authorize");
-    const r = await first;
-    assert.ok(r.ok, JSON.stringify(r));
-    assert.deepEqual(r.value.wrong, []);
-    const rechecks = Math.floor(r.value.ms / 5);
-    assert.ok(rechecks >= 10, `the loop took ${r.value.ms} ms: too few re-checks to tell`);
+    const { ms } = await storeThenLoop(page, 20000);
+    const rechecks = Math.floor(ms / ttl);
+    assert.ok(rechecks >= 10, `the loop took ${ms} ms: too few re-checks to tell`);
     assert.equal(await ev(page, () => globalThis.handlesPosted), 1, `over ${rechecks} re-checks`);
     assert.deepEqual(problems, []);
     await context.close();
