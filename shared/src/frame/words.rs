@@ -2,8 +2,9 @@
 //!
 //! On the web that is a `SharedArrayBuffer` and `Atomics` (`js::shared_frame`, with the `js`
 //! feature); in the model test (`tests/frame_model.rs`) it is memory whose every access is a
-//! point where another thread may run. The worker's and the host's steps ([`Frame`](super::Frame)) are
-//! written once, against this trait, so the test checks the code the browser runs.
+//! point where another thread may run. The worker's and the host's steps
+//! ([`Frame`](super::Frame)) are written once, against this trait, so the test checks the code
+//! the browser runs.
 
 use crate::Error;
 use alloc::vec::Vec;
