@@ -37,7 +37,7 @@ const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map();
 profile.samples.forEach((id, i) => {
   const n = byId.get(id);
-  const k = `${n.callFrame.functionName || "(anon)"} ${n.callFrame.url.split("/").pop()}:${n.callFrame.lineNumber}`;
+  const k = `${n.callFrame.functionName || "(anon)"} ${n.callFrame.url.split("/").pop()}:${n.callFrame.lineNumber}:${n.callFrame.columnNumber}`;
   self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas[i] ?? 0));
 });
 const total = [...self.values()].reduce((a, b) => a + b, 0);

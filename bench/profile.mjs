@@ -16,7 +16,7 @@ const counts = new Map();
 profile.samples.forEach((id, i) => counts.set(id, (counts.get(id) ?? 0) + (dt[i] ?? 0)));
 for (const [id, us] of counts) {
   const n = byId.get(id);
-  const k = `${n.callFrame.functionName || "(anon)"} ${n.callFrame.url.split("/").pop()}:${n.callFrame.lineNumber}`;
+  const k = `${n.callFrame.functionName || "(anon)"} ${n.callFrame.url.split("/").pop()}:${n.callFrame.lineNumber}:${n.callFrame.columnNumber}`;
   self.set(k, (self.get(k) ?? 0) + us);
 }
 const total = [...self.values()].reduce((a, b) => a + b, 0);
