@@ -18,8 +18,14 @@ const MAX_ERROR_CHARS: usize = 2000;
 
 /// Where the answer to one request goes.
 pub(crate) enum Route {
-    /// By message, to the worker or to the client's port.
-    Message(JsValue),
+    /// By message, to the worker or to the client's port; a yes or no as a bare number where
+    /// `compact` (the client's own port, a client that reads them).
+    Message {
+        /// The worker or port.
+        to: JsValue,
+        /// Whether a plain answer may go as a [`protocol::compact_answer`].
+        compact: bool,
+    },
     /// Into the client's shared buffer (a handle, if any, by message to `JsValue`).
     Frame(SharedFrame, JsValue),
 }
@@ -27,7 +33,7 @@ pub(crate) enum Route {
 impl Route {
     pub fn channel(&self) -> &JsValue {
         match self {
-            Route::Message(to) | Route::Frame(_, to) => to,
+            Route::Message { to, .. } | Route::Frame(_, to) => to,
         }
     }
 }
@@ -81,7 +87,13 @@ impl Replier {
         }
         let to = route.channel();
         match route {
-            Route::Message(_) => {
+            Route::Message { compact, .. } => {
+                if let (true, Reply::Answer(answer), None) = (compact, &reply, &handle) {
+                    let number = JsValue::from_f64(protocol::compact_answer(id, *answer));
+                    if post(to, &number).is_ok() {
+                        return;
+                    }
+                }
                 let msg = message::wrap(&self.encode(id, reply));
                 if let Some((_, h)) = &handle {
                     message::attach(&msg, message::HANDLE, h);

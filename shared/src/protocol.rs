@@ -8,6 +8,11 @@
 //! misreading it.
 //!
 //! Folder handles never travel in these bytes: they go beside them, structured-cloned.
+//!
+//! One answer has a shorter form: from version 2 on, an async call's yes or no, with no folder
+//! riding along, comes back on the client's own port as a bare number ([`compact_answer`]).
+//! Delivering a number costs Chromium far less than an object holding bytes, and a client's
+//! own port carries nothing but fshandles' traffic, so the number cannot be somebody else's.
 
 use crate::error::{Error, ErrorKind};
 use crate::options::MountOptions;
@@ -21,7 +26,10 @@ use serde::{Deserialize, Serialize};
 /// The tag every fshandles message starts with.
 pub const MAGIC: [u8; 4] = *b"FSH\x01";
 /// The protocol version this crate speaks.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
+/// The first version whose clients read [`compact_answer`]s; older ones get every answer as
+/// bytes.
+pub const COMPACT_ANSWERS_SINCE: u16 = 2;
 /// The longest uid accepted, in UTF-8 bytes.
 pub const MAX_UID_BYTES: usize = 1024;
 /// The longest message accepted: far above any valid one, it bounds what garbage can cost.
@@ -375,6 +383,37 @@ pub fn decode_reply(bytes: &[u8]) -> Result<(u32, Reply), DecodeError> {
     decode(bytes, REPLY_OPS, "reply", read_reply)
 }
 
+/// The protocol version in the header of `bytes`, if they are ours and it can be read.
+pub fn version_of(bytes: &[u8]) -> Option<u16> {
+    if !is_ours(bytes) {
+        return None;
+    }
+    Reader::new(&bytes[MAGIC.len()..]).u16().ok()
+}
+
+/// One past the largest compact answer (`2 * u32::MAX + 1`); all of them are exact in an `f64`.
+const COMPACT_LIMIT: f64 = (1u64 << 33) as f64;
+
+/// [`Reply::Answer`]`(answer)` to call `id`, as the bare number posted for it: `id * 2`, plus
+/// one for yes.
+pub fn compact_answer(id: u32, answer: bool) -> f64 {
+    f64::from(id) * 2.0 + f64::from(u8::from(answer))
+}
+
+/// The call and answer a bare number names, if it is a [`compact_answer`] at all (a
+/// whole number from 0 to `2 * u32::MAX + 1`).
+pub fn read_compact_answer(n: f64) -> Option<(u32, bool)> {
+    if !(0.0..COMPACT_LIMIT).contains(&n) {
+        return None;
+    }
+    let whole = n as u64;
+    if whole as f64 != n {
+        return None; // a fraction
+    }
+    let n = whole;
+    Some(((n >> 1) as u32, n & 1 == 1))
+}
+
 /// Whether `bytes` start with the fshandles tag (cheap; no decoding).
 pub fn is_ours(bytes: &[u8]) -> bool {
     bytes.starts_with(&MAGIC)
@@ -427,6 +466,39 @@ mod tests {
     use alloc::string::ToString;
     use alloc::vec;
     use proptest::prelude::*;
+
+    #[test]
+    fn compact_answers_name_their_call() {
+        for id in [0, 1, 2, 1000, u32::MAX - 1, u32::MAX] {
+            for answer in [false, true] {
+                assert_eq!(
+                    read_compact_answer(compact_answer(id, answer)),
+                    Some((id, answer))
+                );
+            }
+        }
+        for n in [
+            -1.0,
+            -2.0,
+            0.5,
+            3.25,
+            f64::NAN,
+            f64::INFINITY,
+            COMPACT_LIMIT,
+            1e300,
+        ] {
+            assert_eq!(read_compact_answer(n), None, "{n}");
+        }
+    }
+
+    #[test]
+    fn the_version_is_read_from_the_header() {
+        let mut out = Vec::new();
+        encode_reply(7, &Reply::Ack, &mut out).unwrap();
+        assert_eq!(version_of(&out), Some(VERSION));
+        assert_eq!(version_of(b"FSH"), None);
+        assert_eq!(version_of(&MAGIC), None, "ours, but cut before the version");
+    }
 
     fn store(uid: &str) -> Request {
         Request::Store {

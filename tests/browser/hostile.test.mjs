@@ -34,9 +34,15 @@ describe("hostile and foreign messages to an attached host", () => {
     assert.deepEqual(problems, []);
   });
 
+  it("on a client's own port a yes or no comes as a bare number, to clients of version 2 on; older ones get bytes", T, async () => {
+    assert.deepEqual(await raw(page, "onOwnPort", 7, 2), { number: 7 * 2 + 0 });
+    assert.deepEqual(await raw(page, "onOwnPort", 8, 1), { id: 8, answer: false });
+    assert.deepEqual(problems, []);
+  });
+
   const refused = [
     ["garbage", "ProtocolError", /malformed operation/],
-    ["newer", "ProtocolError", /version 2/],
+    ["newer", "ProtocolError", /version 1000/],
     ["unknownOp", "ProtocolError", /unknown operation 9/],
     ["stray", "ProtocolError", /stray bytes/],
     ["longUid", "DataError", /uid/],

@@ -7,7 +7,9 @@ use crate::options::{ConnectOptions, Mode, ModeChoice};
 use crate::post::{Post, Settle};
 use crate::sab::Sab;
 use fshandles_shared::js::message;
-use fshandles_shared::protocol::{decode_reply, DecodeError, Obtain, Reply, Request};
+use fshandles_shared::protocol::{
+    decode_reply, read_compact_answer, DecodeError, Obtain, Reply, Request,
+};
 use fshandles_shared::{error, Error, ErrorKind, MountOptions};
 use js_sys::Reflect;
 use std::rc::{Rc, Weak};
@@ -363,6 +365,18 @@ impl Inner {
 
     fn on_message(&self, data: &JsValue) {
         let conn = &self.conn;
+        // A bare number from the host is an async answer (sab clients have theirs in the
+        // buffer; doorbells go the other way).
+        if let Some(n) = data.as_f64() {
+            if let (Transport::Post(post), true, Some((id, answer))) =
+                (&self.transport, conn.link.private(), read_compact_answer(n))
+            {
+                conn.link.hear();
+                post.heard();
+                post.on_reply(conn, id, Reply::Answer(answer), None);
+            }
+            return;
+        }
         let decoded = {
             let mut buf = conn.buf.borrow_mut();
             if !message::unwrap_into(data, &mut buf) {

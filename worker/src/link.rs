@@ -54,12 +54,18 @@ pub(crate) struct Link {
     on_message: OnMessage,
     heard: Cell<bool>,
     detached: Cell<bool>,
+    /// It listens on a `MessagePort` (its own, or one given): only the host posts there.
+    private: bool,
 }
 
 impl Link {
     pub fn new(given_port: Option<JsValue>, on_message: OnMessage) -> Link {
         let given = given_port.as_ref().map(|port| listen(port, &on_message));
+        let private = given_port
+            .as_ref()
+            .map_or(true, |port| port.is_instance_of::<web_sys::MessagePort>());
         Link {
+            private,
             outbox: given_port.unwrap_or_else(|| js_sys::global().into()),
             given,
             inbox: RefCell::new(None),
@@ -72,6 +78,12 @@ impl Link {
     /// Whether the host answered on this link (and has not let go since).
     pub fn heard(&self) -> bool {
         self.heard.get()
+    }
+
+    /// Whether what arrives comes from the host alone, so that a bare number is its answer
+    /// (on a `BroadcastChannel`, other clients' doorbells are bare numbers too).
+    pub fn private(&self) -> bool {
+        self.private
     }
 
     /// The host answered.

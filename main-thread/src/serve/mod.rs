@@ -7,7 +7,9 @@ use crate::host::{Access, Core};
 use crate::prompt::Origin;
 use crate::reply::{Replier, Route};
 use fshandles_shared::js::{is_channel, message, EventListener, SharedFrame};
-use fshandles_shared::protocol::{decode_request, DecodeError, Obtain, Reply, Request};
+use fshandles_shared::protocol::{
+    decode_request, version_of, DecodeError, Obtain, Reply, Request, COMPACT_ANSWERS_SINCE,
+};
 use fshandles_shared::{Error, ErrorKind};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -121,12 +123,12 @@ impl Hub {
         if let Some(seq) = data.as_f64() {
             return self.doorbell(&att, from, slot, seq);
         }
-        let decoded = {
+        let (decoded, version) = {
             let mut buf = self.scratch.borrow_mut();
             if !message::unwrap_into(&data, &mut buf) {
                 return; // somebody else's message
             }
-            decode_request(&buf)
+            (decode_request(&buf), version_of(&buf).unwrap_or(0))
         };
         if decoded == Err(DecodeError::Foreign) {
             return;
@@ -142,7 +144,12 @@ impl Hub {
             channel = port.into();
         }
         let route = match message::get(&data, message::SAB) {
-            None => Route::Message(channel),
+            None => Route::Message {
+                // Only on a port of fshandles' own is a bare number surely ours.
+                compact: version >= COMPACT_ANSWERS_SINCE
+                    && channel.is_instance_of::<web_sys::MessagePort>(),
+                to: channel,
+            },
             Some(sab) => match SharedFrame::from_js(&sab) {
                 Ok(frame) => {
                     self.adopt_frame(&att, &channel, &slot, &frame);
@@ -158,7 +165,10 @@ impl Hub {
                         self.replier.send(
                             &att,
                             id,
-                            &Route::Message(channel),
+                            &Route::Message {
+                                to: channel,
+                                compact: false,
+                            },
                             Reply::Failed(e),
                             None,
                         );
@@ -225,7 +235,8 @@ impl Hub {
                 }
                 let hub = self.clone();
                 let att2 = att.clone();
-                let message = matches!(route, Route::Message(_)).then(|| route.channel().clone());
+                let message =
+                    matches!(route, Route::Message { .. }).then(|| route.channel().clone());
                 let done = crate::run::now_or_later(async move {
                     let (reply, handle) = hub.answer(&att2, route.channel(), request).await;
                     hub.replier.send(&att2, id, &route, reply, handle);
@@ -233,8 +244,13 @@ impl Hub {
                 // Async mode: a request that must wait (IndexedDB, a prompt) is acknowledged,
                 // so the worker's "no FsHost" timeout does not mistake a slow host for none.
                 if let (false, Some(to)) = (done, message) {
-                    self.replier
-                        .send(att, id, &Route::Message(to), Reply::Ack, None);
+                    self.replier.send(
+                        att,
+                        id,
+                        &Route::Message { to, compact: false },
+                        Reply::Ack,
+                        None,
+                    );
                 }
             }
         }

@@ -3,6 +3,10 @@
 //! A plain object with one well-known key keeps a foreign message (a string, PyScript's own
 //! traffic, a transferable) from ever being mistaken for ours, and lets a folder handle or
 //! the shared buffer ride beside the bytes, structured-cloned.
+//!
+//! Two messages are bare numbers instead, each only where it cannot be mistaken: a sync
+//! client's doorbell (it must name a call waiting in the buffer the client registered), and
+//! an async answer on a client's own port ([`crate::protocol::compact_answer`]).
 
 use crate::protocol::is_ours;
 use alloc::vec::Vec;

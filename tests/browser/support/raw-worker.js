@@ -112,13 +112,32 @@ async function request(id, bytes, { sab, ms = 1000 } = {}) {
   return reply;
 }
 
+// A request that brings the client's own port, as FsClient's first one does; resolves with
+// what the host answered on that port: a bare number as it arrived, or the decoded bytes.
+async function onOwnPort(id, version) {
+  const { port1, port2 } = new MessageChannel();
+  const answer = new Promise((resolve) => {
+    port1.onmessage = ({ data }) => {
+      if (typeof data === "number") return resolve({ number: data });
+      const reply = decodeReply(data.fshandles);
+      if (!reply.ack) resolve(reply); // the host is asking IndexedDB: the answer follows
+    };
+    setTimeout(() => resolve(null), 1000);
+  });
+  self.postMessage({ fshandles: new Uint8Array(del(id, "/never-stored", version)), port: port2 }, [port2]);
+  const got = await answer;
+  port1.close();
+  return got;
+}
+
 const commands = {
   foreign,
   pending: () => replies.length,
   // A good request: Delete of a uid nobody stored answers false.
   good: (id) => request(id, del(id, "/never-stored")),
   garbage: (id) => request(id, [...header(id), 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f]),
-  newer: (id) => request(id, del(id, "/a", 2)),
+  newer: (id) => request(id, del(id, "/a", 1000)),
+  onOwnPort,
   unknownOp: (id) => request(id, [...header(id), 9]),
   stray: (id) => request(id, [...del(id, "/a"), 0]),
   longUid: (id) => request(id, del(id, "u".repeat(2000))),
