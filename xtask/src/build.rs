@@ -42,21 +42,30 @@ pub const PACKAGES: [Package; 3] = [
     },
 ];
 
-/// Builds `dist/main` and `dist/worker`.
-pub fn build() -> Result {
+/// rustc's flags for a build on nightly: a panic aborts at once, with no message formatted and
+/// no source paths kept. A panic is a bug, and `unreachable` in the browser's console says as
+/// much as the message would; the formatting machinery it drops is a tenth of the wasm.
+const NIGHTLY_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none";
+
+/// Builds `dist/main` and `dist/worker` (and the demo's package); returns the directory of
+/// the release wasm they were made from.
+///
+/// On nightly where the machine has it (`setup::nightly_std`), with the standard library
+/// rebuilt under [`NIGHTLY_RUSTFLAGS`]; otherwise, or if that build fails, on stable.
+pub fn build() -> Result<PathBuf> {
     let root = root();
-    let mut cargo = Command::new("cargo");
-    cargo.args(["build", "--release", "--target", "wasm32-unknown-unknown"]);
-    for p in &PACKAGES {
-        cargo.args(["-p", p.krate]);
-    }
-    // The packages' allocator (the demo's worker gets it through fshandles-worker).
-    cargo.args(["--features", "fshandles-main/talc,fshandles-worker/talc"]);
-    run(&mut cargo)?;
+    let nightly = setup::nightly_std();
+    let wasm_dir = compile(nightly).or_else(|e| {
+        if !nightly {
+            return Err(e);
+        }
+        eprintln!("xtask: the nightly build failed ({e}); building on stable");
+        compile(false)
+    })?;
     let bindgen = setup::wasm_bindgen()?;
     for p in &PACKAGES {
         let out = root.join(p.dir);
-        let bg = package(&bindgen, p.artifact, &out, Names::Strip)?;
+        let bg = package(&bindgen, &wasm_dir, p.artifact, &out, Names::Strip)?;
         for extra in p.extra {
             let src = root.join(extra);
             if src.exists() {
@@ -68,7 +77,37 @@ pub fn build() -> Result {
         let size = std::fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
         eprintln!("xtask: {} ({} bytes of wasm)", out.display(), size);
     }
-    write_package_json(&root.join("dist"))
+    write_package_json(&root.join("dist"))?;
+    Ok(wasm_dir)
+}
+
+/// `cargo build`s every package's crate for wasm32; returns where the wasm went.
+fn compile(nightly: bool) -> Result<PathBuf> {
+    let root = root();
+    // Cargo's own target directory, moved if CARGO_TARGET_DIR says so.
+    let mut target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(|t| root.join(t))
+        .unwrap_or_else(|| root.join("target"));
+    let mut cargo = Command::new("cargo");
+    if nightly {
+        // Its own directory: the two compilers would otherwise rebuild over each other.
+        target = target.join("nightly-std");
+        cargo
+            .arg("+nightly")
+            .env("CARGO_TARGET_DIR", &target)
+            .env("RUSTFLAGS", NIGHTLY_RUSTFLAGS);
+    }
+    cargo.args(["build", "--release", "--target", "wasm32-unknown-unknown"]);
+    if nightly {
+        cargo.arg("-Zbuild-std=std,panic_abort");
+    }
+    for p in &PACKAGES {
+        cargo.args(["-p", p.krate]);
+    }
+    // The packages' allocator (the demo's worker gets it through fshandles-worker).
+    cargo.args(["--features", "fshandles-main/talc,fshandles-worker/talc"]);
+    run(&mut cargo)?;
+    Ok(target.join("wasm32-unknown-unknown/release"))
 }
 
 /// `dist/package.json`: `dist/` is the npm package `fshandles` (`npm pack` in it works).
@@ -127,16 +166,17 @@ pub enum Names {
     Keep,
 }
 
-/// Runs `bindgen` (from [`setup::wasm_bindgen`]), wasm-opt and terser on the release build of
-/// `artifact` into `out`; returns the path of the `_bg.wasm`.
-pub fn package(bindgen: &Path, artifact: &str, out: &Path, names: Names) -> Result<PathBuf> {
-    let root = root();
+/// Runs `bindgen` (from [`setup::wasm_bindgen`]), wasm-opt and terser on `artifact`'s wasm in
+/// `wasm_dir` (from [`build`]) into `out`; returns the path of the `_bg.wasm`.
+pub fn package(
+    bindgen: &Path,
+    wasm_dir: &Path,
+    artifact: &str,
+    out: &Path,
+    names: Names,
+) -> Result<PathBuf> {
     let _ = std::fs::remove_dir_all(out);
-    // Cargo's own target directory, moved if CARGO_TARGET_DIR says so.
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(|t| root.join(t))
-        .unwrap_or_else(|| root.join("target"));
-    let wasm = target.join(format!("wasm32-unknown-unknown/release/{artifact}.wasm"));
+    let wasm = wasm_dir.join(format!("{artifact}.wasm"));
     run(Command::new(bindgen)
         .args(["--target", "web"])
         .arg("--out-dir")

@@ -85,7 +85,7 @@ const USAGE: &str =
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("build") => setup::for_build().and_then(|_| build::build()),
+        Some("build") => setup::for_build().and_then(|_| build::build().map(drop)),
         Some("test") => test::test(&args[1..]),
         Some("bench") => bench::bench(),
         Some("size") => size::size(&args[1..]),

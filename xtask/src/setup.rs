@@ -132,6 +132,40 @@ pub fn chromium() -> Result<PathBuf> {
     Ok(path.to_path_buf())
 }
 
+/// Whether `cargo xtask build` can rebuild the standard library on the machine's nightly
+/// toolchain (see `build`): it has one, and its `rust-src` and wasm32 target are there or can
+/// be added now. False, saying why, when it cannot or `FSH_STABLE` is set: the build then uses
+/// stable, and ships a larger wasm.
+pub fn nightly_std() -> bool {
+    if std::env::var_os("FSH_STABLE").is_some() {
+        eprintln!("xtask: FSH_STABLE is set: building on stable");
+        return false;
+    }
+    let rustup = |args: &[&str]| output(Command::new("rustup").args(args));
+    if rustup(&["run", "nightly", "rustc", "--version"]).is_none() {
+        eprintln!("xtask: no nightly toolchain: building on stable");
+        return false;
+    }
+    // `rustup component` or `rustup target`, and what it must list.
+    let installed = |kind: &str, name: &str| {
+        rustup(&[kind, "list", "--installed", "--toolchain", "nightly"])
+            .unwrap_or_default()
+            .lines()
+            .any(|l| l.trim() == name)
+    };
+    let ensure = |kind: &str, name: &str| {
+        installed(kind, name)
+            || run(Command::new("rustup").args([kind, "add", name, "--toolchain", "nightly"]))
+                .is_ok()
+                && installed(kind, name)
+    };
+    let ready = ensure("component", "rust-src") && ensure("target", "wasm32-unknown-unknown");
+    if !ready {
+        eprintln!("xtask: nightly lacks rust-src or the wasm32 target: building on stable");
+    }
+    ready
+}
+
 /// `wasm-opt` from the npm package `binaryen`, if installed.
 pub fn wasm_opt() -> Option<PathBuf> {
     npm_bin("wasm-opt")

@@ -17,7 +17,7 @@ const TWIGGY: &str = "0.8.0";
 pub fn size(args: &[String]) -> Result {
     let top = flag_value(args, "--top")?.unwrap_or(15);
     setup::for_build()?;
-    build::build()?;
+    let wasm_dir = build::build()?;
     let twiggy = twiggy()?;
     let bindgen = setup::wasm_bindgen()?;
     for build::Package {
@@ -37,6 +37,7 @@ pub fn size(args: &[String]) -> Result {
 
         let named = build::package(
             &bindgen,
+            &wasm_dir,
             artifact,
             &root().join("target/size").join(artifact),
             Names::Keep,
