@@ -40,6 +40,16 @@ describe("hostile and foreign messages to an attached host", () => {
     assert.deepEqual(problems, []);
   });
 
+  it("an async client on a BroadcastChannel is not misled by the bare numbers others post there", T, async () => {
+    await ev(page, () => {
+      host.attach(new BroadcastChannel("hostile-numbers"));
+      return globalThis.spawn("bc", { attach: false });
+    });
+    assert.equal(await value(page, "bc", "connectOnChannel", "hostile-numbers", { mode: "async" }), "async");
+    assert.deepEqual(await value(page, "bc", "deletesAmidNumbers", "hostile-numbers", 50), []);
+    assert.deepEqual(problems, []);
+  });
+
   const refused = [
     ["garbage", "ProtocolError", /malformed operation/],
     ["newer", "ProtocolError", /version 1000/],

@@ -16,6 +16,25 @@ const commands = {
     client = FsClient.connect(options);
     return client.mode;
   },
+  // Over a BroadcastChannel the page's host is attached to (what a gloo worker does).
+  connectOnChannel(name, options) {
+    client = FsClient.connect({ ...options, port: new BroadcastChannel(name) });
+    return client.mode;
+  },
+  // `n` deletes of uids nobody stored (each answers false) while bare numbers that would read
+  // as "call k: yes" go out on the same BroadcastChannel just before call k, as other clients'
+  // doorbells do there. Resolves with the answers that were not false.
+  async deletesAmidNumbers(name, n) {
+    const other = new BroadcastChannel(name);
+    const wrong = [];
+    for (let k = 1; k <= n; k++) {
+      for (let id = k; id < k + 4; id++) other.postMessage(id * 2 + 1);
+      const got = await client.deleteFSHandler(`/never-stored-${k}`);
+      if (got !== false) wrong.push({ k, got });
+    }
+    other.close();
+    return wrong;
+  },
   isolated: () => globalThis.crossOriginIsolated,
   store: (uid, options) => client.storeFSHandler(uid, options),
   get: (uid, options) => client.getFSHandler(uid, options),
