@@ -4,6 +4,7 @@
 //! page or a test can install or replace it after the module has loaded.
 
 use fshandles_shared::js::from_js_error;
+use fshandles_shared::text;
 use fshandles_shared::{Error, ErrorKind, MountOptions};
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -124,7 +125,7 @@ pub(crate) async fn pick(
         Err(e) if e.kind == ErrorKind::Abort => Ok(None),
         Err(mut e) => {
             if e.kind == ErrorKind::Security {
-                e.message = format!("the directory picker was refused ({}); it needs a click (user activation) and a top-level or same-origin frame", e.message);
+                e.message = text!("the directory picker was refused (", e.message, "); it needs a click (user activation) and a top-level or same-origin frame");
             }
             Err(e)
         }

@@ -5,6 +5,7 @@
 //! was detached).
 
 use fshandles_shared::js::{from_js_error, EventListener};
+use fshandles_shared::text;
 use fshandles_shared::{Error, ErrorKind};
 use futures_channel::oneshot;
 use std::cell::{Cell, RefCell};
@@ -69,7 +70,7 @@ fn element<T: JsCast>(doc: &Document, tag: &str, style: &str, text: &str) -> Res
     el.dyn_into::<T>().map_err(|_| {
         Error::new(
             ErrorKind::NotSupported,
-            format!("<{tag}> is not supported here"),
+            text!("<", tag, "> is not supported here"),
         )
     })
 }
@@ -94,8 +95,8 @@ impl Dialog {
         });
         let el: HtmlDialogElement = element(&doc, "dialog", DIALOG_STYLE, "")?;
         el.set_class_name("fshandles-dialog");
-        let title_id = format!("fshandles-dialog-title-{n}");
-        let text_id = format!("fshandles-dialog-text-{n}");
+        let title_id = text!("fshandles-dialog-title-", n);
+        let text_id = text!("fshandles-dialog-text-", n);
         let _ = el.set_attribute("aria-labelledby", &title_id);
         let _ = el.set_attribute("aria-describedby", &text_id);
         let h: Element = element(&doc, "h2", TITLE_STYLE, title)?;

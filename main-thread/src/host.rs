@@ -9,6 +9,7 @@ use crate::records::{Record, Records};
 use crate::tabs::Tabs;
 use fshandles_shared::error::quoted;
 use fshandles_shared::protocol::{validate_uid, Obtain};
+use fshandles_shared::text;
 use fshandles_shared::{Error, ErrorKind, MountOptions};
 use std::rc::{Rc, Weak};
 
@@ -129,9 +130,12 @@ impl Core {
                 return Ok(Access::granted(record));
             }
             let name = record.handle.name();
-            let text = format!(
-                "A worker on this page asks to use the folder \u{201c}{name}\u{201d} again ({} access).",
-                describe(options)
+            let text = text!(
+                "A worker on this page asks to use the folder \u{201c}",
+                name,
+                "\u{201d} again (",
+                describe(options),
+                " access)."
             );
             if !self
                 .activate(uid, "Allow access to a folder again?", &text)
@@ -147,9 +151,10 @@ impl Core {
                 return Ok(Access::DENIED);
             }
         }
-        let text = format!(
-            "A worker on this page asks for a folder on your device ({} access). You will choose which one.",
-            describe(options)
+        let text = text!(
+            "A worker on this page asks for a folder on your device (",
+            describe(options),
+            " access). You will choose which one."
         );
         if !self.activate(uid, "Choose a folder?", &text).await? {
             return Ok(Access::DENIED);

@@ -1,6 +1,7 @@
 //! IndexedDB requests and transactions as futures.
 
 use fshandles_shared::js::{from_js_error, EventListener, Timer};
+use fshandles_shared::text;
 use fshandles_shared::{Error, ErrorKind};
 use futures_channel::oneshot;
 use std::cell::RefCell;
@@ -79,22 +80,23 @@ pub(crate) async fn open(req: &web_sys::IdbOpenDbRequest) -> Result<JsValue, Err
 }
 
 fn open_timed_out() -> String {
-    format!(
-        "IndexedDB did not open within {} s: another tab may be upgrading this database (it is blocked until the tabs holding it open close it)",
-        OPEN_TIMEOUT_MS as u32 / 1000
+    text!(
+        "IndexedDB did not open within ",
+        OPEN_TIMEOUT_MS as u32 / 1000,
+        " s: another tab may be upgrading this database (it is blocked until the tabs holding it open close it)"
     )
 }
 
 fn error_of(target: &JsValue, what: &str) -> Error {
     let error = js_sys::Reflect::get(target, &"error".into()).unwrap_or(JsValue::NULL);
     if error.is_null() || error.is_undefined() {
-        return Error::new(ErrorKind::Storage, format!("IndexedDB {what} failed"));
+        return Error::new(ErrorKind::Storage, text!("IndexedDB ", what, " failed"));
     }
     let mut e = from_js_error(&error);
     if e.kind == ErrorKind::Unknown {
         e.kind = ErrorKind::Storage;
     }
-    e.message = format!("IndexedDB {what} failed: {}", e.message);
+    e.message = text!("IndexedDB ", what, " failed: ", e.message);
     e
 }
 

@@ -12,6 +12,7 @@ use crate::idb;
 use fshandles_shared::error::quoted;
 use fshandles_shared::js::from_js_error;
 use fshandles_shared::small_map::SmallMap;
+use fshandles_shared::text;
 use fshandles_shared::{Error, ErrorKind};
 use js_sys::{Object, Reflect};
 use std::cell::{Cell, RefCell};
@@ -75,7 +76,7 @@ pub(crate) struct Records {
 impl Records {
     pub fn new(namespace: &str) -> Self {
         Records {
-            name: format!("IDBMap/{namespace}"),
+            name: text!("IDBMap/", namespace),
             db: RefCell::new(None),
             mirror: RefCell::new(SmallMap::new()),
             generations: Cell::new(0),
@@ -100,7 +101,11 @@ impl Records {
         let unavailable = |why: String| {
             Error::new(
                 ErrorKind::Storage,
-                format!("IndexedDB is not available here ({why}): folders cannot be remembered"),
+                text!(
+                    "IndexedDB is not available here (",
+                    why,
+                    "): folders cannot be remembered"
+                ),
             )
         };
         let factory = web_sys::window()

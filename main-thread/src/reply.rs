@@ -5,6 +5,7 @@ use crate::attachments::{post, Attachment};
 use fshandles_shared::frame::Written;
 use fshandles_shared::js::{message, SharedFrame};
 use fshandles_shared::protocol::{self, Reply};
+use fshandles_shared::text;
 use fshandles_shared::{Error, ErrorKind};
 use std::cell::{RefCell, RefMut};
 use wasm_bindgen::JsValue;
@@ -64,7 +65,7 @@ impl Replier {
         if let Err(e) = protocol::encode_reply(id, &reply, &mut buf) {
             let fallback = Reply::Failed(Error::new(
                 ErrorKind::Protocol,
-                format!("the host could not encode its answer ({})", e.kind.name()),
+                text!("the host could not encode its answer (", e.kind.name(), ")"),
             ));
             let _ = protocol::encode_reply(id, &fallback, &mut buf);
         }
@@ -101,7 +102,7 @@ impl Replier {
                 if let Err(e) = post(to, &msg) {
                     let failed = Reply::Failed(Error::new(
                         e.kind,
-                        format!("the host could not post its answer: {}", e.message),
+                        text!("the host could not post its answer: ", e.message),
                     ));
                     let _ = post(to, &message::wrap(&self.encode(id, failed)));
                 }

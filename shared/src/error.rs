@@ -135,9 +135,10 @@ pub fn detached() -> Error {
 pub fn no_host(ms: f64) -> Error {
     Error::new(
         ErrorKind::Timeout,
-        alloc::format!(
-            "no FsHost answered within {} ms: is one attached to this worker (host.attach(worker))?",
-            whole_ms(ms)
+        crate::text!(
+            "no FsHost answered within ",
+            whole_ms(ms),
+            " ms: is one attached to this worker (host.attach(worker))?"
         ),
     )
 }
@@ -146,9 +147,10 @@ pub fn no_host(ms: f64) -> Error {
 pub fn no_answer(ms: f64) -> Error {
     Error::new(
         ErrorKind::Timeout,
-        alloc::format!(
-            "the host took the request but gave no answer within {} ms",
-            whole_ms(ms)
+        crate::text!(
+            "the host took the request but gave no answer within ",
+            whole_ms(ms),
+            " ms"
         ),
     )
 }

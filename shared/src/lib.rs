@@ -33,6 +33,7 @@ pub mod frame;
 pub mod options;
 pub mod protocol;
 pub mod small_map;
+pub mod text;
 mod wire;
 
 #[cfg(feature = "js")]

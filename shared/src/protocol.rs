@@ -18,7 +18,6 @@ use crate::error::{Error, ErrorKind};
 use crate::options::MountOptions;
 use crate::options::{AccessMode, StartIn};
 use crate::wire::{Bad, Reader, Writer};
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
@@ -146,9 +145,12 @@ pub fn validate_uid(uid: &str) -> Result<(), Error> {
     if uid.len() > MAX_UID_BYTES {
         return Err(Error::new(
             ErrorKind::Data,
-            format!(
-                "the uid is {} bytes long; at most {MAX_UID_BYTES} are allowed",
-                uid.len()
+            crate::text!(
+                "the uid is ",
+                uid.len(),
+                " bytes long; at most ",
+                MAX_UID_BYTES,
+                " are allowed"
             ),
         ));
     }
@@ -236,9 +238,17 @@ impl DecodeError {
             DecodeError::Foreign => Error::new(ErrorKind::Protocol, "not an fshandles message"),
             DecodeError::Version { version, .. } => Error::new(
                 ErrorKind::Protocol,
-                format!("protocol version {version} is newer than this host's ({VERSION}); update fshandles-main"),
+                crate::text!(
+                    "protocol version ",
+                    version,
+                    " is newer than this host's (",
+                    VERSION,
+                    "); update fshandles-main"
+                ),
             ),
-            DecodeError::Malformed { reason, .. } => Error::new(ErrorKind::Protocol, reason.clone()),
+            DecodeError::Malformed { reason, .. } => {
+                Error::new(ErrorKind::Protocol, reason.clone())
+            }
             DecodeError::Invalid { error, .. } => error.clone(),
         }
     }
@@ -265,9 +275,12 @@ fn encode(id: u32, out: &mut Vec<u8>, body: impl FnOnce(&mut Writer)) -> Result<
     if out.len() > MAX_MESSAGE_BYTES {
         return Err(Error::new(
             ErrorKind::Data,
-            format!(
-                "message of {} bytes is over the {MAX_MESSAGE_BYTES}-byte limit",
-                out.len()
+            crate::text!(
+                "message of ",
+                out.len(),
+                " bytes is over the ",
+                MAX_MESSAGE_BYTES,
+                "-byte limit"
             ),
         ));
     }
@@ -430,30 +443,38 @@ fn decode<T>(
     }
     let malformed = |id, reason: String| DecodeError::Malformed { id, reason };
     let mut r = Reader::new(&bytes[MAGIC.len()..]);
-    let header = |e: Bad| malformed(None, format!("unreadable message header: {}", e.reason()));
+    let header = |e: Bad| {
+        malformed(
+            None,
+            crate::text!("unreadable message header: ", e.reason()),
+        )
+    };
     let version = r.u16().map_err(header)?;
     let id = r.u32().map_err(header)?;
     // Read no further into an oversize message, but answer it: its header names the caller.
     if bytes.len() > MAX_MESSAGE_BYTES {
         return Err(malformed(
             Some(id),
-            format!("a message over the {MAX_MESSAGE_BYTES}-byte limit"),
+            crate::text!("a message over the ", MAX_MESSAGE_BYTES, "-byte limit"),
         ));
     }
     if version > VERSION {
         return Err(DecodeError::Version { id, version });
     }
-    let bad = |e: Bad| malformed(Some(id), format!("malformed {what}: {}", e.reason()));
+    let bad = |e: Bad| malformed(Some(id), crate::text!("malformed ", what, ": ", e.reason()));
     // A variant past ours is a newer peer's operation: "unknown", not "garbage".
     let variant = r.u32().map_err(bad)?;
     if variant >= known_variants {
-        return Err(malformed(Some(id), format!("unknown {what} {variant}")));
+        return Err(malformed(
+            Some(id),
+            crate::text!("unknown ", what, " ", variant),
+        ));
     }
     let value = body(&mut r, variant).map_err(bad)?;
     if !r.rest().is_empty() {
         return Err(malformed(
             Some(id),
-            format!("{} stray bytes after the {what}", r.rest().len()),
+            crate::text!(r.rest().len(), " stray bytes after the ", what),
         ));
     }
     Ok((id, value))

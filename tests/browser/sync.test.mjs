@@ -1,7 +1,7 @@
 // Issue 3: choosing the mode, and a sync mode that never hangs.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, PLAIN, useBrowser, openHost, ev, waitFor, call, value, picker, setPicker, clickInDialog } from "./harness.mjs";
+import { ISOLATED, PLAIN, useBrowser, openHost, ev, waitFor, click, call, value, picker, setPicker, clickInDialog } from "./harness.mjs";
 
 // A browser test that hangs fails instead of stalling the run.
 const T = { timeout: 60000 };
@@ -109,6 +109,31 @@ describe("sync mode", () => {
     assert.equal(r.error.message, long, "the whole message came through");
     // The grown buffer is kept: the next call works.
     assert.equal(await value(p, "w", "delete", UID), false);
+    await context.close();
+  });
+
+  it("a picker that throws something other than an error: an UnknownError that prints what it threw", T, async () => {
+    const { page: p, context } = await page(ISOLATED, { w: { mode: "sab" } });
+    const thrown = [
+      ["42", /^42$/],
+      ["Symbol('odd')", /^Symbol\(odd\)$/],
+      ["Object.assign(() => {}, { toString() { throw 1; } })", /^a value that cannot be printed$/],
+    ];
+    for (const [js, says] of thrown) {
+      await ev(p, (code) => {
+        globalThis.clickArmed = false;
+        globalThis.picker.mode = "throw";
+        globalThis.picker.thrown = (0, eval)(code);
+      }, js);
+      // Asked from a click, so the picker runs at once whether or not the last click's
+      // activation has lapsed.
+      const answer = ev(p, ([uid, o]) => globalThis.callOnClick("w", "store", uid, o), [UID, RW]);
+      await waitFor(p, () => globalThis.clickArmed);
+      await click(p, "#act");
+      const r = await answer;
+      assert.equal(r.error?.name, "UnknownError", `${js}: ${JSON.stringify(r)}`);
+      assert.match(r.error.message, says, js);
+    }
     await context.close();
   });
 

@@ -8,6 +8,7 @@ use crate::conn::Conn;
 use fshandles_shared::frame::Waited;
 use fshandles_shared::js::{message, SharedFrame};
 use fshandles_shared::protocol::{decode_reply, Reply, Request};
+use fshandles_shared::text;
 use fshandles_shared::{error, frame, Error, ErrorKind};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsValue;
@@ -46,7 +47,11 @@ impl Sab {
             if self.handed {
                 return Err(Error::new(
                     ErrorKind::Protocol,
-                    format!("the answer needs {needed} bytes, more than the handed buffer holds"),
+                    text!(
+                        "the answer needs ",
+                        needed,
+                        " bytes, more than the handed buffer holds"
+                    ),
                 ));
             }
             // The reply waits at the host: come back with a buffer it fits in, and keep that one.
@@ -64,7 +69,12 @@ impl Sab {
         if !frame::same_seq(rid, id) {
             return Err(Error::new(
                 ErrorKind::Protocol,
-                format!("the shared buffer holds the answer to request {rid}, not {id}"),
+                text!(
+                    "the shared buffer holds the answer to request ",
+                    rid,
+                    ", not ",
+                    id
+                ),
             ));
         }
         match reply {

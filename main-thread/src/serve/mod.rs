@@ -10,6 +10,7 @@ use fshandles_shared::js::{is_channel, message, EventListener, SharedFrame};
 use fshandles_shared::protocol::{
     decode_request, version_of, DecodeError, Obtain, Reply, Request, COMPACT_ANSWERS_SINCE,
 };
+use fshandles_shared::text;
 use fshandles_shared::{Error, ErrorKind};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -200,7 +201,12 @@ impl Hub {
         let decoded = match decoded {
             Ok((id, _)) if id != seq => Err(DecodeError::Malformed {
                 id: Some(seq),
-                reason: format!("the buffer holds request {id}, the doorbell rang for {seq}"),
+                reason: text!(
+                    "the buffer holds request ",
+                    id,
+                    ", the doorbell rang for ",
+                    seq
+                ),
             }),
             other => other,
         };
@@ -313,7 +319,7 @@ impl Hub {
         let reply = stashed.unwrap_or_else(|| {
             Reply::Failed(Error::new(
                 ErrorKind::Protocol,
-                format!("no reply to request {of} is waiting"),
+                text!("no reply to request ", of, " is waiting"),
             ))
         });
         self.replier.send(att, id, route, reply, None);

@@ -251,9 +251,14 @@ pub fn check_size(buffer_bytes: usize) -> Result<(), crate::Error> {
     {
         return Err(crate::Error::new(
             crate::ErrorKind::Protocol,
-            alloc::format!(
-                "a shared buffer of {buffer_bytes} bytes is not a valid fshandles frame (a multiple of 4 from {MIN_BYTES} to {} bytes)",
-                MAX_BYTES.next_power_of_two()
+            crate::text!(
+                "a shared buffer of ",
+                buffer_bytes,
+                " bytes is not a valid fshandles frame (a multiple of 4 from ",
+                MIN_BYTES,
+                " to ",
+                MAX_BYTES.next_power_of_two(),
+                " bytes)"
             ),
         ));
     }

@@ -4,7 +4,17 @@
 use crate::error::{Error, ErrorKind};
 use alloc::string::String;
 use js_sys::Reflect;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+
+#[wasm_bindgen]
+extern "C" {
+    // What JS prints for a thrown value that is not an error (a number, a symbol). Rust's
+    // `{:?}` of a `JsValue` would do the same through `core::fmt`, which nothing else here
+    // needs. A function's own `toString` may throw.
+    #[wasm_bindgen(catch, js_name = String)]
+    fn js_string(value: &JsValue) -> Result<String, JsValue>;
+}
 
 /// A JS `Error` with `name` and `message` from `error`.
 pub fn to_js_error(error: &Error) -> JsValue {
@@ -33,6 +43,7 @@ pub fn from_js_error(value: &JsValue) -> Error {
     let message: String = value
         .as_string()
         .or_else(|| value.dyn_ref::<js_sys::JsString>().map(String::from))
-        .unwrap_or_else(|| alloc::format!("{value:?}"));
+        .or_else(|| js_string(value).ok())
+        .unwrap_or_else(|| String::from("a value that cannot be printed"));
     Error::new(ErrorKind::Unknown, message)
 }

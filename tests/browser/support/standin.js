@@ -7,7 +7,8 @@
 const params = new URLSearchParams(location.search);
 
 export const picker = (globalThis.picker = {
-  mode: "pick", // "pick" | "cancel" | "fail" (throws failMessage)
+  mode: "pick", // "pick" | "cancel" | "fail" (throws failMessage) | "throw" (throws `thrown` as it is)
+  thrown: undefined,
   failMessage: "the picker failed",
   delayMs: 0,
   calls: 0,
@@ -35,6 +36,7 @@ async function showDirectoryPicker(options) {
   if (picker.delayMs) await sleep(picker.delayMs);
   if (picker.mode === "cancel") throw new DOMException("The user aborted a request.", "AbortError");
   if (picker.mode === "fail") throw new DOMException(picker.failMessage, "NotReadableError");
+  if (picker.mode === "throw") throw picker.thrown;
   const root = await navigator.storage.getDirectory();
   const name = picker.folder ?? `picked-${picker.calls}`;
   picker.picked.push(name);

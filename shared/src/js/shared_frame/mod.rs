@@ -4,7 +4,6 @@
 
 use crate::error::{Error, ErrorKind};
 use crate::frame::{self, Frame, Words, HEADER_BYTES, LINK, STATE};
-use alloc::format;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 use js_sys::{Atomics, Int32Array, SharedArrayBuffer, Uint8Array};
@@ -69,7 +68,7 @@ impl Words for JsWords {
             let e = crate::js::from_js_error(&e);
             Error::new(
                 ErrorKind::NotSupported,
-                format!("cannot block on the shared buffer here: {}", e.message),
+                crate::text!("cannot block on the shared buffer here: ", e.message),
             )
         })
     }
