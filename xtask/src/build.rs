@@ -191,7 +191,7 @@ pub fn package(
         ),
     }
     if names == Names::Strip {
-        shrink::shorten_imports(out, artifact)?;
+        shrink::shorten_names(out, artifact)?;
     }
     minify(&out.join(format!("{artifact}.js")))?;
     Ok(bg)
