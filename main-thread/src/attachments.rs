@@ -3,7 +3,7 @@
 
 use crate::prompt::{Origin, PAGE};
 use fshandles_shared::js::{message, EventListener, SharedFrame};
-use fshandles_shared::protocol::{encode_reply, Reply};
+use fshandles_shared::protocol::{encode_reply, Reply, Request};
 use fshandles_shared::small_map::SmallMap;
 use fshandles_shared::{error, Error};
 use std::cell::{Cell, RefCell};
@@ -38,6 +38,8 @@ pub(crate) struct Channel {
     pub slot: FrameSlot,
     /// Which record of each uid this client was last sent the folder of.
     pub sent: RefCell<SmallMap<String, u32>>,
+    /// A port's last request read in full, for the client to repeat by number.
+    pub last: RefCell<Option<Request>>,
 }
 
 impl Channel {
@@ -100,6 +102,26 @@ impl Attachment {
         self.channels.borrow()[0].slot.clone()
     }
 
+    /// Keeps `request`, read in full on the port `channel`, for its client to repeat; `None`
+    /// after one that could not be read.
+    pub fn remember(&self, channel: &JsValue, request: Option<&Request>) {
+        if let Some(c) = self.channel(channel) {
+            *c.last.borrow_mut() = request.cloned();
+        }
+    }
+
+    /// The request the client on `channel` last sent in full.
+    pub fn last_request(&self, channel: &JsValue) -> Option<Request> {
+        self.channel(channel)?.last.borrow().clone()
+    }
+
+    fn channel(&self, target: &JsValue) -> Option<std::cell::Ref<'_, Channel>> {
+        std::cell::Ref::filter_map(self.channels.borrow(), |cs| {
+            cs.iter().find(|c| c.listener.target() == target)
+        })
+        .ok()
+    }
+
     /// Notes that the client on `channel` now has record `generation` of `uid`; whether that
     /// is news to it (it had none, or an older one).
     pub fn note_sent(&self, channel: &JsValue, uid: &str, generation: u32) -> bool {
@@ -157,6 +179,7 @@ impl Registry {
             listener: listen(key, slot.clone()),
             slot,
             sent: RefCell::default(),
+            last: RefCell::default(),
         };
         self.list.borrow_mut().push(Rc::new(Attachment {
             key,

@@ -9,10 +9,12 @@
 //!
 //! Folder handles never travel in these bytes: they go beside them, structured-cloned.
 //!
-//! One answer has a shorter form: from version 2 on, an async call's yes or no, with no folder
-//! riding along, comes back on the client's own port as a bare number ([`compact_answer`]).
-//! Delivering a number costs Chromium far less than an object holding bytes, and a client's
-//! own port carries nothing but fshandles' traffic, so the number cannot be somebody else's.
+//! Two messages have a shorter form from version 2 on, on a client's own port only (it carries
+//! nothing but fshandles' traffic, so a number there cannot be somebody else's): an async
+//! call's yes or no with no folder riding along comes back as a bare number
+//! ([`compact_answer`]), and a client that has had one may ask again what it asked last on that
+//! port as a bare negative number ([`repeat_request`]). Chromium delivers a number far more
+//! cheaply than an object holding bytes.
 
 use crate::error::{Error, ErrorKind};
 use crate::options::MountOptions;
@@ -427,6 +429,23 @@ pub fn read_compact_answer(n: f64) -> Option<(u32, bool)> {
     Some(((n >> 1) as u32, n & 1 == 1))
 }
 
+/// Call `id` asks what the client's previous request in full on this port asked: the bare
+/// number posted for it, `-(id + 1)`. Only after a [`compact_answer`] on that port (the host
+/// reads these, and has the port).
+pub fn repeat_request(id: u32) -> f64 {
+    -f64::from(id) - 1.0
+}
+
+/// The call a bare number names, if it is a [`repeat_request`] (a whole number from
+/// `-(u32::MAX + 1)` to -1).
+pub fn read_repeat(n: f64) -> Option<u32> {
+    let id = -n - 1.0;
+    if !(0.0..=f64::from(u32::MAX)).contains(&id) || id as u32 as f64 != id {
+        return None;
+    }
+    Some(id as u32)
+}
+
 /// Whether `bytes` start with the fshandles tag (cheap; no decoding).
 pub fn is_ours(bytes: &[u8]) -> bool {
     bytes.starts_with(&MAGIC)
@@ -509,6 +528,18 @@ mod tests {
             1e300,
         ] {
             assert_eq!(read_compact_answer(n), None, "{n}");
+        }
+    }
+
+    #[test]
+    fn repeats_name_their_call_and_are_no_answers() {
+        for id in [0, 1, 77, u32::MAX] {
+            assert_eq!(read_repeat(repeat_request(id)), Some(id));
+            assert_eq!(read_compact_answer(repeat_request(id)), None);
+            assert_eq!(read_repeat(compact_answer(id, true)), None);
+        }
+        for n in [0.0, -0.5, -1.5, f64::NAN, f64::NEG_INFINITY, -4294967297.0] {
+            assert_eq!(read_repeat(n), None, "{n}");
         }
     }
 

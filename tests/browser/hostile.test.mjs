@@ -27,7 +27,7 @@ describe("hostile and foreign messages to an attached host", () => {
   });
 
   it("other libraries' messages (strings, numbers, objects, transferables, look-alikes) are ignored", T, async () => {
-    assert.equal(await raw(page, "foreign"), 12);
+    assert.equal(await raw(page, "foreign"), 13);
     assert.equal(await raw(page, "silence", 300), 0, "no answer to any of them");
     assert.deepEqual(await raw(page, "good", 1), { id: 1, answer: false });
     assert.equal(await value(page, "w", "delete", "/a"), false, "a real client is still served");
@@ -37,6 +37,17 @@ describe("hostile and foreign messages to an attached host", () => {
   it("on a client's own port a yes or no comes as a bare number, to clients of version 2 on; older ones get bytes", T, async () => {
     assert.deepEqual(await raw(page, "onOwnPort", 7, 2), { number: 7 * 2 + 0 });
     assert.deepEqual(await raw(page, "onOwnPort", 8, 1), { id: 8, answer: false });
+    assert.deepEqual(problems, []);
+  });
+
+  it("on its own port a client repeats its last request as a bare negative number; with nothing to repeat, a ProtocolError", T, async () => {
+    const r = await raw(page, "repeatOnOwnPort", 20);
+    assert.deepEqual(r.first, { number: 20 * 2 });
+    assert.deepEqual(r.repeated, { number: 21 * 2 }, "call 21 asked what call 20 did");
+    assert.equal(r.invalid?.name, "DataError", JSON.stringify(r.invalid));
+    assert.equal(r.orphan?.id, 23, JSON.stringify(r.orphan));
+    assert.equal(r.orphan.name, "ProtocolError");
+    assert.match(r.orphan.message, /repeated request, with no request read in full/);
     assert.deepEqual(problems, []);
   });
 

@@ -372,6 +372,7 @@ impl Inner {
                 (&self.transport, conn.link.private(), read_compact_answer(n))
             {
                 conn.link.hear();
+                conn.link.heard_number();
                 post.heard();
                 post.on_reply(conn, id, Reply::Answer(answer), None);
             }

@@ -9,6 +9,7 @@
 
 use fshandles_shared::error;
 use fshandles_shared::js::{from_js_error, message, EventListener};
+use fshandles_shared::protocol::Request;
 use fshandles_shared::{Error, ErrorKind};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -56,6 +57,10 @@ pub(crate) struct Link {
     detached: Cell<bool>,
     /// It listens on a `MessagePort` (its own, or one given): only the host posts there.
     private: bool,
+    /// The host answered with a bare number here: it reads repeats, and has this port.
+    numbers: Cell<bool>,
+    /// The last request sent in full here, which a bare number may repeat.
+    last: RefCell<Option<Request>>,
 }
 
 impl Link {
@@ -66,6 +71,8 @@ impl Link {
             .map_or(true, |port| port.is_instance_of::<web_sys::MessagePort>());
         Link {
             private,
+            numbers: Cell::new(false),
+            last: RefCell::new(None),
             outbox: given_port.unwrap_or_else(|| js_sys::global().into()),
             given,
             inbox: RefCell::new(None),
@@ -92,9 +99,29 @@ impl Link {
         self.detached.set(false);
     }
 
+    /// The host answered with a bare number.
+    pub fn heard_number(&self) {
+        self.numbers.set(true);
+    }
+
+    /// Whether `request` may go as a repeat of the last one sent in full.
+    pub fn repeats(&self, request: &Request) -> bool {
+        self.numbers.get() && self.last.borrow().as_ref() == Some(request)
+    }
+
+    /// `request` went to the host in full.
+    pub fn sent_in_full(&self, request: &Request) {
+        let mut last = self.last.borrow_mut();
+        if last.as_ref() != Some(request) {
+            *last = Some(request.clone());
+        }
+    }
+
     /// The first message found no host: the next call brings a new port.
     pub fn unheard(&self) {
         self.heard.set(false);
+        self.numbers.set(false);
+        self.last.borrow_mut().take();
         if self.given.is_none() {
             self.inbox.borrow_mut().take();
         }

@@ -6,7 +6,7 @@ use crate::conn::Conn;
 use crate::in_flight::InFlight;
 use crate::js::Resolvers;
 use fshandles_shared::js::{message, Timer};
-use fshandles_shared::protocol::{Reply, Request};
+use fshandles_shared::protocol::{repeat_request, Reply, Request};
 use fshandles_shared::{error, Error, ErrorKind};
 use futures_channel::oneshot;
 use js_sys::Promise;
@@ -71,9 +71,14 @@ impl Post {
     pub fn start(&self, conn: &Rc<Conn>, request: &Request, settle: Settle) {
         let state = &self.state;
         let id = conn.next_id();
-        let msg = match conn.encode(id, request) {
-            Ok(bytes) => message::wrap(&bytes),
-            Err(e) => return settle.send(Err(e)),
+        let repeat = conn.link.repeats(request);
+        let msg: JsValue = if repeat {
+            JsValue::from_f64(repeat_request(id))
+        } else {
+            match conn.encode(id, request) {
+                Ok(bytes) => message::wrap(&bytes).into(),
+                Err(e) => return settle.send(Err(e)),
+            }
         };
         let uid = request.uid().map(str::to_owned);
         state.pending.borrow_mut().insert(
@@ -90,6 +95,9 @@ impl Post {
                 p.tx.send(Err(e));
             }
             return;
+        }
+        if !repeat {
+            conn.link.sent_in_full(request);
         }
         if !conn.link.heard() {
             self.await_first_contact(conn);

@@ -8,7 +8,8 @@ use crate::prompt::Origin;
 use crate::reply::{Replier, Route};
 use fshandles_shared::js::{is_channel, message, EventListener, SharedFrame};
 use fshandles_shared::protocol::{
-    decode_request, version_of, DecodeError, Obtain, Reply, Request, COMPACT_ANSWERS_SINCE,
+    decode_request, read_repeat, version_of, DecodeError, Obtain, Reply, Request,
+    COMPACT_ANSWERS_SINCE,
 };
 use fshandles_shared::text;
 use fshandles_shared::{Error, ErrorKind};
@@ -110,6 +111,7 @@ impl Hub {
             listener: self.listen(att.key, port.as_ref(), slot.clone()),
             slot,
             sent: Default::default(),
+            last: Default::default(),
         });
     }
 
@@ -121,8 +123,11 @@ impl Hub {
             return;
         };
         let data = event.data();
-        if let Some(seq) = data.as_f64() {
-            return self.doorbell(&att, from, slot, seq);
+        if let Some(n) = data.as_f64() {
+            return match read_repeat(n) {
+                Some(id) => self.repeat(&att, from, id),
+                None => self.doorbell(&att, from, slot, n),
+            };
         }
         let (decoded, version) = {
             let mut buf = self.scratch.borrow_mut();
@@ -145,10 +150,16 @@ impl Hub {
             channel = port.into();
         }
         let route = match message::get(&data, message::SAB) {
+            // Only on a port of fshandles' own is a bare number surely ours.
+            None if channel.is_instance_of::<web_sys::MessagePort>() => {
+                att.remember(&channel, decoded.as_ref().ok().map(|(_, r)| r));
+                Route::Message {
+                    compact: version >= COMPACT_ANSWERS_SINCE,
+                    to: channel,
+                }
+            }
             None => Route::Message {
-                // Only on a port of fshandles' own is a bare number surely ours.
-                compact: version >= COMPACT_ANSWERS_SINCE
-                    && channel.is_instance_of::<web_sys::MessagePort>(),
+                compact: false,
                 to: channel,
             },
             Some(sab) => match SharedFrame::from_js(&sab) {
@@ -179,6 +190,28 @@ impl Hub {
             },
         };
         self.dispatch(&att, decoded, route);
+    }
+
+    /// Async mode: call `id` asks again what the client on the port `from` asked last in full.
+    /// A bare negative number anywhere but on a port of ours is somebody else's.
+    fn repeat(self: &Rc<Self>, att: &Rc<Attachment>, from: &JsValue, id: u32) {
+        if !from.is_instance_of::<web_sys::MessagePort>() {
+            return;
+        }
+        let decoded =
+            att.last_request(from)
+                .map(|r| (id, r))
+                .ok_or_else(|| DecodeError::Malformed {
+                    id: Some(id),
+                    reason:
+                        "a repeated request, with no request read in full before it on this port"
+                            .into(),
+                });
+        let route = Route::Message {
+            to: from.clone(),
+            compact: true,
+        };
+        self.dispatch(att, decoded, route);
     }
 
     /// A sync client's doorbell: call `seq` waits in the buffer it registered on `from`. Numbers

@@ -4,9 +4,10 @@
 //! traffic, a transferable) from ever being mistaken for ours, and lets a folder handle or
 //! the shared buffer ride beside the bytes, structured-cloned.
 //!
-//! Two messages are bare numbers instead, each only where it cannot be mistaken: a sync
-//! client's doorbell (it must name a call waiting in the buffer the client registered), and
-//! an async answer on a client's own port ([`crate::protocol::compact_answer`]).
+//! Three messages are bare numbers instead, each only where it cannot be mistaken: a sync
+//! client's doorbell (it must name a call waiting in the buffer the client registered), and,
+//! on a client's own port only, an async answer ([`crate::protocol::compact_answer`]) and an
+//! async request that repeats the last one in full ([`crate::protocol::repeat_request`]).
 
 use crate::protocol::is_ours;
 use alloc::vec::Vec;

@@ -78,6 +78,7 @@ function foreign() {
   const sent = [
     ["hello"],
     [42],
+    [-5], // a repeat, but not on a port of ours
     [7.5],
     [null],
     [{ type: "pyscript", data: [1, 2, 3] }],
@@ -130,7 +131,36 @@ async function onOwnPort(id, version) {
   return got;
 }
 
+// On a client's own port: a request in full, the same again as a bare negative number, an
+// invalid one, and a repeat of that (there is nothing to repeat). What the host answered each.
+async function repeatOnOwnPort(id) {
+  const { port1, port2 } = new MessageChannel();
+  const next = () =>
+    new Promise((resolve) => {
+      port1.onmessage = ({ data }) => {
+        if (typeof data === "number") return resolve({ number: data });
+        const reply = decodeReply(data.fshandles);
+        if (!reply.ack) resolve(reply);
+      };
+      setTimeout(() => resolve(null), 1000);
+    });
+  const send = async (post) => {
+    const answer = next();
+    post();
+    return answer;
+  };
+  const first = await send(() =>
+    self.postMessage({ fshandles: new Uint8Array(del(id, "/never-stored", 2)), port: port2 }, [port2]),
+  );
+  const repeated = await send(() => port1.postMessage(-(id + 1) - 1));
+  const invalid = await send(() => port1.postMessage({ fshandles: new Uint8Array(del(id + 2, "", 2)) }));
+  const orphan = await send(() => port1.postMessage(-(id + 3) - 1));
+  port1.close();
+  return { first, repeated, invalid, orphan };
+}
+
 const commands = {
+  repeatOnOwnPort,
   foreign,
   pending: () => replies.length,
   // A good request: Delete of a uid nobody stored answers false.
