@@ -266,16 +266,17 @@ impl Hub {
             }
             Ok((id, Request::Resume { id: of })) => self.resume(att, id, of, &route),
             Ok((id, request)) => {
-                if let Route::Frame(f, _) = &route {
-                    // Taken once: a second doorbell for the same call finds it acked.
-                    if !f.ack(id) {
-                        return;
-                    }
+                let frame = match &route {
+                    Route::Frame(f, _) => Some(f.clone()),
+                    Route::Message { .. } => None,
+                };
+                // Taken once: a second doorbell for the same call finds it acked.
+                if frame.as_ref().is_some_and(|f| !f.ack(id)) {
+                    return;
                 }
                 let hub = self.clone();
                 let att2 = att.clone();
-                let message =
-                    matches!(route, Route::Message { .. }).then(|| route.channel().clone());
+                let message = frame.is_none().then(|| route.channel().clone());
                 let done = crate::run::now_or_later(async move {
                     let (reply, handle) = hub.answer(&att2, route.channel(), request).await;
                     hub.replier.send(&att2, id, &route, reply, handle);
@@ -290,6 +291,11 @@ impl Hub {
                         Reply::Ack,
                         None,
                     );
+                }
+                // Sync mode: the same, by waking the worker to see the ack. One that blocked
+                // before it would wait without its promptTimeoutMs (a known host is waited for).
+                if let (false, Some(f)) = (done, frame) {
+                    f.wake();
                 }
             }
         }

@@ -29,8 +29,10 @@ impl<W: Words> Frame<W> {
         }
     }
 
-    /// Host: marks call `seq` as taken, without waking the worker. False when the worker no
-    /// longer waits for it, or it was taken already: a call is served once.
+    /// Host: marks call `seq` as taken, without waking the worker (most answers follow at
+    /// once; one that must wait is announced by [`Frame::wake`], so that the worker's
+    /// `promptTimeoutMs` runs). False when the worker no longer waits for it, or it was taken
+    /// already: a call is served once.
     pub fn ack(&self, seq: u32) -> bool {
         self.swap(
             super::state(seq, Phase::Requested),
