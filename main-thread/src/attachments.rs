@@ -125,8 +125,7 @@ impl Attachment {
     /// Notes that the client on `channel` now has record `generation` of `uid`; whether that
     /// is news to it (it had none, or an older one).
     pub fn note_sent(&self, channel: &JsValue, uid: &str, generation: u32) -> bool {
-        let channels = self.channels.borrow();
-        let Some(c) = channels.iter().find(|c| c.listener.target() == channel) else {
+        let Some(c) = self.channel(channel) else {
             return false;
         };
         let mut sent = c.sent.borrow_mut();
