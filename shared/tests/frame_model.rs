@@ -15,7 +15,10 @@
 //!   host is;
 //! - a host that lets go ends the call in flight and every later one;
 //! - with no host, every call ends (no one to answer it, no hang);
-//! - and the model does find a lost wake-up: memory whose `notify` does nothing deadlocks.
+//! - a call the host takes and never answers (a prompt nobody answers) ends at its reply
+//!   deadline, however the worker's blocking and the host's taking interleave;
+//! - and the model does find a lost wake-up: memory whose `notify` does nothing deadlocks, and
+//!   so does a host that takes a call for later without saying so.
 
 use fshandles_shared::frame::{self, Frame, Waited, Words, HEADER_BYTES, STATE};
 use fshandles_shared::Error;
@@ -187,6 +190,11 @@ struct HostPlan {
     defer: bool,
     /// Lets go of the buffer (detach, or the host dropped) after this many events.
     release_after: Option<u32>,
+    /// Takes this call and never answers it (a prompt nobody answers).
+    unanswered: Option<u32>,
+    /// Wakes the worker when it takes a call it answers later ([`Frame::answer_later`]), as
+    /// the host does; off only to show that the model finds the wake-up lost without it.
+    announce_later: bool,
 }
 
 /// The host, one thread as the page's main thread is: takes doorbells from its queue and,
@@ -197,7 +205,7 @@ fn host(frame: Frame<Model>, plan: HostPlan) -> Vec<u32> {
     let mut served = Taken {
         calls: Vec::new(),
         pending: Vec::new(),
-        defer: plan.defer,
+        plan,
     };
     let mut adopted = false;
     let mut watching = false;
@@ -253,7 +261,7 @@ fn host(frame: Frame<Model>, plan: HostPlan) -> Vec<u32> {
 }
 
 /// One request, as the host's doorbell and dispatch take it: read, check, acknowledge (once),
-/// answer (now, or in a later turn when `defer`).
+/// answer (now, or in a later turn when `defer`, or never when it is the unanswered call).
 fn serve(frame: &Frame<Model>, seq: u32, taken: &mut Taken) {
     let mut buf = Vec::new();
     if !frame.read_request(seq, &mut buf) {
@@ -271,10 +279,16 @@ fn serve(frame: &Frame<Model>, seq: u32, taken: &mut Taken) {
         return;
     }
     taken.calls.push(seq);
-    if taken.defer {
-        taken.pending.push((seq, answer(&buf)));
-    } else {
+    let never = taken.plan.unanswered == Some(seq);
+    if !taken.plan.defer && !never {
         frame.reply(seq, &answer(&buf));
+        return;
+    }
+    if taken.plan.announce_later {
+        frame.answer_later();
+    }
+    if !never {
+        taken.pending.push((seq, answer(&buf)));
     }
 }
 
@@ -282,7 +296,7 @@ fn serve(frame: &Frame<Model>, seq: u32, taken: &mut Taken) {
 struct Taken {
     calls: Vec<u32>,
     pending: Vec<(u32, Vec<u8>)>,
-    defer: bool,
+    plan: HostPlan,
 }
 
 /// Writes the answers a host deferred.
@@ -395,6 +409,8 @@ fn plan() -> HostPlan {
         unwatch_after: rng.gen_bool(0.4).then(|| rng.gen_range(1..5)),
         defer: rng.gen_bool(0.5),
         release_after: None,
+        unanswered: None,
+        announce_later: true,
     }
 }
 
@@ -484,11 +500,48 @@ fn the_model_finds_a_lost_wake_up() {
                 unwatch_after: None,
                 defer: false,
                 release_after: None,
+                unanswered: None,
+                announce_later: true,
             };
             run(true, plan, f64::INFINITY, None);
         },
         3000,
     );
+}
+
+/// A run whose host takes call 2 and never answers it, with a reply deadline.
+fn unanswered_run(announce_later: bool) -> Vec<Outcome> {
+    let plan = HostPlan {
+        unanswered: Some(2),
+        announce_later,
+        ..plan()
+    };
+    run(false, plan, f64::INFINITY, Some(0.4)).1
+}
+
+#[test]
+fn a_call_nobody_answers_ends_at_its_reply_deadline() {
+    schedules("unanswered", || {
+        // A worker whose host is known waits for it to take a call with no deadline, then
+        // for the answer as long as promptTimeoutMs: it must learn that the call was taken
+        // even when it blocked before.
+        let outcomes = unanswered_run(true);
+        assert_eq!(outcomes[1], Outcome::NoAnswer, "{outcomes:?}");
+        for (seq, o) in (1..).zip(&outcomes) {
+            assert!(
+                *o == answered(seq) || *o == Outcome::NoAnswer,
+                "call {seq}: {outcomes:?}"
+            );
+        }
+    });
+}
+
+#[test]
+#[should_panic(expected = "deadlock")]
+fn the_model_finds_a_call_taken_in_silence() {
+    // The same, with a host that takes a call for later without waking the worker (the bug
+    // fixed in the fourth performance pass): a worker that blocked first sleeps forever.
+    shuttle::check_random(|| drop(unanswered_run(false)), 3000);
 }
 
 #[test]

@@ -292,10 +292,9 @@ impl Hub {
                         None,
                     );
                 }
-                // Sync mode: the same, by waking the worker to see the ack. One that blocked
-                // before it would wait without its promptTimeoutMs (a known host is waited for).
+                // Sync mode: the same, by waking the worker to see the ack.
                 if let (false, Some(f)) = (done, frame) {
-                    f.wake();
+                    f.answer_later();
                 }
             }
         }

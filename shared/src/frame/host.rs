@@ -30,14 +30,21 @@ impl<W: Words> Frame<W> {
     }
 
     /// Host: marks call `seq` as taken, without waking the worker (most answers follow at
-    /// once; one that must wait is announced by [`Frame::wake`], so that the worker's
-    /// `promptTimeoutMs` runs). False when the worker no longer waits for it, or it was taken
-    /// already: a call is served once.
+    /// once; one that must wait is announced by [`Frame::answer_later`]). False when the
+    /// worker no longer waits for it, or it was taken already: a call is served once.
     pub fn ack(&self, seq: u32) -> bool {
         self.swap(
             super::state(seq, Phase::Requested),
             super::state(seq, Phase::Acked),
         )
+    }
+
+    /// Host: the call just taken is answered in a later turn (IndexedDB, a prompt): wakes the
+    /// worker so that it sees the call taken. A worker waits for a known host with no deadline
+    /// until its call is taken, and only then starts its reply deadline (`promptTimeoutMs`);
+    /// one that blocked before [`Frame::ack`] would otherwise sleep through it.
+    pub fn answer_later(&self) {
+        self.words.notify();
     }
 
     /// Host: writes the reply to call `seq` and wakes the worker.
