@@ -192,10 +192,16 @@ export const dialogsOpen = (page) => ev(page, () => globalThis.dialogOpen());
 export const activationLapsed = (page) =>
   waitFor(page, () => !navigator.userActivation.isActive, null, { timeout: 15000, what: "user activation to lapse" });
 
-// Collects garbage, then reads the page's JS heap and the host's wasm memory (support/host.js pages).
-export async function memory(page) {
+// Collects the page's garbage (a full, precise collection: what is unreachable is gone).
+export async function collectGarbage(page) {
   const s = await page.context().newCDPSession(page);
   await s.send("HeapProfiler.collectGarbage");
+  return s;
+}
+
+// Collects garbage, then reads the page's JS heap and the host's wasm memory (support/host.js pages).
+export async function memory(page) {
+  const s = await collectGarbage(page);
   const { usedSize } = await s.send("Runtime.getHeapUsage");
   await s.detach();
   return { heap: usedSize, wasm: await ev(page, () => globalThis.wasmMemory()) };

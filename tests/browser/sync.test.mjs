@@ -1,7 +1,7 @@
 // Issue 3: choosing the mode, and a sync mode that never hangs.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, PLAIN, useBrowser, openHost, ev, waitFor, click, call, value, picker, setPicker, clickInDialog } from "./harness.mjs";
+import { ISOLATED, PLAIN, useBrowser, openHost, ev, waitFor, click, call, value, picker, setPicker, clickInDialog, collectGarbage } from "./harness.mjs";
 
 // A browser test that hangs fails instead of stalling the run.
 const T = { timeout: 60000 };
@@ -84,6 +84,29 @@ describe("sync mode", () => {
       assert.deepEqual(await answer, { ok: true, value: true });
       await context.close();
     });
+
+    for (const how of ["detach", "free"]) {
+      it(`${mode}: a worker ended after ${how === "free" ? "host.free()" : "detach"} is not kept alive by the host, nor its buffer`, T, async () => {
+        const { page: p, context } = await page(ISOLATED, { w: { mode } });
+        const answer = call(p, "w", "store", UID, RW);
+        await clickInDialog(p, "authorize");
+        assert.deepEqual(await answer, { ok: true, value: true });
+        assert.equal(await value(p, "w", "store", UID, RW), true, "a store-hit, with the host waiting on the buffer");
+        const sab = await ev(p, () => globalThis.workers.get("w").buffer !== null);
+        assert.equal(sab, mode === "sab", "the page saw the shared buffer cross (sab mode only)");
+        await ev(p, (h) => globalThis.forget("w", h), how);
+        // A worker is collected some time after it ends; the host must not be what holds it.
+        const free = { worker: false, buffer: false };
+        let alive = { worker: true, buffer: sab };
+        for (let i = 0; i < 20 && (alive.worker || alive.buffer); i++) {
+          await (await collectGarbage(p)).detach();
+          alive = await ev(p, (n) => globalThis.alive(n), "w");
+          if (alive.worker || alive.buffer) await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.deepEqual(alive, free, "still reachable after 20 collections");
+        await context.close();
+      });
+    }
 
     it(`${mode}: promptTimeoutMs bounds the wait for a person, on every call`, T, async () => {
       const { page: p, context } = await page(ISOLATED, { w: { mode, timeoutMs: 250, promptTimeoutMs: 400 } });

@@ -119,11 +119,15 @@ impl<W: Words> Frame<W> {
 
     /// Host: lets go of this buffer. The call in flight, if any, is answered with
     /// `reply_for(seq)`; a call begun later sees the released link and gives up by itself.
+    /// Whoever waits on the buffer is woken: a host's own wait on it (`Atomics.waitAsync`)
+    /// ends there, else it would hold the buffer, and what it serves, as long as the page lives.
     pub fn release(&self, reply_for: impl FnOnce(u32) -> Vec<u8>) {
         self.words.store(LINK, LINK_RELEASED);
         let (seq, phase) = super::split(self.words.load(STATE));
         if matches!(phase, Some(Phase::Requested | Phase::Acked)) {
             self.reply(seq, &reply_for(seq));
+        } else {
+            self.words.notify();
         }
     }
 

@@ -13,6 +13,7 @@ const host = new FsHost(options);
 // Pages served with a Content-Security-Policy (?csp) give their workers one too.
 const workerQuery = params.has("csp") ? "?csp" : "";
 const workers = new Map();
+const forgotten = new Map();
 let seq = 0;
 
 function spawn(name, { attach = true, script = "/tests/browser/support/worker.js" } = {}) {
@@ -26,7 +27,14 @@ function spawn(name, { attach = true, script = "/tests/browser/support/worker.js
     const { test, ...answer } = data;
     done?.(answer);
   });
-  const w = { worker, waiting, loaded };
+  const w = { worker, waiting, loaded, buffer: null };
+  // The host and this page read the same message objects: keep a weak reference to the
+  // client's shared buffer, to see whether the host lets go of it (`forget`). Pages that are
+  // not cross-origin isolated have no SharedArrayBuffer.
+  worker.addEventListener("message", ({ data }) => {
+    const sab = globalThis.SharedArrayBuffer && data?.fshandles !== undefined && data.sab;
+    if (sab && sab instanceof SharedArrayBuffer) w.buffer = new WeakRef(sab);
+  });
   workers.set(name, w);
   if (attach) host.attach(worker);
   return loaded.then(() => true);
@@ -146,6 +154,21 @@ Object.assign(globalThis, {
   host, picker, workers, spawn, call, callOnClick, readFile, writeFile, hostCall, idbRecord, putBareRecord,
   detach: (name) => host.detach(workers.get(name).worker),
   terminate: (name) => workers.get(name).worker.terminate(),
+  // Lets a worker go, ends it and drops every reference the page has to it, keeping weak
+  // ones: after a garbage collection, `alive(name)` says what something else still holds.
+  // `how`: "detach" the worker, or "free" the whole host.
+  forget: (name, how = "detach") => {
+    const { worker, buffer } = workers.get(name);
+    if (how === "free") host.free();
+    else host.detach(worker);
+    worker.terminate();
+    workers.delete(name);
+    forgotten.set(name, { worker: new WeakRef(worker), buffer });
+  },
+  alive: (name) => {
+    const { worker, buffer } = forgotten.get(name);
+    return { worker: worker.deref() !== undefined, buffer: buffer?.deref() !== undefined };
+  },
   dialogOpen: () => document.querySelectorAll("dialog.fshandles-dialog").length,
   activeIsAuthorize: () => document.activeElement?.classList.contains("fshandles-authorize") ?? false,
 });
