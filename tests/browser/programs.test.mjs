@@ -2,7 +2,7 @@
 // a loop that never returns to its event loop; bursts of calls far beyond a few in flight.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, PLAIN, useBrowser, openHost, ev, call, value, picker, clickInDialog } from "./harness.mjs";
+import { ISOLATED, PLAIN, useBrowser, openHost, ev, call, value, picker, clickInDialog, memory } from "./harness.mjs";
 
 const T = { timeout: 600000 };
 const UID = "/local@pyscript";
@@ -22,6 +22,26 @@ async function storeThenLoop(page, n) {
 
 describe("real programs", () => {
   const browser = useBrowser();
+
+  for (const mode of ["sab", "async"]) {
+    it(`${mode}: a worker that connects a client per task, a thousand times, grows no memory on either side`, T, async () => {
+      const { page, context, problems } = await openHost(browser(), ISOLATED);
+      await ev(page, () => globalThis.spawn("w"));
+      assert.equal(await value(page, "w", "connect", { mode }), mode);
+      const stored = call(page, "w", "store", UID, {});
+      await clickInDialog(page, "authorize");
+      assert.deepEqual(await stored, { ok: true, value: true });
+      const warm = await value(page, "w", "churn", UID, mode, 200);
+      const before = await memory(page);
+      const after = { worker: await value(page, "w", "churn", UID, mode, 1000), ...(await memory(page)) };
+      assert.equal(after.worker, warm, "the worker's wasm memory did not grow");
+      assert.equal(after.wasm, before.wasm, "the host's wasm memory did not grow");
+      assert.ok(after.heap < before.heap + 2 * 1024 * 1024, `the page's JS heap grew from ${before.heap} to ${after.heap}`);
+      assert.equal(await value(page, "w", "store", UID, {}), true, "the first client still works");
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
 
   it("a sab worker stores its folder itself, then makes 100,000 calls without yielding", T, async () => {
     const { page, context, problems } = await openHost(browser(), ISOLATED);

@@ -35,6 +35,17 @@ const commands = {
     other.close();
     return wrong;
   },
+  // `n` clients one after another, each connected, asked once (a store-hit of `uid`) and
+  // freed, as a program that connects per task does. Resolves with this worker's wasm memory.
+  async churn(uid, mode, n) {
+    for (let i = 0; i < n; i++) {
+      const c = FsClient.connect({ mode });
+      const got = await c.storeFSHandler(uid, {});
+      c.free();
+      if (got !== true) throw new Error(`client ${i} was answered ${got}`);
+    }
+    return (await ready).memory.buffer.byteLength;
+  },
   isolated: () => globalThis.crossOriginIsolated,
   store: (uid, options) => client.storeFSHandler(uid, options),
   get: (uid, options) => client.getFSHandler(uid, options),
