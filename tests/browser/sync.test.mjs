@@ -1,7 +1,7 @@
 // Issue 3: choosing the mode, and a sync mode that never hangs.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, PLAIN, useBrowser, openHost, ev, waitFor, click, call, value, picker, setPicker, clickInDialog, collectGarbage } from "./harness.mjs";
+import { ISOLATED, PLAIN, useBrowser, openHost, ev, waitFor, click, call, value, picker, setPicker, clickInDialog, collectGarbage, activationLapsed } from "./harness.mjs";
 
 // A browser test that hangs fails instead of stalling the run.
 const T = { timeout: 60000 };
@@ -179,6 +179,47 @@ describe("sync mode", () => {
     const served = await ev(p, () => globalThis.host.served(globalThis.workers.get("w").worker));
     assert.equal(await value(p, "w", "handleName", UID), "picked-1");
     assert.equal(await ev(p, () => globalThis.host.served(globalThis.workers.get("w").worker)), served);
+    await context.close();
+  });
+
+  it("eight sab workers served, idle or blocked on a person: the main thread waits, it does not poll", T, async () => {
+    const names = Array.from({ length: 8 }, (_, i) => `w${i}`);
+    const { page: p, context } = await page(ISOLATED, Object.fromEntries(names.map((n) => [n, { mode: "sab" }])));
+    const first = call(p, "w0", "store", UID, RW);
+    await clickInDialog(p, "authorize");
+    assert.deepEqual(await first, { ok: true, value: true });
+    // Each of the others is served once (a store-hit), so the host now waits on all eight
+    // buffers; then one blocks on a folder nobody has picked yet: a dialog waits for a person.
+    for (const n of names.slice(1)) assert.equal(await value(p, n, "store", UID, RW), true);
+    await activationLapsed(p);
+    const blocked = call(p, "w7", "store", "/other@pyscript", RW);
+    await waitFor(p, () => globalThis.dialogOpen() === 1, null, { what: "the dialog for w7's store" });
+    // For one second, count what could wake the main thread on its own, and its busy time.
+    await ev(p, () => {
+      const counts = (globalThis.wakeUps = { waitAsync: 0, setTimeout: 0, setInterval: 0, queueMicrotask: 0, requestAnimationFrame: 0 });
+      for (const [owner, name] of [[Atomics, "waitAsync"], [globalThis, "setTimeout"], [globalThis, "setInterval"], [globalThis, "queueMicrotask"], [globalThis, "requestAnimationFrame"]]) {
+        const real = owner[name];
+        owner[name] = function (...args) {
+          counts[name] += 1;
+          return real.apply(this, args);
+        };
+      }
+    });
+    const cdp = await context.newCDPSession(p);
+    await cdp.send("Performance.enable");
+    const busy = async () => (await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === "TaskDuration").value;
+    const busyBefore = await busy();
+    await new Promise((r) => setTimeout(r, 1000));
+    const busyMs = 1000 * ((await busy()) - busyBefore);
+    const wakeUps = await ev(p, () => globalThis.wakeUps);
+    assert.deepEqual(wakeUps, { waitAsync: 0, setTimeout: 0, setInterval: 0, queueMicrotask: 0, requestAnimationFrame: 0 });
+    assert.ok(busyMs < 300, `the main thread was busy ${busyMs.toFixed(1)} ms of 1000 with nothing to do`);
+    // And the waits still work: the person answers, and a watched worker is served at once.
+    await clickInDialog(p, "authorize");
+    assert.deepEqual(await blocked, { ok: true, value: true });
+    assert.equal(await value(p, "w3", "store", UID, RW), true);
+    assert.ok((await ev(p, () => globalThis.wakeUps.waitAsync)) >= 1, "the host waits on the buffers again after serving");
+    await cdp.detach();
     await context.close();
   });
 
