@@ -12,8 +12,8 @@ const RW = { id: "pyscript", mode: "readwrite" };
 describe("sync mode", () => {
   const browser = useBrowser();
 
-  async function page(base, workers = {}) {
-    const session = await openHost(browser(), base);
+  async function page(base, workers = {}, query = "") {
+    const session = await openHost(browser(), base, query);
     for (const [name, { attach = true, ...options }] of Object.entries(workers)) {
       await ev(session.page, ([n, a]) => globalThis.spawn(n, { attach: a }), [name, attach]);
       await value(session.page, name, "connect", options);
@@ -55,9 +55,10 @@ describe("sync mode", () => {
     await context.close();
   });
 
-  for (const mode of ["sab", "async"]) {
-    it(`${mode}: with no host attached, a call fails with TimeoutError after timeoutMs, and the worker recovers`, T, async () => {
-      const { page: p, context } = await page(ISOLATED, { w: { attach: false, mode, timeoutMs: 300 } });
+  // Each also on a host without Atomics.waitAsync, where a sab worker rings by message.
+  for (const [name, mode, query] of [["sab", "sab", ""], ["sab, doorbells", "sab", "?nowaitasync"], ["async", "async", ""]]) {
+    it(`${name}: with no host attached, a call fails with TimeoutError after timeoutMs, and the worker recovers`, T, async () => {
+      const { page: p, context } = await page(ISOLATED, { w: { attach: false, mode, timeoutMs: 300 } }, query);
       const started = Date.now();
       const r = await call(p, "w", "store", UID, RW);
       const took = Date.now() - started;
@@ -74,8 +75,8 @@ describe("sync mode", () => {
       await context.close();
     });
 
-    it(`${mode}: a prompt slower than timeoutMs still succeeds (the host acknowledged it)`, T, async () => {
-      const { page: p, context } = await page(ISOLATED, { w: { mode, timeoutMs: 250 } });
+    it(`${name}: a prompt slower than timeoutMs still succeeds (the host acknowledged it)`, T, async () => {
+      const { page: p, context } = await page(ISOLATED, { w: { mode, timeoutMs: 250 } }, query);
       await setPicker(p, { delayMs: 1200 });
       const answer = call(p, "w", "store", UID, RW);
       // Wait past the timeout before answering the dialog, too.
@@ -86,12 +87,14 @@ describe("sync mode", () => {
     });
 
     for (const how of ["detach", "free"]) {
-      it(`${mode}: a worker ended after ${how === "free" ? "host.free()" : "detach"} is not kept alive by the host, nor its buffer`, T, async () => {
-        const { page: p, context } = await page(ISOLATED, { w: { mode } });
+      it(`${name}: a worker ended after ${how === "free" ? "host.free()" : "detach"} is not kept alive by the host, nor its buffer`, T, async () => {
+        const { page: p, context } = await page(ISOLATED, { w: { mode } }, query);
         const answer = call(p, "w", "store", UID, RW);
         await clickInDialog(p, "authorize");
         assert.deepEqual(await answer, { ok: true, value: true });
         assert.equal(await value(p, "w", "store", UID, RW), true, "a store-hit, with the host waiting on the buffer");
+        const link = await ev(p, () => globalThis.link("w"));
+        assert.equal(link, mode === "async" ? null : query ? 1 : 3, "rung by message only where the host cannot wait");
         const sab = await ev(p, () => globalThis.workers.get("w").buffer !== null);
         assert.equal(sab, mode === "sab", "the page saw the shared buffer cross (sab mode only)");
         await ev(p, (h) => globalThis.forget("w", h), how);
@@ -108,8 +111,24 @@ describe("sync mode", () => {
       });
     }
 
-    it(`${mode}: promptTimeoutMs bounds the wait for a person, on every call`, T, async () => {
-      const { page: p, context } = await page(ISOLATED, { w: { mode, timeoutMs: 250, promptTimeoutMs: 400 } });
+    if (mode === "sab") {
+      it(`${name}: a worker stores its folder itself, then 3000 calls without yielding are all answered rightly`, T, async () => {
+        const { page: p, context, problems } = await page(ISOLATED, { w: { mode } }, query);
+        const looped = call(p, "w", "loop", UID, 3000, { options: RW, storeFirst: true });
+        await clickInDialog(p, "authorize");
+        const r = await looped;
+        assert.ok(r.ok, JSON.stringify(r));
+        assert.deepEqual(r.value.wrong, []);
+        assert.deepEqual(r.value.names, ["picked-1"]);
+        // The host rings by message only where it cannot wait on the buffer.
+        assert.equal(await ev(p, () => globalThis.link("w")), query ? 1 : 3);
+        assert.deepEqual(problems, []);
+        await context.close();
+      });
+    }
+
+    it(`${name}: promptTimeoutMs bounds the wait for a person, on every call`, T, async () => {
+      const { page: p, context } = await page(ISOLATED, { w: { mode, timeoutMs: 250, promptTimeoutMs: 400 } }, query);
       const first = await call(p, "w", "store", UID, RW);
       // The next request finds the host known but busy (300 ms on the main thread), so a sab
       // worker may block before the host takes the call; it must then be woken to start its

@@ -6,6 +6,9 @@ import init, { FsHost } from "/dist/main/fshandles_main.js";
 const params = new URLSearchParams(location.search);
 const wasm = await init();
 
+// ?nowaitasync: a host as in browsers without Atomics.waitAsync, rung by a message per request.
+if (params.has("nowaitasync")) Atomics.waitAsync = undefined;
+
 const options = {};
 if (params.has("ns")) options.namespace = params.get("ns");
 if (params.has("ttl")) options.permissionTtlMs = Number(params.get("ttl"));
@@ -164,6 +167,12 @@ Object.assign(globalThis, {
     worker.terminate();
     workers.delete(name);
     forgotten.set(name, { worker: new WeakRef(worker), buffer });
+  },
+  // The link word of a sab client's buffer (shared/src/frame): 1 the host holds it and is
+  // rung by message, 3 it waits on the buffer itself.
+  link: (name) => {
+    const sab = workers.get(name).buffer?.deref();
+    return sab ? Atomics.load(new Int32Array(sab), 3) : null;
   },
   alive: (name) => {
     const { worker, buffer } = forgotten.get(name);
