@@ -18,6 +18,19 @@ extern "C" {
     #[wasm_bindgen(js_namespace = performance, js_name = now)]
     fn performance_now() -> f64;
 
+    // Atomics on a frame's own `Int32Array` over a `SharedArrayBuffer`, at header indices:
+    // these cannot throw, so they are imported without js-sys' `catch` wrapper, which costs a
+    // closure, an `arguments` object and a try/catch per call (a waiting worker makes
+    // thousands). `Atomics.wait` keeps it: it throws where a thread cannot block.
+    #[wasm_bindgen(js_namespace = Atomics, js_name = load)]
+    fn atomics_load(words: &Int32Array, index: u32) -> i32;
+    #[wasm_bindgen(js_namespace = Atomics, js_name = store)]
+    fn atomics_store(words: &Int32Array, index: u32, value: i32);
+    #[wasm_bindgen(js_namespace = Atomics, js_name = compareExchange)]
+    fn atomics_compare_exchange(words: &Int32Array, index: u32, from: i32, to: i32) -> i32;
+    #[wasm_bindgen(js_namespace = Atomics, js_name = notify)]
+    fn atomics_notify(words: &Int32Array, index: u32);
+
     // What `Atomics.waitAsync` returns; read by property, with no key crossing as a string.
     type WaitAsyncResult;
     #[wasm_bindgen(method, getter, js_name = "async")]
@@ -43,19 +56,19 @@ struct Views {
 
 impl Words for JsWords {
     fn load(&self, index: u32) -> i32 {
-        Atomics::load(&self.0.words, index).unwrap_or(0)
+        atomics_load(&self.0.words, index)
     }
 
     fn store(&self, index: u32, value: i32) {
-        let _ = Atomics::store(&self.0.words, index, value);
+        atomics_store(&self.0.words, index, value);
     }
 
     fn compare_exchange(&self, index: u32, from: i32, to: i32) -> bool {
-        Atomics::compare_exchange(&self.0.words, index, from, to).ok() == Some(from)
+        atomics_compare_exchange(&self.0.words, index, from, to) == from
     }
 
     fn notify(&self) {
-        let _ = Atomics::notify(&self.0.words, STATE);
+        atomics_notify(&self.0.words, STATE);
     }
 
     fn wait(&self, expected: i32, timeout_ms: f64) -> Result<(), Error> {
