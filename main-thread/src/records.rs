@@ -65,12 +65,32 @@ impl Record {
     }
 }
 
+thread_local! {
+    // One handler for every connection, made once: it closes the connection the event is for,
+    // and holds none (a handler per connection holding it kept every connection open).
+    static CLOSE_ON_VERSIONCHANGE: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)> =
+        wasm_bindgen::closure::Closure::new(|event: web_sys::Event| {
+            if let Some(db) = event.target().and_then(|t| t.dyn_into::<IdbDatabase>().ok()) {
+                db.close();
+            }
+        });
+}
+
 /// The records of one namespace.
 pub(crate) struct Records {
     name: String,
     db: RefCell<Option<IdbDatabase>>,
     mirror: RefCell<SmallMap<String, Record>>,
     generations: Cell<u32>,
+}
+
+impl Drop for Records {
+    fn drop(&mut self) {
+        // The host is going: its connection would stay open until the page is.
+        if let Some(db) = self.db.get_mut().take() {
+            db.close();
+        }
+    }
 }
 
 impl Records {
@@ -146,13 +166,7 @@ impl Records {
         }
         // Let another tab upgrade the database instead of blocking it forever: close ours and
         // reopen on next use.
-        let onversionchange = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new({
-            let db = db.clone();
-            move |_| db.close()
-        });
-        db.set_onversionchange(Some(onversionchange.as_ref().unchecked_ref()));
-        // Owned by the database object from here on; freed with the page.
-        onversionchange.forget();
+        CLOSE_ON_VERSIONCHANGE.with(|f| db.set_onversionchange(Some(f.as_ref().unchecked_ref())));
         Ok(db)
     }
 

@@ -2,13 +2,30 @@
 // channel shared with other traffic.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, PLAIN, useBrowser, openHost, ev, waitFor, click, call, value, picker, clickInDialog, activationLapsed } from "./harness.mjs";
+import { ISOLATED, PLAIN, useBrowser, openHost, ev, waitFor, click, call, value, picker, clickInDialog, activationLapsed, memory } from "./harness.mjs";
 
 const T = { timeout: 60000 };
 const UID = "/local@pyscript";
 
 describe("FsHost on the main thread", () => {
   const browser = useBrowser();
+
+  it("hosts made and freed one after another, hundreds of times, leave memory where it was", T, async () => {
+    const { page, context, problems } = await openHost(browser(), PLAIN);
+    const stored = ev(page, (uid) => globalThis.hostCall("storeFSHandler", uid, {}), UID);
+    await clickInDialog(page, "authorize");
+    assert.deepEqual(await stored, { ok: true, value: true });
+    assert.deepEqual(await ev(page, (uid) => globalThis.hostChurn(uid, 500), UID), []); // warm-up
+    const before = await memory(page);
+    assert.deepEqual(await ev(page, (uid) => globalThis.hostChurn(uid, 500), UID), []);
+    const after = await memory(page);
+    assert.equal(after.wasm, before.wasm, "wasm memory did not grow");
+    // Each host kept its IndexedDB connection open (about 250 bytes of heap a host) before.
+    const grew = after.heap - before.heap;
+    assert.ok(grew < 48 * 1024, `the JS heap grew ${grew} bytes over 500 hosts`);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
 
   it("storeFSHandler, getFSHandler, handle and deleteFSHandler work from the page itself", T, async () => {
     const { page, context, problems } = await openHost(browser(), PLAIN);

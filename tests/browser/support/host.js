@@ -178,6 +178,18 @@ Object.assign(globalThis, {
     const { worker, buffer } = forgotten.get(name);
     return { worker: worker.deref() !== undefined, buffer: buffer?.deref() !== undefined };
   },
+  // `n` hosts one after another, each made, asked once (a store-hit of `uid`) and freed, as a
+  // page that makes a host per view does. Resolves with the answers that were not true.
+  async hostChurn(uid, n) {
+    const wrong = [];
+    for (let i = 0; i < n; i++) {
+      const h = new FsHost(options);
+      const got = await h.storeFSHandler(uid, {});
+      h.free();
+      if (got !== true) wrong.push({ i, got });
+    }
+    return wrong;
+  },
   dialogOpen: () => document.querySelectorAll("dialog.fshandles-dialog").length,
   activeIsAuthorize: () => document.activeElement?.classList.contains("fshandles-authorize") ?? false,
 });
