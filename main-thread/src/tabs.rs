@@ -23,6 +23,15 @@ pub(crate) struct Tabs {
     name: String,
 }
 
+impl Drop for Tabs {
+    fn drop(&mut self) {
+        // The host is going: the other hosts' notices are no longer anyone's.
+        if let Some(channel) = &self.channel {
+            channel.close();
+        }
+    }
+}
+
 impl Tabs {
     /// Listens to the other hosts of `database`; `changed(uid)` runs for each uid they change.
     pub fn new(database: &str, changed: impl Fn(&str) + 'static) -> Tabs {
