@@ -92,7 +92,7 @@ describe("sync mode", () => {
         const answer = call(p, "w", "store", UID, RW);
         await clickInDialog(p, "authorize");
         assert.deepEqual(await answer, { ok: true, value: true });
-        assert.equal(await value(p, "w", "store", UID, RW), true, "a store-hit, with the host waiting on the buffer");
+        assert.equal(await value(p, "w", "store", UID, RW), true, "a store-hit, rung as this host is rung");
         const link = await ev(p, () => globalThis.link("w"));
         assert.equal(link, mode === "async" ? null : query ? 1 : 3, "rung by message only where the host cannot wait");
         const sab = await ev(p, () => globalThis.workers.get("w").buffer !== null);
@@ -215,11 +215,12 @@ describe("sync mode", () => {
     await waitFor(p, () => globalThis.dialogOpen() === 1, null, { what: "the dialog for w7's store" });
     // For one second, count what could wake the main thread on its own, and its busy time.
     await ev(p, () => {
-      const counts = (globalThis.wakeUps = { waitAsync: 0, setTimeout: 0, setInterval: 0, queueMicrotask: 0, requestAnimationFrame: 0 });
-      for (const [owner, name] of [[Atomics, "waitAsync"], [globalThis, "setTimeout"], [globalThis, "setInterval"], [globalThis, "queueMicrotask"], [globalThis, "requestAnimationFrame"]]) {
+      const counted = [[Atomics, "waitAsync"], [globalThis, "setTimeout"], [globalThis, "setInterval"], [globalThis, "queueMicrotask"], [globalThis, "requestAnimationFrame"]];
+      globalThis.wakeUps = Object.fromEntries(counted.map(([, name]) => [name, 0]));
+      for (const [owner, name] of counted) {
         const real = owner[name];
         owner[name] = function (...args) {
-          counts[name] += 1;
+          globalThis.wakeUps[name] += 1;
           return real.apply(this, args);
         };
       }
