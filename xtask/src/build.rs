@@ -45,7 +45,12 @@ pub const PACKAGES: [Package; 3] = [
 /// rustc's flags for a build on nightly: a panic aborts at once, with no message formatted and
 /// no source paths kept. A panic is a bug, and `unreachable` in the browser's console says as
 /// much as the message would; the formatting machinery it drops is a tenth of the wasm.
-const NIGHTLY_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none";
+///
+/// MIR optimisation level 3 lets rustc's MIR inliner fold the many small poll and accessor
+/// functions into their callers before LLVM sees them: 3.5% off the host's wasm and 5% off
+/// the worker's (gzip), where no LLVM inlining setting saved anything.
+const NIGHTLY_RUSTFLAGS: &str =
+    "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zmir-opt-level=3";
 
 /// Builds `dist/main` and `dist/worker` (and the demo's package); returns the directory of
 /// the release wasm they were made from.
