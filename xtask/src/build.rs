@@ -49,8 +49,13 @@ pub const PACKAGES: [Package; 3] = [
 /// MIR optimisation level 3 lets rustc's MIR inliner fold the many small poll and accessor
 /// functions into their callers before LLVM sees them: 3.5% off the host's wasm and 5% off
 /// the worker's (gzip), where no LLVM inlining setting saved anything.
-const NIGHTLY_RUSTFLAGS: &str =
-    "-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zmir-opt-level=3";
+///
+/// Without the reference-types feature, wasm-bindgen keeps the JS values Rust holds in an array
+/// in the glue rather than in a wasm table, and needs no adapter function in the wasm for
+/// each export and import that passes one: 0.9 KB gzip off the host and 0.7 KB off the worker
+/// (wasm and glue together). The standard library is rebuilt with the same features.
+const NIGHTLY_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort \
+    -Zlocation-detail=none -Zmir-opt-level=3 -Ctarget-feature=-reference-types";
 
 /// Builds `dist/main` and `dist/worker` (and the demo's package); returns the directory of
 /// the release wasm they were made from.
