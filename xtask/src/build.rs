@@ -1,6 +1,6 @@
 //! `cargo xtask build`: the two JS packages in `dist/`.
 
-use crate::{root, run, setup, shrink, Result};
+use crate::{root, run, setup, shrink, snippets, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -176,8 +176,9 @@ pub enum Names {
     Keep,
 }
 
-/// Runs `bindgen` (from [`setup::wasm_bindgen`]), wasm-opt and terser on `artifact`'s wasm in
-/// `wasm_dir` (from [`build`]) into `out`; returns the path of the `_bg.wasm`.
+/// Runs `bindgen` (from [`setup::wasm_bindgen`]) on `artifact`'s wasm in `wasm_dir` (from
+/// [`build`]) into `out`, folds its JS snippets into the glue, and runs wasm-opt and terser;
+/// returns the path of the `_bg.wasm`.
 pub fn package(
     bindgen: &Path,
     wasm_dir: &Path,
@@ -192,6 +193,7 @@ pub fn package(
         .arg("--out-dir")
         .arg(out)
         .arg(&wasm))?;
+    snippets::fold(out, artifact)?;
     let bg = out.join(format!("{artifact}_bg.wasm"));
     match setup::wasm_opt() {
         Some(opt) => optimise(&opt, &bg, names)?,

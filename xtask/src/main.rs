@@ -18,6 +18,7 @@ mod serve;
 mod setup;
 mod shrink;
 mod size;
+mod snippets;
 mod test;
 
 use std::path::{Path, PathBuf};
