@@ -167,6 +167,19 @@ export function scenarios({ mode, base }) {
       const answer = call(page, "w", "store", UID, RW);
       await waitFor(page, () => document.querySelector("dialog.fshandles-dialog[open]"));
       assert.equal(await ev(page, () => globalThis.activeIsAuthorize()), true, "focus starts on Authorize");
+      const named = await ev(page, () => {
+        const dialog = document.querySelector("dialog.fshandles-dialog[open]");
+        const by = (attribute) => document.getElementById(dialog.getAttribute(attribute))?.textContent;
+        return { name: by("aria-labelledby"), description: by("aria-describedby") };
+      });
+      assert.deepEqual(
+        named,
+        {
+          name: "Choose a folder?",
+          description: "A worker on this page asks for a folder on your device (read and write access). You will choose which one.",
+        },
+        "a screen reader reads the dialog's title as its name and its text as its description",
+      );
       await page.keyboard.press("Escape");
       assert.deepEqual(await answer, { ok: true, value: false });
       assert.equal(await dialogsOpen(page), 0);
