@@ -1,55 +1,25 @@
-//! IndexedDB requests and transactions as futures.
+//! IndexedDB's steps as futures, each one call into `js/idb.js`.
 
-use fshandles_shared::js::{from_js_error, EventListener, Timer};
+use fshandles_shared::js::from_js_error;
 use fshandles_shared::text;
 use fshandles_shared::{Error, ErrorKind};
-use futures_channel::oneshot;
-use std::cell::RefCell;
-use std::rc::Rc;
-use wasm_bindgen::prelude::Closure;
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbObjectStore};
 
-/// Which came first.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    /// The `ok` event.
-    Done,
-    /// One of the `fail` events (the target's `error` property says why).
-    Failed,
-    /// Neither, within the time allowed.
-    TimedOut,
-}
-
-/// Waits for the first of `ok` or one of `fail` to fire on `target`, or for `within_ms` to
-/// pass; the listeners and the timer go with the future, so a request that never fires leaks
-/// nothing once the future is dropped.
-async fn first_event(
-    target: &JsValue,
-    ok: &'static str,
-    fail: &[&'static str],
-    within_ms: Option<f64>,
-) -> Outcome {
-    let (tx, rx) = oneshot::channel::<Outcome>();
-    let tx = Rc::new(RefCell::new(Some(tx)));
-    let settle = |outcome: Outcome| {
-        let tx = tx.clone();
-        move || {
-            if let Some(tx) = tx.borrow_mut().take() {
-                let _ = tx.send(outcome);
-            }
-        }
-    };
-    let on = |outcome| {
-        let settle = settle(outcome);
-        move |_: JsValue| settle()
-    };
-    let _ok = EventListener::new(target, ok, on(Outcome::Done));
-    let _fails: Vec<_> = fail
-        .iter()
-        .map(|kind| EventListener::new(target, kind, on(Outcome::Failed)))
-        .collect();
-    let _timer = within_ms.map(|ms| Timer::new(ms, settle(Outcome::TimedOut)));
-    rx.await.unwrap_or(Outcome::Failed)
+// In JS, where each is a few lines: from Rust each IndexedDB method and event listener was an
+// import of its own, with its glue and its closure.
+#[wasm_bindgen(module = "/js/idb.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = open)]
+    fn open_js(name: &str, store: &str, timeout_ms: f64) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = read)]
+    fn read_js(store: &IdbObjectStore, key: &str) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = write)]
+    fn write_js(store: &IdbObjectStore, key: &str, value: &JsValue) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = remove)]
+    fn remove_js(store: &IdbObjectStore, key: &str) -> Result<Promise, JsValue>;
 }
 
 /// How long opening the database may take. An open waits, with no event of its own, while
@@ -57,26 +27,20 @@ async fn first_event(
 /// better a clear error than a worker waiting forever.
 const OPEN_TIMEOUT_MS: f64 = 5000.0;
 
-/// Opens a database: the `IDBDatabase`, or an error within [`OPEN_TIMEOUT_MS`].
-pub(crate) async fn open(req: &web_sys::IdbOpenDbRequest) -> Result<JsValue, Error> {
-    let target: &JsValue = req.as_ref();
-    match first_event(target, "success", &["error"], Some(OPEN_TIMEOUT_MS)).await {
-        Outcome::Done => req.result().map_err(|e| from_js_error(&e)),
-        Outcome::Failed => Err(error_of(target, "open")),
-        Outcome::TimedOut => {
-            // Should it open after all, close it: an unused connection would block upgrades.
-            let late = Closure::once_into_js({
-                let req = req.clone();
-                move || {
-                    if let Ok(db) = req.result() {
-                        db.unchecked_into::<web_sys::IdbDatabase>().close();
-                    }
-                }
-            });
-            req.set_onsuccess(Some(late.unchecked_ref()));
-            Err(Error::new(ErrorKind::Storage, open_timed_out()))
-        }
+/// Opens database `name` (creating object store `store` on first use): the connection, an
+/// error within [`OPEN_TIMEOUT_MS`], or `unavailable`'s error where there is no IndexedDB.
+pub(crate) async fn open(
+    name: &str,
+    store: &str,
+    unavailable: impl FnOnce(String) -> Error,
+) -> Result<IdbDatabase, Error> {
+    let opening = open_js(name, store, OPEN_TIMEOUT_MS)
+        .map_err(|e| unavailable(from_js_error(&e).message))?;
+    let db = settled(opening, "open").await?;
+    if db.is_null() {
+        return Err(Error::new(ErrorKind::Storage, open_timed_out()));
     }
+    Ok(db.unchecked_into())
 }
 
 fn open_timed_out() -> String {
@@ -87,33 +51,35 @@ fn open_timed_out() -> String {
     )
 }
 
-fn error_of(target: &JsValue, what: &str) -> Error {
-    let error = js_sys::Reflect::get(target, &"error".into()).unwrap_or(JsValue::NULL);
-    if error.is_null() || error.is_undefined() {
-        return Error::new(ErrorKind::Storage, text!("IndexedDB ", what, " failed"));
-    }
-    let mut e = from_js_error(&error);
-    if e.kind == ErrorKind::Unknown {
-        e.kind = ErrorKind::Storage;
-    }
-    e.message = text!("IndexedDB ", what, " failed: ", e.message);
-    e
+/// The value under `key` in `store`, or `undefined`.
+pub(crate) async fn read(store: &IdbObjectStore, key: &str) -> Result<JsValue, Error> {
+    settled(read_js(store, key).map_err(|e| from_js_error(&e))?, "read").await
 }
 
-/// The result of an `IDBRequest`.
-pub(crate) async fn request(req: &web_sys::IdbRequest, what: &str) -> Result<JsValue, Error> {
-    let target: &JsValue = req.as_ref();
-    match first_event(target, "success", &["error"], None).await {
-        Outcome::Done => req.result().map_err(|e| from_js_error(&e)),
-        _ => Err(error_of(target, what)),
-    }
+/// Puts `value` under `key` in `store`, and waits for its transaction to commit.
+pub(crate) async fn write(store: &IdbObjectStore, key: &str, value: &JsValue) -> Result<(), Error> {
+    let writing = write_js(store, key, value).map_err(|e| from_js_error(&e))?;
+    settled(writing, "write").await.map(drop)
 }
 
-/// Waits for a transaction to commit (its `complete` event): only then is a write durable.
-pub(crate) async fn committed(tx: &web_sys::IdbTransaction, what: &str) -> Result<(), Error> {
-    let target: &JsValue = tx.as_ref();
-    match first_event(target, "complete", &["error", "abort"], None).await {
-        Outcome::Done => Ok(()),
-        _ => Err(error_of(target, what)),
-    }
+/// Deletes `key` from `store`, and waits for its transaction to commit; whether it was there.
+pub(crate) async fn remove(store: &IdbObjectStore, key: &str) -> Result<bool, Error> {
+    let removing = remove_js(store, key).map_err(|e| from_js_error(&e))?;
+    Ok(settled(removing, "delete").await?.is_truthy())
+}
+
+/// What `promise` settles with; its rejection (IndexedDB's error, or null) as a Storage error
+/// that says which step (`what`) failed.
+async fn settled(promise: Promise, what: &str) -> Result<JsValue, Error> {
+    JsFuture::from(promise).await.map_err(|error| {
+        if error.is_null() || error.is_undefined() {
+            return Error::new(ErrorKind::Storage, text!("IndexedDB ", what, " failed"));
+        }
+        let mut e = from_js_error(&error);
+        if e.kind == ErrorKind::Unknown {
+            e.kind = ErrorKind::Storage;
+        }
+        e.message = text!("IndexedDB ", what, " failed: ", e.message);
+        e
+    })
 }

@@ -65,17 +65,6 @@ impl Record {
     }
 }
 
-thread_local! {
-    // One handler for every connection, made once: it closes the connection the event is for,
-    // and holds none (a handler per connection holding it kept every connection open).
-    static CLOSE_ON_VERSIONCHANGE: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)> =
-        wasm_bindgen::closure::Closure::new(|event: web_sys::Event| {
-            if let Some(db) = event.target().and_then(|t| t.dyn_into::<IdbDatabase>().ok()) {
-                db.close();
-            }
-        });
-}
-
 /// The records of one namespace.
 pub(crate) struct Records {
     name: String,
@@ -128,28 +117,7 @@ impl Records {
                 ),
             )
         };
-        let factory = web_sys::window()
-            .ok_or_else(|| unavailable("no window".into()))?
-            .indexed_db()
-            .map_err(|e| unavailable(from_js_error(&e).message))?
-            .ok_or_else(|| unavailable("no indexedDB".into()))?;
-        let req = factory
-            .open(&self.name)
-            .map_err(|e| unavailable(from_js_error(&e).message))?;
-        // Create the store on first use, as idb-map does; the listener lives until `success`.
-        let upgrade = fshandles_shared::js::EventListener::new(req.as_ref(), "upgradeneeded", {
-            let req = req.clone();
-            move |_| {
-                if let Ok(db) = req.result().and_then(|r| r.dyn_into::<IdbDatabase>()) {
-                    if !db.object_store_names().contains(STORE) {
-                        let _ = db.create_object_store(STORE);
-                    }
-                }
-            }
-        });
-        let db = idb::open(&req).await?;
-        drop(upgrade);
-        let db: IdbDatabase = db.unchecked_into();
+        let db = idb::open(&self.name, STORE, unavailable).await?;
         if !db.object_store_names().contains(STORE) {
             db.close();
             return Err(Error::new(
@@ -164,9 +132,6 @@ impl Records {
                 .concat(),
             ));
         }
-        // Let another tab upgrade the database instead of blocking it forever: close ours and
-        // reopen on next use.
-        CLOSE_ON_VERSIONCHANGE.with(|f| db.set_onversionchange(Some(f.as_ref().unchecked_ref())));
         Ok(db)
     }
 
@@ -174,7 +139,7 @@ impl Records {
         &self,
         db: &IdbDatabase,
         mode: IdbTransactionMode,
-    ) -> Result<(web_sys::IdbTransaction, web_sys::IdbObjectStore), Error> {
+    ) -> Result<web_sys::IdbObjectStore, Error> {
         let tx = db.transaction_with_str_and_mode(STORE, mode).map_err(|e| {
             // A closed connection (another tab's upgrade): forget it, the next call reopens.
             self.db.borrow_mut().take();
@@ -182,8 +147,7 @@ impl Records {
             e.kind = ErrorKind::Storage;
             e
         })?;
-        let store = tx.object_store(STORE).map_err(|e| from_js_error(&e))?;
-        Ok((tx, store))
+        tx.object_store(STORE).map_err(|e| from_js_error(&e))
     }
 
     /// The record for `uid` this host remembers, if any.
@@ -203,9 +167,8 @@ impl Records {
     /// may have changed it); memory follows.
     pub async fn reload(&self, uid: &str) -> Result<Option<Record>, Error> {
         let db = self.db().await?;
-        let (_tx, store) = self.store(&db, IdbTransactionMode::Readonly)?;
-        let req = store.get(&uid.into()).map_err(|e| from_js_error(&e))?;
-        let value = idb::request(&req, "read").await?;
+        let store = self.store(&db, IdbTransactionMode::Readonly)?;
+        let value = idb::read(&store, uid).await?;
         let Some(mut record) = Record::from_js(&value) else {
             self.forget(uid);
             return Ok(None);
@@ -261,23 +224,16 @@ impl Records {
             generation: 0,
         };
         let db = self.db().await?;
-        let (tx, store) = self.store(&db, IdbTransactionMode::Readwrite)?;
-        store
-            .put_with_key(&record.to_js(), &uid.into())
-            .map_err(|e| from_js_error(&e))?;
-        idb::committed(&tx, "write").await?;
+        let store = self.store(&db, IdbTransactionMode::Readwrite)?;
+        idb::write(&store, uid, &record.to_js()).await?;
         Ok(self.remember(uid, record))
     }
 
     /// Removes the record for `uid`; answers whether there was one.
     pub async fn delete(&self, uid: &str) -> Result<bool, Error> {
         let db = self.db().await?;
-        let (tx, store) = self.store(&db, IdbTransactionMode::Readwrite)?;
-        let key: JsValue = uid.into();
-        let count = store.count_with_key(&key).map_err(|e| from_js_error(&e))?;
-        store.delete(&key).map_err(|e| from_js_error(&e))?;
-        let existed = idb::request(&count, "count").await?.as_f64().unwrap_or(0.0) > 0.0;
-        idb::committed(&tx, "delete").await?;
+        let store = self.store(&db, IdbTransactionMode::Readwrite)?;
+        let existed = idb::remove(&store, uid).await?;
         self.mirror.borrow_mut().remove(uid);
         Ok(existed)
     }

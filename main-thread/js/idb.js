@@ -1,0 +1,69 @@
+// IndexedDB for `src/records.rs`: each step one call that answers a promise, rather than an
+// import from Rust for each IndexedDB method and a listener for each event. What the records
+// mean (the mirror, generations, what a failure says) stays in Rust.
+
+// A connection closes when another tab upgrades the database, instead of blocking it forever;
+// records.rs reopens on next use. One handler for every connection, holding none.
+const closeOnVersionChange = (event) => event.target.close();
+
+// `request`'s result, or its error (null when it has none).
+const done = (request) =>
+  new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+
+// Settles once `transaction` has committed (only then is a write durable), or with its error.
+const committed = (transaction) =>
+  new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = transaction.onabort = () => reject(transaction.error);
+  });
+
+/**
+ * Opens database `name`, creating object store `store` on first use as idb-map does. Throws at
+ * once where there is no IndexedDB. Answers the connection, or null when it has not opened
+ * within `timeoutMs`: an open waits, with no event of its own, while another tab holds the
+ * database open across an upgrade. One that opens after that is closed at once (an unused
+ * connection would block upgrades).
+ */
+export function open(name, store, timeoutMs) {
+  if (!globalThis.indexedDB) throw new Error("no indexedDB");
+  const request = indexedDB.open(name);
+  request.onupgradeneeded = () => {
+    const db = request.result;
+    if (!db.objectStoreNames.contains(store)) db.createObjectStore(store);
+  };
+  const opened = done(request).then((db) => {
+    db.onversionchange = closeOnVersionChange;
+    return db;
+  });
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(() => {
+      opened.then((db) => db.close(), () => {});
+      resolve(null);
+    }, timeoutMs);
+  });
+  opened.then(() => clearTimeout(timer), () => clearTimeout(timer));
+  return Promise.race([opened, late]);
+}
+
+/** The value under `key` in `store` (an `IDBObjectStore`), or undefined. */
+export function read(store, key) {
+  return done(store.get(key));
+}
+
+/** Puts `value` under `key`; settles once committed. */
+export function write(store, key, value) {
+  store.put(value, key);
+  return committed(store.transaction);
+}
+
+/** Deletes `key`; answers, once committed, whether it was there. */
+export function remove(store, key) {
+  const commit = committed(store.transaction);
+  const count = done(store.count(key));
+  store.delete(key);
+  return Promise.all([count, commit]).then(([n]) => n > 0);
+}
