@@ -13,11 +13,14 @@ const done = (request) =>
     request.onerror = () => reject(request.error);
   });
 
-// Settles once `transaction` has committed (only then is a write durable), or with its error.
+// Settles once `transaction` has committed (only then is a write durable), or with its error:
+// an `error` event's own (the failed request's, set before the transaction's is), else the
+// transaction's when it aborts.
 const committed = (transaction) =>
   new Promise((resolve, reject) => {
     transaction.oncomplete = () => resolve();
-    transaction.onerror = transaction.onabort = () => reject(transaction.error);
+    transaction.onerror = (event) => reject(event.target.error ?? transaction.error);
+    transaction.onabort = () => reject(transaction.error);
   });
 
 /**
