@@ -28,6 +28,11 @@
 //! [`FsHost::attach_buffer`] (see `fshandles-worker`).
 //!
 //! From JS, the same API is the `FsHost` class of `dist/main/fshandles_main.js`.
+//!
+//! The prompt dialog's DOM and IndexedDB's steps are two small JS modules in `js/`, imported
+//! with `#[wasm_bindgen(module = …)]`: wasm-bindgen carries them along as snippets, so a build
+//! of an app that uses this crate needs an ES-module target (`--target web` or `bundler`; not
+//! `no-modules`).
 
 mod access;
 mod attachments;
