@@ -11,6 +11,28 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::FileSystemDirectoryHandle;
 
+mod page {
+    use wasm_bindgen::prelude::*;
+
+    // Two reads of the page's globals, in JS, where each is a line. A page whose globals throw
+    // when read has no activation and no cross-origin frame that we can see.
+    #[wasm_bindgen(module = "/js/page.js")]
+    extern "C" {
+        #[wasm_bindgen(catch, js_name = hasActivation)]
+        fn has_activation_js() -> Result<bool, JsValue>;
+        #[wasm_bindgen(catch, js_name = inCrossOriginFrame)]
+        fn in_cross_origin_frame_js() -> Result<bool, JsValue>;
+    }
+
+    pub fn has_activation() -> bool {
+        has_activation_js().unwrap_or(false)
+    }
+
+    pub fn in_cross_origin_frame() -> bool {
+        in_cross_origin_frame_js().unwrap_or(false)
+    }
+}
+
 // Declared here rather than through `web_sys_unstable_apis`: two methods, called on the object.
 #[wasm_bindgen]
 extern "C" {
@@ -63,7 +85,7 @@ pub(crate) fn check_supported() -> Result<(), Error> {
             "this browser has no showDirectoryPicker (the File System Access API): use a Chromium-based browser such as Chrome or Edge",
         ));
     }
-    if in_cross_origin_frame() {
+    if page::in_cross_origin_frame() {
         return Err(Error::new(
             ErrorKind::Security,
             "this page runs in a cross-origin iframe, where browsers refuse the directory picker: open it as a top-level page or in a same-origin frame",
@@ -72,35 +94,9 @@ pub(crate) fn check_supported() -> Result<(), Error> {
     Ok(())
 }
 
-fn in_cross_origin_frame() -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    let Ok(Some(top)) = window.top() else {
-        return false;
-    };
-    if top == window {
-        return false;
-    }
-    // Reading a cross-origin window's document throws; any ancestor of another origin counts.
-    let own = window.location().origin().unwrap_or_default();
-    let ancestors = Reflect::get(&window.location(), &"ancestorOrigins".into())
-        .ok()
-        .and_then(|a| a.dyn_into::<web_sys::DomStringList>().ok());
-    if let Some(ancestors) = ancestors.filter(|a| a.length() > 0) {
-        return (0..ancestors.length()).any(|i| ancestors.item(i).as_deref() != Some(own.as_str()));
-    }
-    Reflect::get(&top, &"document".into()).is_err()
-}
-
 /// Whether the page has transient user activation now (a click moments ago).
 pub(crate) fn has_activation() -> bool {
-    let nav = Reflect::get(&global(), &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
-    let ua = Reflect::get(&nav, &"userActivation".into()).unwrap_or(JsValue::UNDEFINED);
-    Reflect::get(&ua, &"isActive".into())
-        .ok()
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false)
+    page::has_activation()
 }
 
 async fn settle(p: Result<Promise, JsValue>) -> Result<JsValue, Error> {

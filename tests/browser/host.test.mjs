@@ -119,6 +119,23 @@ describe("FsHost on the main thread", () => {
     await context.close();
   });
 
+  it("in a same-origin iframe the host prompts and stores as on a top-level page", T, async () => {
+    const context = await browser().newContext();
+    const page = await context.newPage();
+    const src = `${PLAIN}/tests/browser/pages/host.html`;
+    await page.goto(`${PLAIN}/tests/browser/pages/frame.html?src=${encodeURIComponent(src)}`);
+    const frame = await (await page.waitForSelector("#child")).contentFrame();
+    await frame.waitForFunction(() => globalThis.hostReady === true);
+    const stored = frame.evaluate(() => globalThis.hostCall("storeFSHandler", "/x@y", {}));
+    // With no click to use, the host shows its dialog in the frame: Authorize gives it one.
+    const settled = await Promise.race([stored.then(() => "answered"), frame.waitForSelector("dialog.fshandles-dialog[open]").then(() => "dialog")]);
+    if (settled === "dialog") await frame.click(".fshandles-authorize");
+    const r = await stored;
+    assert.deepEqual(r, { ok: true, value: true }, "not refused as a cross-origin frame is");
+    assert.equal(await frame.evaluate(() => globalThis.picker.calls), 1, "the picker opened once");
+    await context.close();
+  });
+
   it("other traffic on the worker's channel is left alone, and the host keeps answering", T, async () => {
     const { page, context, problems } = await openHost(browser(), PLAIN);
     await ev(page, () => globalThis.spawn("w"));
