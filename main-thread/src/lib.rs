@@ -29,10 +29,10 @@
 //!
 //! From JS, the same API is the `FsHost` class of `dist/main/fshandles_main.js`.
 //!
-//! The prompt dialog's DOM and IndexedDB's steps are two small JS modules in `js/`, imported
-//! with `#[wasm_bindgen(module = …)]`: wasm-bindgen carries them along as snippets, so a build
-//! of an app that uses this crate needs an ES-module target (`--target web` or `bundler`; not
-//! `no-modules`).
+//! The prompt dialog's DOM, IndexedDB's steps and two reads of the page's globals are small JS
+//! modules in `js/`, imported with `#[wasm_bindgen(module = …)]`: wasm-bindgen carries them
+//! along as snippets, so a build of an app that uses this crate needs an ES-module target
+//! (`--target web` or `bundler`; not `no-modules`).
 
 mod access;
 mod attachments;
