@@ -11,26 +11,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::FileSystemDirectoryHandle;
 
-mod page {
-    use wasm_bindgen::prelude::*;
-
-    // Two reads of the page's globals, in JS, where each is a line. A page whose globals throw
-    // when read has no activation and no cross-origin frame that we can see.
-    #[wasm_bindgen(module = "/js/page.js")]
-    extern "C" {
-        #[wasm_bindgen(catch, js_name = hasActivation)]
-        fn has_activation_js() -> Result<bool, JsValue>;
-        #[wasm_bindgen(catch, js_name = inCrossOriginFrame)]
-        fn in_cross_origin_frame_js() -> Result<bool, JsValue>;
-    }
-
-    pub fn has_activation() -> bool {
-        has_activation_js().unwrap_or(false)
-    }
-
-    pub fn in_cross_origin_frame() -> bool {
-        in_cross_origin_frame_js().unwrap_or(false)
-    }
+// Two reads of the page's globals, in JS, where each is a line. A page whose globals throw
+// when read has no activation and no cross-origin frame that we can see.
+#[wasm_bindgen(module = "/js/page.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = hasActivation)]
+    fn page_has_activation() -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_name = inCrossOriginFrame)]
+    fn in_cross_origin_frame() -> Result<bool, JsValue>;
 }
 
 // Declared here rather than through `web_sys_unstable_apis`: two methods, called on the object.
@@ -85,7 +73,7 @@ pub(crate) fn check_supported() -> Result<(), Error> {
             "this browser has no showDirectoryPicker (the File System Access API): use a Chromium-based browser such as Chrome or Edge",
         ));
     }
-    if page::in_cross_origin_frame() {
+    if in_cross_origin_frame().unwrap_or(false) {
         return Err(Error::new(
             ErrorKind::Security,
             "this page runs in a cross-origin iframe, where browsers refuse the directory picker: open it as a top-level page or in a same-origin frame",
@@ -96,7 +84,7 @@ pub(crate) fn check_supported() -> Result<(), Error> {
 
 /// Whether the page has transient user activation now (a click moments ago).
 pub(crate) fn has_activation() -> bool {
-    page::has_activation()
+    page_has_activation().unwrap_or(false)
 }
 
 async fn settle(p: Result<Promise, JsValue>) -> Result<JsValue, Error> {
