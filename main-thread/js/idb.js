@@ -37,19 +37,24 @@ export function open(name, store, timeoutMs) {
     const db = request.result;
     if (!db.objectStoreNames.contains(store)) db.createObjectStore(store);
   };
-  const opened = done(request).then((db) => {
-    db.onversionchange = closeOnVersionChange;
-    return db;
-  });
-  let timer;
-  const late = new Promise((resolve) => {
-    timer = setTimeout(() => {
-      opened.then((db) => db.close(), () => {});
+  const opened = done(request);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
       resolve(null);
+      opened.then((db) => db.close(), () => {});
     }, timeoutMs);
+    opened.then(
+      (db) => {
+        clearTimeout(timer);
+        db.onversionchange = closeOnVersionChange;
+        resolve(db);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  opened.then(() => clearTimeout(timer), () => clearTimeout(timer));
-  return Promise.race([opened, late]);
 }
 
 /** The value under `key` in `store` (an `IDBObjectStore`), or undefined. */
