@@ -104,13 +104,19 @@ describe("FsHost on the main thread", () => {
     await context.close();
   });
 
-  it("in a cross-origin iframe, a SecurityError that says so, and no dialog", T, async () => {
+  // The test page of the host, served from `hostOrigin`, in an iframe of a page of PLAIN's origin.
+  async function hostInFrame(hostOrigin) {
     const context = await browser().newContext();
     const page = await context.newPage();
-    const src = `${ISOLATED}/tests/browser/pages/host.html`;
+    const src = `${hostOrigin}/tests/browser/pages/host.html`;
     await page.goto(`${PLAIN}/tests/browser/pages/frame.html?src=${encodeURIComponent(src)}`);
     const frame = await (await page.waitForSelector("#child")).contentFrame();
     await frame.waitForFunction(() => globalThis.hostReady === true);
+    return { context, frame };
+  }
+
+  it("in a cross-origin iframe, a SecurityError that says so, and no dialog", T, async () => {
+    const { context, frame } = await hostInFrame(ISOLATED);
     const r = await frame.evaluate(() => globalThis.hostCall("storeFSHandler", "/x@y", {}));
     assert.equal(r.ok, false);
     assert.equal(r.error.name, "SecurityError");
@@ -120,12 +126,7 @@ describe("FsHost on the main thread", () => {
   });
 
   it("in a same-origin iframe the host prompts and stores as on a top-level page", T, async () => {
-    const context = await browser().newContext();
-    const page = await context.newPage();
-    const src = `${PLAIN}/tests/browser/pages/host.html`;
-    await page.goto(`${PLAIN}/tests/browser/pages/frame.html?src=${encodeURIComponent(src)}`);
-    const frame = await (await page.waitForSelector("#child")).contentFrame();
-    await frame.waitForFunction(() => globalThis.hostReady === true);
+    const { context, frame } = await hostInFrame(PLAIN);
     const stored = frame.evaluate(() => globalThis.hostCall("storeFSHandler", "/x@y", {}));
     // With no click to use, the host shows its dialog in the frame: Authorize gives it one.
     const settled = await Promise.race([stored.then(() => "answered"), frame.waitForSelector("dialog.fshandles-dialog[open]").then(() => "dialog")]);
