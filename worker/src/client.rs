@@ -37,14 +37,27 @@ pub struct FsClient {
     inner: Rc<Inner>,
 }
 
+#[wasm_bindgen]
+extern "C" {
+    // Every scope a worker runs in has `globalThis`: one import, where `js_sys::global()`
+    // would try four names (the host has that anyway: js-sys' executor uses it).
+    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
+    static GLOBAL: JsValue;
+}
+
+/// The worker's global scope.
+pub(crate) fn global() -> JsValue {
+    GLOBAL.with(JsValue::clone)
+}
+
 fn global_has(name: &str) -> bool {
-    Reflect::get(&js_sys::global(), &name.into())
+    Reflect::get(&global(), &name.into())
         .map(|v| !v.is_undefined())
         .unwrap_or(false)
 }
 
 fn cross_origin_isolated() -> bool {
-    Reflect::get(&js_sys::global(), &"crossOriginIsolated".into())
+    Reflect::get(&global(), &"crossOriginIsolated".into())
         .ok()
         .and_then(|v| v.as_bool())
         .unwrap_or(false)
