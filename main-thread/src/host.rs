@@ -205,12 +205,11 @@ impl Core {
             Some(r) => Ok(r),
             None => Err(Error::new(
                 ErrorKind::NotFound,
-                [
+                text!(
                     "no folder is stored under ",
                     &quoted(uid),
                     ": store one first (storeFSHandler)",
-                ]
-                .concat(),
+                ),
             )),
         }
     }

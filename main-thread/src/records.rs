@@ -122,14 +122,13 @@ impl Records {
             db.close();
             return Err(Error::new(
                 ErrorKind::Storage,
-                [
+                text!(
                     "IndexedDB database ",
                     &quoted(&self.name),
                     " has no ",
                     &quoted(STORE),
                     " store: it is not an IDBMap database",
-                ]
-                .concat(),
+                ),
             ));
         }
         Ok(db)

@@ -35,7 +35,7 @@ impl Drop for Tabs {
 impl Tabs {
     /// Listens to the other hosts of `database`; `changed(uid)` runs for each uid they change.
     pub fn new(database: &str, changed: impl Fn(&str) + 'static) -> Tabs {
-        let name = ["fshandles:", database].concat();
+        let name = fshandles_shared::text!("fshandles:", database);
         // No BroadcastChannel (a very old browser): each host is on its own, as before.
         let channel = web_sys::BroadcastChannel::new(&name).ok();
         let listener = channel.as_ref().map(|c| {
@@ -97,7 +97,7 @@ impl Tabs {
             }
         });
         let on_failed = Closure::<dyn FnMut(JsValue)>::new(move |_| settle(false));
-        let name = [self.name.as_str(), "/", uid].concat();
+        let name = fshandles_shared::text!(self.name.as_str(), "/", uid);
         let done = request
             .call2(&locks, &name.into(), &on_granted)
             .ok()?

@@ -120,7 +120,7 @@ impl Error {
 /// Messages use this instead of `{:?}`: Rust's debug escaping of a string brings its Unicode
 /// tables into the wasm (about 3 KB), and nothing reads these messages but people.
 pub fn quoted(s: &str) -> String {
-    ["\"", s, "\""].concat()
+    crate::text!("\"", s, "\"")
 }
 
 /// A worker's call that its host will not answer: the host let go of the worker.

@@ -33,12 +33,11 @@ impl AccessMode {
             "readwrite" => Ok(AccessMode::ReadWrite),
             other => Err(Error::new(
                 ErrorKind::Data,
-                [
+                crate::text!(
                     "unknown mode ",
                     &quoted(other),
                     ": expected \"read\" or \"readwrite\"",
-                ]
-                .concat(),
+                ),
             )),
         }
     }
@@ -92,12 +91,11 @@ impl StartIn {
             .ok_or_else(|| {
                 Error::new(
                     ErrorKind::Data,
-                    [
+                    crate::text!(
                         "unknown startIn/hint ",
                         &quoted(s),
                         ": expected one of desktop, documents, downloads, music, pictures, videos",
-                    ]
-                    .concat(),
+                    ),
                 )
             })
     }
@@ -146,12 +144,11 @@ impl MountOptions {
             if id.is_empty() || id.chars().count() > MAX_PICKER_ID_CHARS || !ok_chars {
                 return Err(Error::new(
                     ErrorKind::Data,
-                    [
+                    crate::text!(
                         "invalid picker id ",
                         &quoted(id),
                         ": use 1 to 32 letters, digits, '_' or '-'",
-                    ]
-                    .concat(),
+                    ),
                 ));
             }
         }

@@ -123,7 +123,7 @@ impl JsFsClient {
             other => {
                 return outcome(Err(to_js_error(&Error::new(
                     ErrorKind::Data,
-                    ["settle() knows no method ", &quoted(other)].concat(),
+                    fshandles_shared::text!("settle() knows no method ", &quoted(other)),
                 ))))
                 .into()
             }

@@ -92,7 +92,7 @@ impl Sab {
             }
             other => Err(Error::new(
                 ErrorKind::Protocol,
-                ["unexpected reply ", other.name(), " in the shared buffer"].concat(),
+                text!("unexpected reply ", other.name(), " in the shared buffer"),
             )),
         }
     }

@@ -49,7 +49,7 @@ pub fn object<'a>(options: &'a JsValue, shape: &str) -> Result<Option<&'a JsValu
     } else if options.is_object() {
         Ok(Some(options))
     } else {
-        Err(data(["options must be an object like ", shape].concat()))
+        Err(data(crate::text!("options must be an object like ", shape)))
     }
 }
 
@@ -79,7 +79,7 @@ pub fn string_field(options: &JsValue, key: &str) -> Result<Option<String>, Erro
         Some(v) => v
             .as_string()
             .map(Some)
-            .ok_or_else(|| data(["option ", &quoted(key), " must be a string"].concat())),
+            .ok_or_else(|| data(crate::text!("option ", &quoted(key), " must be a string"))),
     }
 }
 
@@ -94,7 +94,7 @@ pub fn number_field(
         None => Ok(None),
         Some(v) => match v.as_f64() {
             Some(n) if accept(n) => Ok(Some(n)),
-            _ => Err(data([key, " must be ", what].concat())),
+            _ => Err(data(crate::text!(key, " must be ", what))),
         },
     }
 }
