@@ -7,6 +7,7 @@ use fshandles_shared::{Error, ErrorKind, MountOptions};
 use js_sys::{Object, Promise, Reflect};
 use std::cell::RefCell;
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -40,7 +41,13 @@ pub struct JsFsHost {
 
 /// A promise of a boolean that rejects with an `Error` whose `name` is stable.
 fn promise(f: impl Future<Output = Result<bool, Error>> + 'static) -> Promise {
-    future_to_promise(async move { f.await.map(JsValue::from_bool).map_err(|e| to_js_error(&e)) })
+    settle(Box::pin(async move { f.await.map(JsValue::from_bool) }))
+}
+
+/// The promise of `f`'s outcome. One function for every method's future (each is boxed): the
+/// executor's glue is in the wasm once, not once for each.
+fn settle(f: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>) -> Promise {
+    future_to_promise(async move { f.await.map_err(|e| to_js_error(&e)) })
 }
 
 fn rejected(e: Error) -> Promise {
@@ -169,12 +176,9 @@ impl JsFsHost {
             Err(e) => return rejected(e),
         };
         let host = self.host.clone();
-        future_to_promise(async move {
-            host.handle(&uid)
-                .await
-                .map(JsValue::from)
-                .map_err(|e| to_js_error(&e))
-        })
+        settle(Box::pin(async move {
+            host.handle(&uid).await.map(JsValue::from)
+        }))
     }
 
     /// `{storeFSHandler(uid, options), getFSHandler(options), deleteFSHandler(uid)}` with the
