@@ -57,19 +57,27 @@ pub const PACKAGES: [Package; 3] = [
 const NIGHTLY_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort \
     -Zlocation-detail=none -Zmir-opt-level=3 -Ctarget-feature=-reference-types";
 
-/// Builds `dist/main` and `dist/worker` (and the demo's package); returns the directory of
-/// the release wasm they were made from.
+/// What [`build`] made `dist/` from.
+pub struct Built {
+    /// The directory of the release wasm.
+    pub wasm_dir: PathBuf,
+    /// Whether it was built on nightly (smaller), not on stable.
+    pub nightly: bool,
+}
+
+/// Builds `dist/main` and `dist/worker` (and the demo's package).
 ///
 /// On nightly where the machine has it (`setup::nightly_std`), with the standard library
 /// rebuilt under [`NIGHTLY_RUSTFLAGS`]; otherwise, or if that build fails, on stable.
-pub fn build() -> Result<PathBuf> {
+pub fn build() -> Result<Built> {
     let root = root();
-    let nightly = setup::nightly_std();
+    let mut nightly = setup::nightly_std();
     let wasm_dir = compile(nightly).or_else(|e| {
         if !nightly {
             return Err(e);
         }
         eprintln!("xtask: the nightly build failed ({e}); building on stable");
+        nightly = false;
         compile(false)
     })?;
     let bindgen = setup::wasm_bindgen()?;
@@ -88,7 +96,7 @@ pub fn build() -> Result<PathBuf> {
         eprintln!("xtask: {} ({} bytes of wasm)", out.display(), size);
     }
     write_package_json(&root.join("dist"))?;
-    Ok(wasm_dir)
+    Ok(Built { wasm_dir, nightly })
 }
 
 /// `cargo build`s every package's crate for wasm32; returns where the wasm went.

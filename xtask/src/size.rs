@@ -3,7 +3,7 @@
 //! Builds `dist/`, then builds each package once more with its function names kept (the same
 //! code otherwise) into `target/size/`, and asks twiggy (installed at a pinned version when
 //! missing) for every item's size. Prints, per package: the gzip size of what ships (wasm and
-//! JS glue), the wasm by crate, and its N largest items (15).
+//! JS glue) against its budget, the wasm by crate, and its N largest items (15).
 
 use crate::build::{self, Names};
 use crate::{flag_value, root, run, setup, Result};
@@ -17,7 +17,7 @@ const TWIGGY: &str = "0.8.0";
 pub fn size(args: &[String]) -> Result {
     let top = flag_value(args, "--top")?.unwrap_or(15);
     setup::for_build()?;
-    let wasm_dir = build::build()?;
+    let built = build::build()?;
     let twiggy = twiggy()?;
     let bindgen = setup::wasm_bindgen()?;
     for build::Package {
@@ -26,18 +26,16 @@ pub fn size(args: &[String]) -> Result {
         ..
     } in build::PACKAGES.iter().filter(|p| p.library)
     {
-        let shipped = root().join(dist);
-        let wasm = shipped.join(format!("{artifact}_bg.wasm"));
-        let glue = shipped.join(format!("{artifact}.js"));
-        let (wasm_gz, glue_gz) = (gzip_len(&wasm)?, gzip_len(&glue)?);
+        let (wasm_gz, glue_gz) = shipped(dist, artifact)?;
+        let limit = budget(artifact, built.nightly);
         println!(
-            "\n## {dist}: {} bytes gzip ({wasm_gz} wasm + {glue_gz} JS glue)\n",
+            "\n## {dist}: {} bytes gzip ({wasm_gz} wasm + {glue_gz} JS glue; budget {limit})\n",
             wasm_gz + glue_gz
         );
 
         let named = build::package(
             &bindgen,
-            &wasm_dir,
+            &built.wasm_dir,
             artifact,
             &root().join("target/size").join(artifact),
             Names::Keep,
@@ -77,6 +75,59 @@ pub fn size(args: &[String]) -> Result {
         }
     }
     Ok(())
+}
+
+/// The most each library package may weigh, in bytes of gzip (wasm and JS glue), built on
+/// nightly and on stable: (artifact, nightly, stable). `cargo xtask test` fails past it, so a
+/// change that makes a package heavier cannot go unnoticed; raise a budget on purpose, saying
+/// why in the commit. Each is what the package weighed when it was set, plus under 1%.
+/// (The target is 20 KB a side; bench/RESULTS.md says how far each is from it.)
+const BUDGETS: [(&str, usize, usize); 2] = [
+    ("fshandles_main", 44_000, 52_700),
+    ("fshandles_worker", 25_850, 32_700),
+];
+
+fn budget(artifact: &str, nightly: bool) -> usize {
+    BUDGETS
+        .iter()
+        .find(|b| b.0 == artifact)
+        .map_or(0, |b| if nightly { b.1 } else { b.2 })
+}
+
+/// Gzip bytes of a package's wasm and of its JS glue, as in `dist/`.
+fn shipped(dist: &str, artifact: &str) -> Result<(usize, usize)> {
+    let dir = root().join(dist);
+    Ok((
+        gzip_len(&dir.join(format!("{artifact}_bg.wasm")))?,
+        gzip_len(&dir.join(format!("{artifact}.js")))?,
+    ))
+}
+
+/// Fails when a library package just built weighs more than its budget ([`BUDGETS`]).
+pub fn check_budgets(built: &build::Built) -> Result {
+    let mut over = Vec::new();
+    for p in build::PACKAGES.iter().filter(|p| p.library) {
+        let (wasm, glue) = shipped(p.dir, p.artifact)?;
+        let limit = budget(p.artifact, built.nightly);
+        let toolchain = if built.nightly { "nightly" } else { "stable" };
+        eprintln!(
+            "xtask: {}: {} bytes gzip, budget {limit} on {toolchain}",
+            p.dir,
+            wasm + glue
+        );
+        if wasm + glue > limit {
+            over.push(format!(
+                "{} weighs {} bytes gzip ({wasm} wasm + {glue} glue), over its budget of {limit} on {toolchain}; `cargo xtask size` shows where the bytes go",
+                p.dir,
+                wasm + glue
+            ));
+        }
+    }
+    if over.is_empty() {
+        Ok(())
+    } else {
+        Err(over.join("; "))
+    }
 }
 
 /// twiggy at the pinned version, installed when missing.

@@ -1,8 +1,9 @@
-//! `cargo xtask test`: native tests, then the browser tests in headless Chromium.
+//! `cargo xtask test`: native tests, then the packages' size budgets and the browser tests in
+//! headless Chromium.
 //!
 //! `--native` or `--browser` runs one half; `--grep PATTERN` picks browser tests by name.
 
-use crate::{build, root, run, serve, setup, Result};
+use crate::{build, root, run, serve, setup, size, Result};
 use std::process::Command;
 
 /// Runs every test; fails when any fails.
@@ -21,7 +22,8 @@ pub fn test(args: &[String]) -> Result {
     }
     if browser {
         setup::for_test()?;
-        build::build()?;
+        let built = build::build()?;
+        size::check_budgets(&built)?;
         browser_tests(grep.map(String::as_str))?;
     }
     Ok(())
