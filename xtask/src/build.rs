@@ -224,7 +224,13 @@ fn optimise(opt: &Path, bg: &Path, names: Names) -> Result {
     let mut cmd = Command::new(opt);
     cmd.arg("-Oz");
     match names {
-        Names::Strip => cmd.args(["--strip-debug", "--strip-producers"]),
+        // The producers and target-features sections say how the wasm was made; no browser
+        // reads them.
+        Names::Strip => cmd.args([
+            "--strip-debug",
+            "--strip-producers",
+            "--strip-target-features",
+        ]),
         Names::Keep => cmd.arg("--debuginfo"),
     };
     run(cmd
