@@ -75,18 +75,13 @@ impl ErrorKind {
     /// [`ErrorKind::Unknown`].
     pub fn from_name(name: &str) -> Self {
         match name {
-            "NotSupportedError" => ErrorKind::NotSupported,
-            "AbortError" => ErrorKind::Abort,
-            "NotAllowedError" => ErrorKind::NotAllowed,
-            "SecurityError" => ErrorKind::Security,
-            "TimeoutError" => ErrorKind::Timeout,
-            "DataError" | "TypeError" | "DataCloneError" => ErrorKind::Data,
-            "ProtocolError" => ErrorKind::Protocol,
-            "NotFoundError" => ErrorKind::NotFound,
-            "QuotaExceededError" => ErrorKind::Quota,
-            "UnknownStorageError" | "InvalidStateError" | "VersionError" => ErrorKind::Storage,
-            "DetachedError" => ErrorKind::Detached,
-            _ => ErrorKind::Unknown,
+            "TypeError" | "DataCloneError" => ErrorKind::Data,
+            "InvalidStateError" | "VersionError" => ErrorKind::Storage,
+            // Ours by the names [`ErrorKind::name`] gives, so each name is in the wasm once.
+            _ => ErrorKind::ALL
+                .into_iter()
+                .find(|k| k.name() == name)
+                .unwrap_or(ErrorKind::Unknown),
         }
     }
 }
@@ -190,7 +185,11 @@ mod tests {
     #[test]
     fn dom_names_map_to_kinds() {
         assert_eq!(ErrorKind::from_name("TypeError"), ErrorKind::Data);
+        assert_eq!(ErrorKind::from_name("DataCloneError"), ErrorKind::Data);
+        assert_eq!(ErrorKind::from_name("InvalidStateError"), ErrorKind::Storage);
+        assert_eq!(ErrorKind::from_name("VersionError"), ErrorKind::Storage);
         assert_eq!(ErrorKind::from_name("SomethingElse"), ErrorKind::Unknown);
+        assert_eq!(ErrorKind::from_name(""), ErrorKind::Unknown);
     }
 
     #[test]
