@@ -77,7 +77,7 @@ impl ErrorKind {
         match name {
             "TypeError" | "DataCloneError" => ErrorKind::Data,
             "InvalidStateError" | "VersionError" => ErrorKind::Storage,
-            // Ours by the names [`ErrorKind::name`] gives, so each name is in the wasm once.
+            // Ours by the names [`ErrorKind::name`] gives: no second list of them to keep in step.
             _ => ErrorKind::ALL
                 .into_iter()
                 .find(|k| k.name() == name)
@@ -186,7 +186,10 @@ mod tests {
     fn dom_names_map_to_kinds() {
         assert_eq!(ErrorKind::from_name("TypeError"), ErrorKind::Data);
         assert_eq!(ErrorKind::from_name("DataCloneError"), ErrorKind::Data);
-        assert_eq!(ErrorKind::from_name("InvalidStateError"), ErrorKind::Storage);
+        assert_eq!(
+            ErrorKind::from_name("InvalidStateError"),
+            ErrorKind::Storage
+        );
         assert_eq!(ErrorKind::from_name("VersionError"), ErrorKind::Storage);
         assert_eq!(ErrorKind::from_name("SomethingElse"), ErrorKind::Unknown);
         assert_eq!(ErrorKind::from_name(""), ErrorKind::Unknown);
