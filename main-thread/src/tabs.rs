@@ -7,6 +7,7 @@
 //! showing a second picker.
 
 use fshandles_shared::js::EventListener;
+use fshandles_shared::text;
 use futures_channel::oneshot;
 use js_sys::{Function, Object, Promise, Reflect};
 use std::cell::RefCell;
@@ -35,7 +36,7 @@ impl Drop for Tabs {
 impl Tabs {
     /// Listens to the other hosts of `database`; `changed(uid)` runs for each uid they change.
     pub fn new(database: &str, changed: impl Fn(&str) + 'static) -> Tabs {
-        let name = fshandles_shared::text!("fshandles:", database);
+        let name = text!("fshandles:", database);
         // No BroadcastChannel (a very old browser): each host is on its own, as before.
         let channel = web_sys::BroadcastChannel::new(&name).ok();
         let listener = channel.as_ref().map(|c| {
@@ -97,7 +98,7 @@ impl Tabs {
             }
         });
         let on_failed = Closure::<dyn FnMut(JsValue)>::new(move |_| settle(false));
-        let name = fshandles_shared::text!(self.name.as_str(), "/", uid);
+        let name = text!(self.name.as_str(), "/", uid);
         let done = request
             .call2(&locks, &name.into(), &on_granted)
             .ok()?

@@ -7,6 +7,7 @@ use crate::{ConnectOptions, FsClient};
 use fshandles_shared::error::quoted;
 use fshandles_shared::js::{args, from_js_error, to_js_error};
 use fshandles_shared::protocol::Obtain;
+use fshandles_shared::text;
 use fshandles_shared::{Error, ErrorKind};
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -123,7 +124,7 @@ impl JsFsClient {
             other => {
                 return outcome(Err(to_js_error(&Error::new(
                     ErrorKind::Data,
-                    fshandles_shared::text!("settle() knows no method ", &quoted(other)),
+                    text!("settle() knows no method ", &quoted(other)),
                 ))))
                 .into()
             }
