@@ -12,8 +12,31 @@ pub struct Package {
     /// Where the package goes.
     pub dir: &'static str,
     extra: &'static [&'static str],
-    /// A library package (what users ship), not the demo's.
-    pub library: bool,
+    /// A library package's (what users ship) size budget; the demo's has none.
+    pub budget: Option<Budget>,
+}
+
+/// The most a library package may weigh, in bytes of gzip (wasm and JS glue), built on nightly
+/// and on stable. `cargo xtask test` fails past it (`size::check_budgets`), so a change that
+/// makes a package heavier cannot go unnoticed; raise a budget on purpose, saying why in the
+/// commit. Each is what the package weighed when it was set, plus under 1%. (The issue's
+/// target is 20 KB a side; bench/RESULTS.md says how far each is from it.)
+pub struct Budget {
+    /// On nightly (`NIGHTLY_RUSTFLAGS`).
+    pub nightly: usize,
+    /// On stable.
+    pub stable: usize,
+}
+
+impl Budget {
+    /// The budget for a build on nightly, or on stable.
+    pub fn on(&self, nightly: bool) -> usize {
+        if nightly {
+            self.nightly
+        } else {
+            self.stable
+        }
+    }
 }
 
 /// Every package `cargo xtask build` writes.
@@ -23,14 +46,20 @@ pub const PACKAGES: [Package; 3] = [
         artifact: "fshandles_main",
         dir: "dist/main",
         extra: &["main-thread/js/pyscript.js", "main-thread/js/pyscript.d.ts"],
-        library: true,
+        budget: Some(Budget {
+            nightly: 43_800,
+            stable: 52_500,
+        }),
     },
     Package {
         krate: "fshandles-worker",
         artifact: "fshandles_worker",
         dir: "dist/worker",
         extra: &["worker/python/fshandles.py"],
-        library: true,
+        budget: Some(Budget {
+            nightly: 25_650,
+            stable: 32_500,
+        }),
     },
     // The demo's Rust side (a gloo worker and the page's handle on it).
     Package {
@@ -38,7 +67,7 @@ pub const PACKAGES: [Package; 3] = [
         artifact: "fshandles_demo",
         dir: "dist/demo",
         extra: &[],
-        library: false,
+        budget: None,
     },
 ];
 

@@ -20,14 +20,10 @@ pub fn size(args: &[String]) -> Result {
     let built = build::build()?;
     let twiggy = twiggy()?;
     let bindgen = setup::wasm_bindgen()?;
-    for build::Package {
-        artifact,
-        dir: dist,
-        ..
-    } in build::PACKAGES.iter().filter(|p| p.library)
-    {
+    for (package, budget) in library_packages() {
+        let (artifact, dist) = (package.artifact, package.dir);
         let (wasm_gz, glue_gz) = shipped(dist, artifact)?;
-        let limit = budget(artifact, built.nightly);
+        let limit = budget.on(built.nightly);
         println!(
             "\n## {dist}: {} bytes gzip ({wasm_gz} wasm + {glue_gz} JS glue; budget {limit})\n",
             wasm_gz + glue_gz
@@ -77,23 +73,6 @@ pub fn size(args: &[String]) -> Result {
     Ok(())
 }
 
-/// The most each library package may weigh, in bytes of gzip (wasm and JS glue), built on
-/// nightly and on stable: (artifact, nightly, stable). `cargo xtask test` fails past it, so a
-/// change that makes a package heavier cannot go unnoticed; raise a budget on purpose, saying
-/// why in the commit. Each is what the package weighed when it was set, plus under 1%.
-/// (The target is 20 KB a side; bench/RESULTS.md says how far each is from it.)
-const BUDGETS: [(&str, usize, usize); 2] = [
-    ("fshandles_main", 43_800, 52_500),
-    ("fshandles_worker", 25_650, 32_500),
-];
-
-fn budget(artifact: &str, nightly: bool) -> usize {
-    BUDGETS
-        .iter()
-        .find(|b| b.0 == artifact)
-        .map_or(0, |b| if nightly { b.1 } else { b.2 })
-}
-
 /// Gzip bytes of a package's wasm and of its JS glue, as in `dist/`.
 fn shipped(dist: &str, artifact: &str) -> Result<(usize, usize)> {
     let dir = root().join(dist);
@@ -103,12 +82,19 @@ fn shipped(dist: &str, artifact: &str) -> Result<(usize, usize)> {
     ))
 }
 
-/// Fails when a library package just built weighs more than its budget ([`BUDGETS`]).
+/// The library packages (what users ship), each with its budget.
+fn library_packages() -> impl Iterator<Item = (&'static build::Package, &'static build::Budget)> {
+    build::PACKAGES
+        .iter()
+        .filter_map(|p| p.budget.as_ref().map(|b| (p, b)))
+}
+
+/// Fails when a library package just built weighs more than its [`build::Budget`].
 pub fn check_budgets(built: &build::Built) -> Result {
     let mut over = Vec::new();
-    for p in build::PACKAGES.iter().filter(|p| p.library) {
+    for (p, budget) in library_packages() {
         let (wasm, glue) = shipped(p.dir, p.artifact)?;
-        let limit = budget(p.artifact, built.nightly);
+        let limit = budget.on(built.nightly);
         let toolchain = if built.nightly { "nightly" } else { "stable" };
         eprintln!(
             "xtask: {}: {} bytes gzip, budget {limit} on {toolchain}",
