@@ -41,12 +41,12 @@ pub struct JsFsHost {
 
 /// A promise of a boolean that rejects with an `Error` whose `name` is stable.
 fn promise(f: impl Future<Output = Result<bool, Error>> + 'static) -> Promise {
-    settle(Box::pin(async move { f.await.map(JsValue::from_bool) }))
+    boxed_promise(Box::pin(async move { f.await.map(JsValue::from_bool) }))
 }
 
 /// The promise of `f`'s outcome. One function for every method's future (each is boxed): the
 /// executor's glue is in the wasm once, not once for each.
-fn settle(f: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>) -> Promise {
+fn boxed_promise(f: Pin<Box<dyn Future<Output = Result<JsValue, Error>>>>) -> Promise {
     future_to_promise(async move { f.await.map_err(|e| to_js_error(&e)) })
 }
 
@@ -176,7 +176,7 @@ impl JsFsHost {
             Err(e) => return rejected(e),
         };
         let host = self.host.clone();
-        settle(Box::pin(async move {
+        boxed_promise(Box::pin(async move {
             host.handle(&uid).await.map(JsValue::from)
         }))
     }
