@@ -47,7 +47,7 @@ pub const PACKAGES: [Package; 3] = [
         dir: "dist/main",
         extra: &["main-thread/js/pyscript.js", "main-thread/js/pyscript.d.ts"],
         budget: Some(Budget {
-            nightly: 43_800,
+            nightly: 43_500,
             stable: 52_500,
         }),
     },
@@ -57,7 +57,7 @@ pub const PACKAGES: [Package; 3] = [
         dir: "dist/worker",
         extra: &["worker/python/fshandles.py"],
         budget: Some(Budget {
-            nightly: 25_650,
+            nightly: 25_350,
             stable: 32_500,
         }),
     },
@@ -146,7 +146,13 @@ fn compile(nightly: bool) -> Result<PathBuf> {
     }
     cargo.args(["build", "--release", "--target", "wasm32-unknown-unknown"]);
     if nightly {
-        cargo.arg("-Zbuild-std=std,panic_abort");
+        // `optimize_for_size` picks std's small variants of sorting, rotating, counting chars
+        // and printing numbers: 0.3 KB gzip a side. Their speed shows only on inputs far
+        // longer than a uid or a handful of records.
+        cargo.args([
+            "-Zbuild-std=std,panic_abort",
+            "-Zbuild-std-features=optimize_for_size",
+        ]);
     }
     for p in &PACKAGES {
         cargo.args(["-p", p.krate]);
