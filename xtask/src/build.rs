@@ -22,7 +22,7 @@ pub struct Package {
 /// commit. Each is what the package weighed when it was set, plus under 1%. (The issue's
 /// target is 20 KB a side; bench/RESULTS.md says how far each is from it.)
 pub struct Budget {
-    /// On nightly (`NIGHTLY_RUSTFLAGS`).
+    /// On nightly (`NIGHTLY_RUSTFLAGS`, `NIGHTLY_BUILD_STD`).
     pub nightly: usize,
     /// On stable.
     pub stable: usize,
@@ -86,6 +86,15 @@ pub const PACKAGES: [Package; 3] = [
 const NIGHTLY_RUSTFLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort \
     -Zlocation-detail=none -Zmir-opt-level=3 -Ctarget-feature=-reference-types";
 
+/// cargo's flags for a build on nightly: the standard library rebuilt under
+/// [`NIGHTLY_RUSTFLAGS`], with `optimize_for_size`, which picks std's small variants of
+/// sorting, rotating, counting chars and printing numbers (0.3 KB gzip a side). Their speed
+/// shows only on inputs far longer than a uid or a handful of records.
+const NIGHTLY_BUILD_STD: [&str; 2] = [
+    "-Zbuild-std=std,panic_abort",
+    "-Zbuild-std-features=optimize_for_size",
+];
+
 /// What [`build`] made `dist/` from.
 pub struct Built {
     /// The directory of the release wasm.
@@ -97,7 +106,8 @@ pub struct Built {
 /// Builds `dist/main` and `dist/worker` (and the demo's package).
 ///
 /// On nightly where the machine has it (`setup::nightly_std`), with the standard library
-/// rebuilt under [`NIGHTLY_RUSTFLAGS`]; otherwise, or if that build fails, on stable.
+/// rebuilt ([`NIGHTLY_BUILD_STD`], [`NIGHTLY_RUSTFLAGS`]); otherwise, or if that build fails,
+/// on stable.
 pub fn build() -> Result<Built> {
     let root = root();
     let mut nightly = setup::nightly_std();
@@ -146,13 +156,7 @@ fn compile(nightly: bool) -> Result<PathBuf> {
     }
     cargo.args(["build", "--release", "--target", "wasm32-unknown-unknown"]);
     if nightly {
-        // `optimize_for_size` picks std's small variants of sorting, rotating, counting chars
-        // and printing numbers: 0.3 KB gzip a side. Their speed shows only on inputs far
-        // longer than a uid or a handful of records.
-        cargo.args([
-            "-Zbuild-std=std,panic_abort",
-            "-Zbuild-std-features=optimize_for_size",
-        ]);
+        cargo.args(NIGHTLY_BUILD_STD);
     }
     for p in &PACKAGES {
         cargo.args(["-p", p.krate]);

@@ -94,18 +94,17 @@ pub fn check_budgets(built: &build::Built) -> Result {
     let mut over = Vec::new();
     for (p, budget) in library_packages() {
         let (wasm, glue) = shipped(p.dir, p.artifact)?;
+        let total = wasm + glue;
         let limit = budget.on(built.nightly);
         let toolchain = if built.nightly { "nightly" } else { "stable" };
         eprintln!(
-            "xtask: {}: {} bytes gzip, budget {limit} on {toolchain}",
-            p.dir,
-            wasm + glue
+            "xtask: {}: {total} bytes gzip, budget {limit} on {toolchain}",
+            p.dir
         );
-        if wasm + glue > limit {
+        if total > limit {
             over.push(format!(
-                "{} weighs {} bytes gzip ({wasm} wasm + {glue} glue), over its budget of {limit} on {toolchain}; `cargo xtask size` shows where the bytes go",
-                p.dir,
-                wasm + glue
+                "{} weighs {total} bytes gzip ({wasm} wasm + {glue} glue), over its budget of {limit} on {toolchain}; `cargo xtask size` shows where the bytes go",
+                p.dir
             ));
         }
     }
