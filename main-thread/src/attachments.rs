@@ -189,10 +189,22 @@ impl Registry {
         }));
     }
 
-    /// Removes `endpoint` and lets its clients go; its key, if it was attached.
-    pub fn remove(&self, endpoint: &JsValue) -> Option<Origin> {
-        let att = self.find(endpoint)?;
-        self.list.borrow_mut().retain(|a| a.key != att.key);
+    /// Whether no worker is attached.
+    pub fn is_empty(&self) -> bool {
+        self.list.borrow().is_empty()
+    }
+
+    /// Removes `endpoint` (any attachment, for `None`) and lets its clients go; its key, if
+    /// there was one.
+    pub fn remove(&self, endpoint: Option<&JsValue>) -> Option<Origin> {
+        let att = {
+            let mut list = self.list.borrow_mut();
+            let i = match endpoint {
+                Some(e) => list.iter().position(|a| a.endpoint == *e)?,
+                None => list.len().checked_sub(1)?,
+            };
+            list.remove(i)
+        };
         att.release();
         Some(att.key)
     }

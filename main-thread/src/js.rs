@@ -91,8 +91,15 @@ impl JsFsHost {
             });
         parsed.map_err(|e| to_js_error(&e))?;
         Ok(JsFsHost {
-            host: FsHost::new(o),
+            host: FsHost::unowned(o),
         })
+    }
+
+    /// Lets go of every attached worker and frees the host. Until then an attached host serves
+    /// its workers whether or not the page keeps a reference to it: a garbage collection is
+    /// not a `free()`. (This replaces the `free()` wasm-bindgen writes, which only frees.)
+    pub fn free(self) {
+        self.host.stop();
     }
 
     /// The records' namespace.

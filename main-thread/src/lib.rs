@@ -85,7 +85,9 @@ impl Default for HostOptions {
 
 /// Owns folder handles, prompts and records; answers attached workers.
 ///
-/// Cloning gives another reference to the same host.
+/// Cloning gives another reference to the same host. When the last one is dropped, the host
+/// lets go of its workers (their calls end with `DetachedError`); a page that wants its host
+/// for as long as it lives calls [`FsHost::forget`] instead.
 #[derive(Clone)]
 pub struct FsHost {
     /// What the host does: records, permissions, prompts.
@@ -93,17 +95,60 @@ pub struct FsHost {
     /// Whom it does it for: the attached workers, served from `core`.
     hub: Rc<serve::Hub>,
     namespace: Rc<str>,
+    /// Stops the host when the last owner goes; `None` for the JS face, whose object the
+    /// garbage collector may take while workers are still served (JS stops with `free()`).
+    owner: Option<Rc<Owner>>,
+}
+
+/// Lets go of the workers when the last Rust [`FsHost`] is dropped.
+struct Owner(Rc<serve::Hub>);
+
+impl Drop for Owner {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
 }
 
 impl FsHost {
     /// A host keeping its records in `options.namespace`.
     pub fn new(options: HostOptions) -> FsHost {
+        let mut host = FsHost::unowned(options);
+        host.owner = Some(Rc::new(Owner(host.hub.clone())));
+        host
+    }
+
+    /// A host that serves its workers until it is stopped or detached from each, however its
+    /// references come and go.
+    pub(crate) fn unowned(options: HostOptions) -> FsHost {
         let core = host::Core::new(&options.namespace, f64::from(options.permission_ttl_ms));
         FsHost {
             hub: serve::Hub::new(core.clone()),
             core,
             namespace: options.namespace.into(),
+            owner: None,
         }
+    }
+
+    /// Keeps the host serving for the rest of the page's life, with no reference kept (as
+    /// gloo's `forget()` does for its listeners and timers): what a page that makes its host
+    /// once, at start, wants.
+    ///
+    /// ```no_run
+    /// # fn run(worker: web_sys::Worker) -> Result<(), fshandles_main::Error> {
+    /// let host = fshandles_main::FsHost::new(Default::default());
+    /// host.attach(&worker)?;
+    /// host.forget(); // the worker is served until the page goes
+    /// # Ok(()) }
+    /// ```
+    pub fn forget(self) {
+        std::mem::forget(self.owner);
+    }
+
+    /// Lets go of every attached worker now, whoever else holds this host: their calls in
+    /// flight end with `DetachedError`. The host still answers the page's own calls, and can
+    /// be attached again.
+    pub fn stop(&self) {
+        self.hub.stop();
     }
 
     /// The records' namespace.

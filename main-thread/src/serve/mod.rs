@@ -20,6 +20,13 @@ use web_sys::FileSystemDirectoryHandle;
 
 mod watch;
 
+thread_local! {
+    /// The hubs attached to at least one worker. A worker must not see its host go because the
+    /// page dropped its last reference to it (a JS `FsHost` collected, say): a hub stays here
+    /// from its first attachment until it is detached from every worker or stopped.
+    static SERVING: RefCell<Vec<Rc<Hub>>> = const { RefCell::new(Vec::new()) };
+}
+
 /// The host: its core and the workers it serves.
 pub(crate) struct Hub {
     core: Rc<Core>,
@@ -48,6 +55,9 @@ impl Hub {
             ));
         }
         if self.attachments.find(endpoint).is_none() {
+            if self.attachments.is_empty() {
+                SERVING.with(|s| s.borrow_mut().push(self.clone()));
+            }
             // addEventListener, never onmessage: PyScript's own traffic shares this channel.
             self.attachments
                 .add(endpoint, |key, slot| self.listen(key, endpoint, slot));
@@ -58,10 +68,30 @@ impl Hub {
     /// Stops answering `endpoint` and lets its clients go: calls in flight end with
     /// DetachedError and its open prompts settle. False when it was not attached.
     pub fn detach(&self, endpoint: &JsValue) -> bool {
+        self.let_go(Some(endpoint))
+    }
+
+    /// Lets go of every worker, as if each were detached.
+    pub fn stop(&self) {
+        while self.let_go(None) {}
+    }
+
+    /// Detaches `endpoint` (or any one, for `None`); false when there was none. Once no worker
+    /// is attached, the hub lives only as long as its owners do.
+    fn let_go(&self, endpoint: Option<&JsValue>) -> bool {
         let Some(key) = self.attachments.remove(endpoint) else {
             return false;
         };
         self.core.prompts.detach(key);
+        if self.attachments.is_empty() {
+            let kept = SERVING.with(|s| {
+                let mut s = s.borrow_mut();
+                let i = s.iter().position(|h| std::ptr::eq(Rc::as_ptr(h), self))?;
+                Some(s.swap_remove(i))
+            });
+            // Dropped here, outside the borrow: it may be the last reference.
+            drop(kept);
+        }
         true
     }
 
@@ -100,7 +130,7 @@ impl Hub {
         let from = channel.clone();
         EventListener::on_messages(channel, move |event| {
             if let Some(hub) = hub.upgrade() {
-                hub.on_message(key, &from, &slot, &event);
+                hub.on_message(key, &from, &slot, &message::event_data(&event));
             }
         })
     }
@@ -115,14 +145,11 @@ impl Hub {
         });
     }
 
-    fn on_message(self: &Rc<Self>, key: Origin, from: &JsValue, slot: &FrameSlot, event: &JsValue) {
+    /// Serves the `data` of a message that arrived on `from`.
+    fn on_message(self: &Rc<Self>, key: Origin, from: &JsValue, slot: &FrameSlot, data: &JsValue) {
         let Some(att) = self.attachments.by_key(key) else {
             return;
         };
-        let Some(event) = event.dyn_ref::<web_sys::MessageEvent>() else {
-            return;
-        };
-        let data = event.data();
         if let Some(n) = data.as_f64() {
             return match read_repeat(n) {
                 Some(id) => self.repeat(&att, from, id),
@@ -131,7 +158,7 @@ impl Hub {
         }
         let (decoded, version) = {
             let mut buf = self.scratch.borrow_mut();
-            if !message::unwrap_into(&data, &mut buf) {
+            if !message::unwrap_into(data, &mut buf) {
                 return; // somebody else's message
             }
             (decode_request(&buf), version_of(&buf).unwrap_or(0))
@@ -142,14 +169,14 @@ impl Hub {
         // A client's first request brings its own port: answer there from now on.
         let mut channel = from.clone();
         let mut slot = slot.clone();
-        if let Some(port) = message::get(&data, message::PORT)
+        if let Some(port) = message::get(data, message::PORT)
             .and_then(|p| p.dyn_into::<web_sys::MessagePort>().ok())
         {
             slot = FrameSlot::default();
             self.adopt(&att, &port, slot.clone());
             channel = port.into();
         }
-        let route = match message::get(&data, message::SAB) {
+        let route = match message::get(data, message::SAB) {
             // Only on a port of fshandles' own is a bare number surely ours.
             None if channel.is_instance_of::<web_sys::MessagePort>() => {
                 att.remember(&channel, decoded.as_ref().ok().map(|(_, r)| r));
