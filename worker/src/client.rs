@@ -340,10 +340,10 @@ impl Inner {
         }
     }
 
-    fn call_promise(&self, request: &Request) -> Option<js_sys::Promise> {
+    fn call_promise(self: &Rc<Self>, request: &Request) -> Option<js_sys::Promise> {
         match &self.transport {
             Transport::Sab(_) => None,
-            Transport::Post(post) => Some(post.call_promise(&self.conn, request)),
+            Transport::Post(post) => Some(post.call_promise(&self.conn, request, self.clone())),
         }
     }
 

@@ -10,6 +10,7 @@ use fshandles_shared::protocol::{repeat_request, Reply, Request};
 use fshandles_shared::{error, Error, ErrorKind};
 use futures_channel::oneshot;
 use js_sys::Promise;
+use std::any::Any;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsValue;
@@ -24,7 +25,10 @@ struct Pending {
 /// Who learns how a call ended.
 pub(crate) enum Settle {
     Future(oneshot::Sender<Result<bool, Error>>),
-    Promise(Resolvers),
+    /// A JS promise, and the client it keeps alive until it settles: a JS caller may drop its
+    /// last reference to the client while the call is in flight, and a garbage collection
+    /// must not end the call.
+    Promise(Resolvers, Rc<dyn Any>),
     Then(Box<dyn FnOnce(Result<bool, Error>)>),
 }
 
@@ -33,7 +37,7 @@ impl Settle {
         match self {
             Settle::Future(tx) => drop(tx.send(result)),
             Settle::Then(next) => next(result),
-            Settle::Promise(resolvers) => resolvers.settle(result.map(JsValue::from_bool)),
+            Settle::Promise(resolvers, _client) => resolvers.settle(result.map(JsValue::from_bool)),
         }
     }
 }
@@ -59,10 +63,11 @@ impl Post {
             .unwrap_or_else(|_| Err(Error::new(ErrorKind::Abort, "the call was dropped")))
     }
 
-    /// The call as a JS `Promise<boolean>`, settled by the answer's message handler itself.
-    pub fn call_promise(&self, conn: &Rc<Conn>, request: &Request) -> Promise {
+    /// The call as a JS `Promise<boolean>`, settled by the answer's message handler itself;
+    /// `client` is kept until then.
+    pub fn call_promise(&self, conn: &Rc<Conn>, request: &Request, client: Rc<dyn Any>) -> Promise {
         let (promise, resolvers) = crate::js::new_promise();
-        self.start(conn, request, Settle::Promise(resolvers));
+        self.start(conn, request, Settle::Promise(resolvers, client));
         promise
     }
 
