@@ -6,10 +6,26 @@
 // `import fshandles` works in those workers with no `js_modules` or `files` config: each worker
 // gets fshandles.py written next to its code, and loads fshandles' worker module from beside
 // this file when it first connects.
+//
+// A worker may ask before the host's wasm has loaded (a slow network): its requests are held
+// here from the moment PyScript creates it, its client is told a host is coming, and the host
+// serves them once it exists, however long that takes.
 import init, { FsHost } from "./fshandles_main.js";
 
 const MODULE = new URL("../worker/fshandles_worker.js", import.meta.url).href;
 const PYTHON = new URL("../worker/fshandles.py", import.meta.url).href;
+
+// The protocol's words for "a host is coming" (shared/src/frame/mod.rs, shared/src/protocol.rs;
+// shared/tests/page_constants.rs checks these against them).
+// A sync client's buffer: word LINK = LINK_HELD says a host has it, so its client waits for
+// the answer however long it takes, instead of failing for want of a host.
+const LINK = 3;
+const LINK_UNKNOWN = 0;
+const LINK_HELD = 1;
+// An async client: an Ack to call 0 ("a host has your calls") ends its wait for a first
+// contact; a Detached to call 0 ends its calls (the host could not be made).
+const HOST_COMING = [70, 83, 72, 1, 2, 0, 1];
+const HOST_GONE = [70, 83, 72, 1, 2, 0, 4];
 
 // Runs in each worker (PyScript stringifies hooks: nothing from this module is in scope there).
 function registerLoader({ interpreter }) {
@@ -32,6 +48,45 @@ _fshandles_install()
 del _fshandles_install
 `;
 
+const ours = (data) => data?.fshandles instanceof Uint8Array;
+// A page that is not cross-origin isolated has no SharedArrayBuffer (and its clients no buffer).
+const buffer = ({ sab }) =>
+  globalThis.SharedArrayBuffer && sab instanceof SharedArrayBuffer && sab.byteLength >= 16 ? sab : null;
+const tell = (port, bytes) => port instanceof MessagePort && port.postMessage({ fshandles: new Uint8Array(bytes) });
+
+// Keeps the fshandles messages `xworker` posts until `release(host)`, telling each client that
+// a host is coming. `release(null)` tells them none will.
+function hold(xworker) {
+  const held = [];
+  const keep = ({ data }) => {
+    if (!ours(data)) return;
+    held.push(data);
+    const sab = buffer(data);
+    if (sab) Atomics.store(new Int32Array(sab), LINK, LINK_HELD);
+    else tell(data.port, HOST_COMING);
+  };
+  xworker.addEventListener("message", keep);
+  return (host) => {
+    xworker.removeEventListener("message", keep);
+    if (host) {
+      // Attached, the host hears the held messages as if they came now (listeners that are
+      // not fshandles' ignore its messages, as they did the first time).
+      host.attach(xworker);
+      for (const data of held) xworker.dispatchEvent(new MessageEvent("message", { data }));
+      return;
+    }
+    for (const data of held) {
+      const sab = buffer(data);
+      if (!sab) tell(data.port, HOST_GONE);
+      else if (Atomics.compareExchange(new Int32Array(sab), LINK, LINK_HELD, LINK_UNKNOWN) === LINK_HELD) {
+        Atomics.notify(new Int32Array(sab), 0); // its wait ends, and finds no host
+      }
+    }
+  };
+}
+
+const SYNC_METHODS = ["storeFSHandler", "getFSHandler", "deleteFSHandler"];
+
 /**
  * @param {typeof import("@pyscript/core").hooks} hooks PyScript's hooks
  * @param {import("./fshandles_main.js").HostOptions} [options] passed to `new FsHost(options)`
@@ -39,20 +94,42 @@ del _fshandles_install
  */
 export function usePyScript(hooks, options) {
   let host = null;
-  const early = [];
-  const connect = (xworker) => {
-    host.attach(xworker);
-    Object.assign(xworker.sync, host.syncMethods());
-  };
-  hooks.main.onWorker.add((wrap, xworker) => (host ? connect(xworker) : early.push(xworker)));
+  const waiting = [];
+  const ready = init().then(
+    () => {
+      host = new FsHost(options);
+      waiting.splice(0).forEach((serve) => serve(host));
+      return host;
+    },
+    (error) => {
+      waiting.splice(0).forEach((serve) => serve(null));
+      throw error;
+    },
+  );
+  hooks.main.onWorker.add((wrap, xworker) => {
+    // PyScript's own pyscript.fs calls these on the page; until the host exists they wait for it.
+    let methods = null;
+    const serve = (host) => {
+      methods = host.syncMethods();
+      Object.assign(xworker.sync, methods);
+    };
+    if (host) {
+      host.attach(xworker);
+      return serve(host);
+    }
+    const release = hold(xworker);
+    for (const name of SYNC_METHODS) {
+      xworker.sync[name] = (...args) => ready.then(() => methods[name](...args));
+    }
+    waiting.push((host) => {
+      release(host);
+      if (host) serve(host);
+    });
+  });
   // A worker's code runs sync or async: the hooks of both.
   hooks.worker.onBeforeRun.add(registerLoader);
   hooks.worker.onBeforeRunAsync.add(registerLoader);
   hooks.worker.codeBeforeRun.add(install);
   hooks.worker.codeBeforeRunAsync.add(install);
-  return init().then(() => {
-    host = new FsHost(options);
-    early.splice(0).forEach(connect);
-    return host;
-  });
+  return ready;
 }

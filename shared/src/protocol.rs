@@ -167,6 +167,8 @@ pub enum Reply {
     /// The request's result.
     Answer(bool),
     /// The host has the request and is waiting for a person (async mode's acknowledgement).
+    /// Sent with id 0, before any answer: a host is there but not ready (its wasm is still
+    /// loading), and the client's calls wait for it however long it takes.
     Ack,
     /// The request failed.
     Failed(Error),

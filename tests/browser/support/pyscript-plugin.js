@@ -31,7 +31,6 @@ async function readFile(folder, name) {
   return (await (await dir.getFileHandle(name)).getFile()).text();
 }
 
-const host = await ready;
 // A PyWorker or MPWorker (PyScript's JS API) running tests/browser/pages/plugin-worker.py. Its
 // blob worker has no base URL: every URL it is given is absolute. PyScript 0.7.31's factory
 // means to wait for the type's plugins but awaits the function instead of its promise
@@ -48,6 +47,12 @@ const pyWorker = async (type) => {
   });
 };
 
-Object.assign(globalThis, { host, picker, reports, runPy, pyWorker, readFile,
+// Everything but the host is there before the host's wasm has loaded: a test may start a
+// worker that early. The page keeps no reference to the host (usePyScript's hooks do).
+Object.assign(globalThis, { picker, reports, runPy, pyWorker, readFile,
   dialogOpen: () => document.querySelectorAll("dialog.fshandles-dialog").length });
-globalThis.hostReady = true;
+globalThis.pageReady = true;
+ready.then(() => {
+  globalThis.hostReadyAt = Date.now();
+  globalThis.hostReady = true;
+});
