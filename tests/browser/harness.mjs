@@ -20,11 +20,12 @@ const FLAGS = [
 
 // Every context of a launched browser keeps a journal of what its pages said and fetched, so
 // that a wait that runs out can say what the page was doing (see `said`).
-export async function launch() {
+// `extraArgs`: more Chromium flags, such as `--js-flags=--expose-gc` (a `gc()` in workers too).
+export async function launch(extraArgs = []) {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
-    args: FLAGS,
+    args: [...FLAGS, ...extraArgs],
   });
   const newContext = browser.newContext.bind(browser);
   browser.newContext = async (...args) => journal(await newContext(...args));
@@ -33,10 +34,10 @@ export async function launch() {
 
 // One browser for the tests of a `describe` block: launched before them, closed after them.
 // Returns a function that gives the browser.
-export function useBrowser() {
+export function useBrowser(extraArgs) {
   let browser;
   before(async () => {
-    browser = await launch();
+    browser = await launch(extraArgs);
   });
   after(async () => {
     await browser?.close();

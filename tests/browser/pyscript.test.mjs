@@ -3,7 +3,7 @@
 // (sync calls) and a plain one (async calls). PyScript, Pyodide and MicroPython come from npm.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, PLAIN, useBrowser, ev, waitFor, picker, clickInDialog, activationLapsed } from "./harness.mjs";
+import { ISOLATED, PLAIN, useBrowser, ev, waitFor, picker, clickInDialog, activationLapsed, collectGarbage, said } from "./harness.mjs";
 
 const T = { timeout: 180000 };
 const LOOP = 2000;
@@ -227,6 +227,76 @@ report(step="plugin", mode=fshandles.mode(), listing=sorted(__import__("os").lis
   }
 
   for (const [mode, base] of MODES) {
+    it(`usePyScript(hooks), ${mode} mode: a page that keeps no reference to the host is served through garbage collections`, T, async () => {
+      const context = await browser().newContext();
+      const { page, problems } = await openPage(base, context, "", "pyscript-plugin.html");
+      await python(page, "mpy", `
+import asyncio
+import fshandles
+await fshandles.mount("/local")
+go = []
+channel = js.BroadcastChannel.new("go")
+channel.onmessage = ffi.create_proxy(lambda event: go.append(1))
+report(step="mounted")
+while not go:
+    await asyncio.sleep(0.05)
+with open("/local/after.txt", "w") as f:
+    f.write("after the collections")
+await fshandles.sync("/local")
+report(step="after", regranted=await fshandles.regrant("/local"))
+`, "mounted", { answer: "authorize" });
+      for (let i = 0; i < 5; i++) await (await collectGarbage(page)).detach();
+      await ev(page, () => new BroadcastChannel("go").postMessage(1));
+      const after = await waitFor(page, () => globalThis.reports.find((r) => r.step === "after"), null, { timeout: 60000, what: "Python's report after the collections" });
+      assert.deepEqual(after, { step: "after", regranted: true });
+      assert.equal(await ev(page, () => globalThis.readFile("picked-1", "after.txt")), "after the collections");
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+
+    for (const type of ["py", "mpy"]) {
+      it(`usePyScript(hooks), ${mode} mode: a ${type} worker that asks before the host's wasm has loaded is served once it has`, T, async () => {
+        const context = await browser().newContext();
+        const page = await context.newPage();
+        const problems = [];
+        page.on("pageerror", (e) => problems.push(e.message));
+        // The host's wasm arrives only once Python has asked, and longer after that than a
+        // client waits for a host it has not heard from (1000 ms).
+        let release;
+        const gate = new Promise((resolve) => (release = resolve));
+        await page.route("**/dist/main/fshandles_main_bg.wasm", async (route) => {
+          await gate;
+          await route.continue();
+        });
+        await page.goto(`${base}/tests/browser/pages/pyscript-plugin.html`);
+        await waitFor(page, () => globalThis.pageReady === true, null, { timeout: 30000 });
+        const code = `${PRELUDE}
+try:
+    import fshandles
+    report(step="asking", at=js.Date.now())
+    await fshandles.mount("/local")
+    with open("/local/early.txt", "w") as f:
+        f.write("asked early")
+    await fshandles.sync("/local")
+    report(step="mounted", mode=fshandles.mode())
+except Exception as e:
+    report(step="mounted", crashed=repr(e))
+`;
+        await ev(page, ([t, c]) => globalThis.runPy({ type: t, code: c }), [type, code]);
+        const asking = await waitFor(page, () => globalThis.reports.find((r) => r.step === "asking"), null, { timeout: 120000, what: "Python's first call" });
+        await new Promise((r) => setTimeout(r, 2500));
+        assert.equal(await ev(page, () => globalThis.hostReady === true), false, "the host was not there yet");
+        release();
+        await clickInDialog(page, "authorize", { timeout: 30000 });
+        const mounted = await waitFor(page, () => globalThis.reports.find((r) => r.step === "mounted"), null, { timeout: 60000, what: "Python's mount" });
+        assert.deepEqual(mounted, { step: "mounted", mode }, `the page said:\n${said(page)}`);
+        assert.ok(asking.at < (await ev(page, () => globalThis.hostReadyAt)), "Python asked before the host existed");
+        assert.equal(await ev(page, () => globalThis.readFile("picked-1", "early.txt")), "asked early");
+        assert.deepEqual(problems, []);
+        await context.close();
+      });
+    }
+
     it(`usePyScript(hooks) serves a PyWorker too (mpy, ${mode} mode)`, T, async () => {
       const context = await browser().newContext();
       const { page, problems } = await openPage(base, context, "", "pyscript-plugin.html");

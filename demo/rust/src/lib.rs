@@ -4,7 +4,8 @@
 //!   `fshandles-worker`'s `FsClient`;
 //! - on the page, [`page::RustWorker`] spawns it (gloo-worker, with `fshandles-shared`'s
 //!   `JsCodec`, which carries the shared buffer) and relays the buttons' commands;
-//! - [`plain`]: a worker without gloo, calling `FsClient` straight from wasm-bindgen.
+//! - [`plain`]: a worker without gloo, calling `FsClient` straight from wasm-bindgen;
+//! - [`host`]: a page that makes its `FsHost` in Rust and keeps it for the page's life.
 //!
 //! gloo's bridge owns the worker's `postMessage` channel and decodes every message on it, so
 //! fshandles traffic goes over a `BroadcastChannel` of the page's choosing instead, which the
@@ -13,6 +14,7 @@
 //! the host (`attachBuffer`) and, inside the bridge's first message, to the worker.
 
 pub mod commands;
+pub mod host;
 pub mod page;
 pub mod plain;
 pub mod worker;
