@@ -18,6 +18,18 @@ serve(async ({ kind, uid, options, ...job }) => {
     if (client.storeFSHandler(uid, options) !== true) throw new Error("the first store was refused");
     return timeSync(() => client.storeFSHandler(uid, options), yes, job);
   }
+  if (kind === "user") {
+    // What users write (fshandles.py, any Python loop): a fresh options object on every call,
+    // and a little work of the worker's own between calls.
+    // `sameOptions`: the bench's one object instead, to tell the two costs apart.
+    const client = FsClient.connect({ mode: "sab" });
+    const pause = job.pauseMs ?? 0;
+    const call = () => {
+      for (const until = performance.now() + pause; performance.now() < until; );
+      return client.storeFSHandler(uid, job.sameOptions ? options : { id: "pyscript", mode: "readwrite" });
+    };
+    return timeSync(call, yes, job);
+  }
   if (kind === "async") {
     const client = FsClient.connect({ mode: "async" });
     return timeAsync(() => client.storeFSHandler(uid, options), yes, job);

@@ -198,6 +198,10 @@ const ROWS = {
   "floor-post": (job) => floorPost(worker("floor"), job),
   "floor-post-bytes": (job) => floorPostBytes(worker("floor"), job),
   "fshandles-sync": (job) => fshandles(worker("fshandles"), { ...job, kind: "sab" }),
+  // As users write it: a fresh options object per call, the worker busy 2 µs between calls.
+  "fshandles-user": (job) => fshandles(worker("fshandles"), { ...job, kind: "user", pauseMs: 0.002 }),
+  "diag-user-same-options": (job) =>
+    fshandles(worker("fshandles"), { ...job, kind: "user", pauseMs: 0.002, sameOptions: true }),
   "diag-worker-side": (job) => minimalAnswerer(worker("fshandles"), job),
   "fshandles-sync-doorbell": (job) => withoutWaitAsync(() => fshandles(worker("fshandles"), { ...job, kind: "sab" })),
   // A uid of its own each time: the worker's first store is a real one (the picker; the

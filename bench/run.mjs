@@ -16,6 +16,8 @@ const ROWS = [
   { row: "floor-sab-wait", page: "isolated", what: "floor: SAB + Atomics.wait, Atomics.waitAsync wake-up (no message)" },
   { row: "floor-sab-wait-paused", page: "isolated", what: "floor: the same, the worker busy 2 µs between calls (the main thread falls asleep)" },
   { row: "fshandles-sync", page: "isolated", what: "fshandles sync store-hit (sab; the host waits on the buffer)" },
+  { row: "fshandles-user", page: "isolated", what: "fshandles sync store-hit as users write it: a fresh options object per call, the worker busy 2 µs between calls" },
+  { row: "diag-user-same-options", page: "isolated", what: "diagnosis: the same, with the bench's one options object" },
   { row: "diag-worker-side", page: "isolated", what: "diagnosis: the fshandles sab worker against a minimal JS answerer of the frame (no host)" },
   { row: "fshandles-sync-doorbell", page: "isolated", what: "fshandles sync store-hit, doorbell message (a host without Atomics.waitAsync)" },
   { row: "fshandles-own-loop", page: "isolated", what: "fshandles sab worker that stored its folder itself, then loops without yielding" },
@@ -32,6 +34,9 @@ const ROWS = [
 const RATIOS = [
   { of: "fshandles-sync", to: "floor-sab-wait", target: "≤ 1.2", ok: (r) => r <= 1.2 },
   { of: "fshandles-own-loop", to: "floor-sab-wait", target: "≤ 1.2", ok: (r) => r <= 1.2 },
+  { of: "fshandles-user", to: "fshandles-sync", target: "≤ 1.3", ok: (r) => r <= 1.3 },
+  { of: "fshandles-user", to: "diag-user-same-options", target: "", ok: null },
+  { of: "fshandles-user", to: "floor-sab-wait-paused", target: "", ok: null },
   { of: "fshandles-sync", to: "floor-sab", target: "", ok: null },
   { of: "fshandles-sync", to: "floor-sab-wait-paused", target: "", ok: null },
   { of: "diag-worker-side", to: "floor-sab-wait", target: "", ok: null },
