@@ -7,7 +7,7 @@ The API of PyScript's ``pyscript.fs``::
     await fshandles.mount("/local")             # prompts only the first time
     with open("/local/note.txt", "w") as f:
         f.write("hello")
-    await fshandles.sync("/local")              # write it through to the real folder
+    await fshandles.sync("/local")              # both ways: yours out, the folder's in
     await fshandles.unmount("/local")
     await fshandles.revoke("/local")            # forget the folder: the next mount asks again
 
@@ -21,6 +21,7 @@ Otherwise the worker needs the worker module and this file, through PyScript's c
 
     [js_modules.worker]
     "/dist/worker/fshandles_worker.js" = "fshandles_worker"
+    "/dist/worker/fshandles_mount.js" = "fshandles_mount"
 
     [files]
     "/dist/worker/fshandles.py" = "./fshandles.py"
@@ -66,11 +67,43 @@ class NoHostError(FsHandlesError):
     (``DetachedError``): the page must ``host.attach(worker)``. ``.name`` says which."""
 
 
-mounted = {}
-"""Mounted paths, each with its mounted filesystem (``syncfs()``)."""
+class SyncReport:
+    """What a ``sync`` did, as lists of paths relative to the mount: ``read`` (brought in from
+    the folder), ``written`` (written out to it), ``removed`` (removed from it, because Python
+    removed them), and ``conflicts``: ``(path, kept)`` pairs for files changed on both sides
+    since the last sync. There the folder's version keeps ``path`` and Python's is kept beside
+    it as ``kept`` ("name (conflict N).ext"), on both sides."""
 
-_ids = {}
+    def __init__(self, value):
+        self.read = [str(p) for p in value.read]
+        self.written = [str(p) for p in value.written]
+        self.removed = [str(p) for p in value.removed]
+        self.conflicts = [(str(c.path), str(c.kept)) for c in value.conflicts]
+
+    def __repr__(self):
+        return (
+            f"SyncReport(read={self.read}, written={self.written}, "
+            f"removed={self.removed}, conflicts={self.conflicts})"
+        )
+
+
+class _Mounted:
+    """A mounted path: its ``id``, its ``mode``, and ``syncfs()`` (what PyScript's mounts have)."""
+
+    def __init__(self, path, id, mode):
+        self.path = path
+        self.id = id
+        self.mode = mode
+
+    async def syncfs(self):
+        return await sync(self.path)
+
+
+mounted = {}
+"""Mounted paths, each with its mount (``.id``, ``.mode``, ``syncfs()``)."""
+
 _client = None
+_engine = None
 
 def _error(name, message):
     if name in ("NotSupportedError", "SecurityError"):
@@ -107,6 +140,42 @@ async def _connect():
     return _client
 
 
+async def _mounts():
+    """The JS module that keeps mounted copies in step with their folders: from the worker's
+    ``js_modules`` (``fshandles_mount``), or beside the worker module ``usePyScript`` named."""
+    global _engine
+    if _engine is None:
+        try:
+            from pyscript.js_modules import fshandles_mount as engine
+        except Exception:
+            import js
+
+            url = getattr(js, "fshandlesModuleUrl", None)
+            if not url:
+                raise FsHandlesError(
+                    "NotSupportedError",
+                    'fshandles_mount.js is missing: add "/dist/worker/fshandles_mount.js" = '
+                    '"fshandles_mount" to the worker\'s js_modules, or use usePyScript(hooks)',
+                )
+            import _fshandles_loader
+
+            engine = await _fshandles_loader.load(url.replace("fshandles_worker.js", "fshandles_mount.js"))
+        _engine = engine
+    return _engine
+
+
+def _fs():
+    return getattr(interpreter, "_module", interpreter).FS
+
+
+async def _outcome(promise):
+    """The value of an engine call's ``{ok, value}``; its ``{ok: false, name, message}`` raised."""
+    outcome = await promise
+    if outcome.ok:
+        return outcome.value
+    raise _error(outcome.name, outcome.message)
+
+
 def mode():
     """``"sab"`` or ``"async"`` once connected, else None."""
     return None if _client is None else _client.mode
@@ -129,9 +198,9 @@ async def mount(path, mode="readwrite", root="", id="pyscript"):
     says no, UnsupportedBrowserError where the File System Access API is missing.
     """
     if path in mounted:
-        if _ids[path] != id:
+        if mounted[path].id != id:
             raise ValueError(
-                f"Path '{path}' is already mounted with id '{_ids[path]}'. "
+                f"Path '{path}' is already mounted with id '{mounted[path].id}'. "
                 "Unmount it first or use a different path."
             )
         return
@@ -149,8 +218,9 @@ async def mount(path, mode="readwrite", root="", id="pyscript"):
         if not await _call("getFSHandler", key, js_options):
             raise NotGrantedError(f"access to the folder for '{path}' was not granted again")
         handle = await _call("handle", key, None)
-    mounted[path] = await interpreter.mountNativeFS(path, handle)
-    _ids[path] = id
+    engine = await _mounts()
+    await _outcome(engine.mount(_fs(), path, handle, mode == "read"))
+    mounted[path] = _Mounted(path, id, mode)
 
 
 async def regrant(path, mode="readwrite", id="pyscript"):
@@ -160,26 +230,44 @@ async def regrant(path, mode="readwrite", id="pyscript"):
     return bool(await _call("getFSHandler", f"{path}@{id}", ffi.to_js({"id": id, "mode": mode})))
 
 
+def _report(value):
+    report = SyncReport(value)
+    if report.conflicts:
+        import sys
+
+        for path, kept in report.conflicts:
+            print(
+                f"fshandles: {path} changed in the folder and here; the folder's version "
+                f"kept the name, this one is {kept}",
+                file=sys.stderr,
+            )
+    return report
+
+
 async def sync(path):
-    """Writes changes under ``path`` through to the real folder (and reads its changes)."""
+    """Brings the folder and the mounted copy at ``path`` in step, both ways, and returns a
+    ``SyncReport``.
+
+    What changed in the folder since the last sync (new, changed, removed files and folders)
+    comes in; what Python changed goes out; only what Python removed is removed from the
+    folder. A file changed on both sides loses neither version: the folder's keeps the name,
+    Python's is kept beside it as "name (conflict N).ext", reported in ``conflicts`` (and on
+    stderr). A ``mode="read"`` mount only brings changes in. Raises ``NotGrantedError`` when
+    permission is gone, ``FsHandlesError`` (with the JS error's ``name``) for other failures.
+    """
     if path not in mounted:
         raise KeyError(f"Path '{path}' is not mounted. Use mount() first.")
-    await mounted[path].syncfs()
-
-
-def _unmount(path):
-    fs = getattr(interpreter, "_module", interpreter).FS
-    fs.unmount(path)
-    del mounted[path]
-    del _ids[path]
+    return _report(await _outcome((await _mounts()).sync(path)))
 
 
 async def unmount(path):
-    """Syncs and unmounts ``path``; it can be mounted again afterwards."""
+    """Syncs (as ``sync``) and unmounts ``path``, returning the ``SyncReport``; it can be
+    mounted again afterwards. A sync that fails raises, and leaves ``path`` mounted."""
     if path not in mounted:
         raise KeyError(f"Path '{path}' is not mounted. Cannot unmount.")
-    await sync(path)
-    _unmount(path)
+    report = _report(await _outcome((await _mounts()).unmount(path)))
+    del mounted[path]
+    return report
 
 
 async def revoke(path, id="pyscript"):
@@ -190,6 +278,7 @@ async def revoke(path, id="pyscript"):
     """
     await _connect()
     existed = bool(await _call("deleteFSHandler", f"{path}@{id}", None))
-    if path in mounted and _ids[path] == id:
-        _unmount(path)
+    if path in mounted and mounted[path].id == id:
+        (await _mounts()).forget(path)
+        del mounted[path]
     return existed

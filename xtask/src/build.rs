@@ -55,7 +55,7 @@ pub const PACKAGES: [Package; 3] = [
         krate: "fshandles-worker",
         artifact: "fshandles_worker",
         dir: "dist/worker",
-        extra: &["worker/python/fshandles.py"],
+        extra: &["worker/python/fshandles.py", "worker/js/fshandles_mount.js"],
         budget: Some(Budget {
             nightly: 25_350,
             stable: 32_500,
@@ -191,6 +191,7 @@ fn write_package_json(dist: &Path) -> Result {
       "default": "./main/pyscript.js"
     },
     "./fshandles.py": "./worker/fshandles.py",
+    "./worker/fshandles_mount.js": "./worker/fshandles_mount.js",
     "./package.json": "./package.json"
   },
   "files": [
@@ -204,7 +205,8 @@ fn write_package_json(dist: &Path) -> Result {
     "worker/fshandles_worker.d.ts",
     "worker/fshandles_worker_bg.wasm",
     "worker/fshandles_worker_bg.wasm.d.ts",
-    "worker/fshandles.py"
+    "worker/fshandles.py",
+    "worker/fshandles_mount.js"
   ],
   "sideEffects": false
 }
