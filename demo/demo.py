@@ -13,10 +13,11 @@ async def pick():
 
 
 async def list_entries():
-    # Remount to see what others wrote since (a mount holds a snapshot until synced).
+    # A sync brings in what others wrote since the mount (and sends out what we wrote).
     if PATH in fshandles.mounted:
-        await fshandles.unmount(PATH)
-    await fshandles.mount(PATH)
+        await fshandles.sync(PATH)
+    else:
+        await fshandles.mount(PATH)
     return ", ".join(sorted(os.listdir(PATH))) or "(empty)"
 
 

@@ -41,7 +41,12 @@ function runPy({ type = "py", code }) {
     "config",
     JSON.stringify({
       interpreter: INTERPRETERS[type],
-      js_modules: { worker: { "/dist/worker/fshandles_worker.js": "fshandles_worker" } },
+      js_modules: {
+        worker: {
+          "/dist/worker/fshandles_worker.js": "fshandles_worker",
+          "/dist/worker/fshandles_mount.js": "fshandles_mount",
+        },
+      },
       files: { "/dist/worker/fshandles.py": "./fshandles.py" },
     }),
   );
