@@ -1,70 +1,13 @@
-// Issue 4: Python in PyScript workers — fshandles.py under Pyodide and MicroPython, and
-// PyScript's own, unchanged pyscript.fs backed by host.syncMethods() — in an isolated page
-// (sync calls) and a plain one (async calls). PyScript, Pyodide and MicroPython come from npm.
+// Python in PyScript workers — fshandles.py under Pyodide and MicroPython, and PyScript's
+// own, unchanged pyscript.fs backed by host.syncMethods() — in an isolated page (sync calls)
+// and a plain one (async calls). PyScript, Pyodide and MicroPython come from npm.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ISOLATED, PLAIN, useBrowser, ev, waitFor, picker, clickInDialog, activationLapsed, collectGarbage, said } from "./harness.mjs";
+import { PRELUDE, python, openPage } from "./python.mjs";
 
 const T = { timeout: 180000 };
 const LOOP = 2000;
-
-const PRELUDE = `
-import js
-from pyscript import ffi
-
-def report(**kw):
-    js.postMessage(ffi.to_js({"pytest": kw}))
-
-async def error_of(awaitable):
-    try:
-        await awaitable
-        return None
-    except Exception as e:
-        return type(e).__name__
-
-def read(path):
-    with open(path) as f:
-        return f.read()
-`;
-
-// Runs Python in a new PyScript worker and waits for its report of `step`.
-async function python(page, type, body, step, { answer } = {}) {
-  const code = `${PRELUDE}
-try:
-${body.trim().split("\n").map((l) => `    ${l}`).join("\n")}
-except Exception as e:
-    report(step="${step}", crashed=repr(e))
-`;
-  await ev(page, ([t, c]) => globalThis.runPy({ type: t, code: c }), [type, code]);
-  if (answer) {
-    // The dialog comes only once the interpreter has booted, which takes Pyodide well over
-    // ten seconds in a fresh context on a slow machine; a crash report ends the wait early.
-    const first = await waitFor(
-      page,
-      (s) => (document.querySelector("dialog.fshandles-dialog[open]") ? "dialog" : globalThis.reports.find((r) => r.step === s)),
-      step,
-      { timeout: 120000, what: `the dialog, or the Python report "${step}"` },
-    );
-    if (first === "dialog") await clickInDialog(page, answer);
-  }
-  const report = await waitFor(
-    page,
-    (s) => globalThis.reports.find((r) => r.step === s),
-    step,
-    { timeout: 120000, what: `the Python report "${step}"` },
-  );
-  assert.equal(report.crashed, undefined, `Python failed: ${report.crashed}`);
-  return report;
-}
-
-async function openPage(base, context, query = "", file = "pyscript.html") {
-  const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (e) => problems.push(e.message));
-  await page.goto(`${base}/tests/browser/pages/${file}${query}`);
-  await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 30000 });
-  return { page, problems };
-}
 
 const MODES = [
   ["sab", ISOLATED],

@@ -61,6 +61,58 @@ async function readFile(folder, name) {
   return (await (await dir.getFileHandle(name)).getFile()).text();
 }
 
+// What another program does to a folder, through its own handle: `path` is "a/b.txt" under
+// the origin-private folder `folder`, its folders made as needed.
+async function dirOf(folder, path, create = true) {
+  let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(folder, { create });
+  const parts = path.split("/");
+  for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create });
+  return [dir, parts.at(-1)];
+}
+
+async function write(folder, path, text) {
+  const [dir, name] = await dirOf(folder, path);
+  const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
+  await w.write(text);
+  await w.close();
+}
+
+async function remove(folder, path) {
+  const [dir, name] = await dirOf(folder, path, false);
+  await dir.removeEntry(name, { recursive: true });
+}
+
+// `n` files "f0000.txt"… under `folder`/`sub`, each holding its own name.
+async function fill(folder, sub, n) {
+  const [dir] = await dirOf(folder, `${sub}/x`);
+  await Promise.all(Array.from({ length: n }, async (_, i) => {
+    const name = `f${String(i).padStart(4, "0")}.txt`;
+    const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
+    await w.write(name);
+    await w.close();
+  }));
+}
+
+// Everything under `folder`: {"a/b.txt": "its text", "a": "(folder)"}; `stamps` gives each
+// file's lastModified instead of its text.
+async function tree(folder, stamps = false) {
+  const out = {};
+  const walk = async (dir, rel) => {
+    for await (const [name, h] of dir.entries()) {
+      const path = rel ? `${rel}/${name}` : name;
+      if (h.kind === "directory") {
+        out[path] = "(folder)";
+        await walk(h, path);
+      } else {
+        const file = await h.getFile();
+        out[path] = stamps ? file.lastModified : await file.text();
+      }
+    }
+  };
+  await walk(await (await navigator.storage.getDirectory()).getDirectoryHandle(folder), "");
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
 // The raw IndexedDB record of `uid` (PyScript's layout), or null.
 function idbRecord(uid) {
   return new Promise((resolve, reject) => {
@@ -78,6 +130,8 @@ function idbRecord(uid) {
   });
 }
 
-Object.assign(globalThis, { host, picker, reports, workers, runPy, readFile, idbRecord,
+Object.assign(globalThis, { host, picker, reports, workers, runPy, readFile, idbRecord, write, remove, fill, tree,
+  // Tells the Python that waits on BroadcastChannel `name` to go on.
+  go: (name) => new BroadcastChannel(name).postMessage(1),
   dialogOpen: () => document.querySelectorAll("dialog.fshandles-dialog").length });
 globalThis.hostReady = true;
