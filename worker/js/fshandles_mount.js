@@ -324,11 +324,15 @@ export function unmount(path) {
   });
 }
 
-/** Unmounts `path` without syncing (its folder was revoked). */
+/** Unmounts `path` without syncing (its folder was revoked); whether it was mounted. */
 export function forget(path) {
   const m = mounts.get(path);
   if (!m) return false;
   mounts.delete(path);
-  m.FS.unmount(path);
+  try {
+    m.FS.unmount(path);
+  } catch {
+    // Busy (a file still open): the copy stays where it is, no longer kept in step.
+  }
   return true;
 }

@@ -194,6 +194,9 @@ async def mount(path, mode="readwrite", root="", id="pyscript"):
     The first time, the page asks the user to pick one (``root`` hints where the picker opens:
     desktop, documents, downloads, music, pictures, videos); later the stored folder comes
     back with no prompt, or with a re-grant prompt if the browser dropped the permission.
+    The mount is a copy of the folder, kept in step with it by ``sync`` (both ways) and
+    ``unmount``. With ``mode="read"`` it is read-only to Python (``OSError``, EACCES) and its
+    syncs only bring changes in.
     Raises ValueError if ``path`` is mounted with another ``id``, NotGrantedError if the user
     says no, UnsupportedBrowserError where the File System Access API is missing.
     """
