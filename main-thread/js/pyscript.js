@@ -12,7 +12,12 @@
 // serves them once it exists, however long that takes.
 import init, { FsHost } from "./fshandles_main.js";
 
+// Each file a worker needs, by a URL a bundler sees and rewrites (`new URL(literal,
+// import.meta.url)`): a bundler copies the worker's module as a plain file under a name of its
+// own, so the module cannot find its wasm beside itself; it is told where it is.
 const MODULE = new URL("../worker/fshandles_worker.js", import.meta.url).href;
+const WASM = new URL("../worker/fshandles_worker_bg.wasm", import.meta.url).href;
+const MOUNT = new URL("../worker/fshandles_mount.js", import.meta.url).href;
 const PYTHON = new URL("../worker/fshandles.py", import.meta.url).href;
 
 // The protocol's words for "a host is coming" (shared/src/frame/mod.rs, shared/src/protocol.rs;
@@ -33,11 +38,13 @@ function registerLoader({ interpreter }) {
 }
 
 // Python run in each worker before its code: fshandles.py into the working directory (a
-// worker may fetch synchronously), and where fshandles.py finds its JS module.
+// worker may fetch synchronously), and where fshandles.py finds its JS modules and wasm.
 const install = `
 def _fshandles_install():
     import js
     js.fshandlesModuleUrl = ${JSON.stringify(MODULE)}
+    js.fshandlesWasmUrl = ${JSON.stringify(WASM)}
+    js.fshandlesMountUrl = ${JSON.stringify(MOUNT)}
     request = js.XMLHttpRequest.new()
     request.open("GET", ${JSON.stringify(PYTHON)}, False)
     request.send()

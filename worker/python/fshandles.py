@@ -127,6 +127,15 @@ async def _call(method, *args):
     raise _error(outcome.name, outcome.message)
 
 
+def _wasm():
+    """``{module_or_path}`` where ``usePyScript`` said where the wasm is (a bundled app may put
+    it anywhere), else None: beside the worker module."""
+    import js
+
+    url = getattr(js, "fshandlesWasmUrl", None)
+    return ffi.to_js({"module_or_path": url}) if url else None
+
+
 async def _connect():
     global _client, _module
     if _client is None:
@@ -135,7 +144,8 @@ async def _connect():
             import _fshandles_loader
 
             _module = await _fshandles_loader.load(js.fshandlesModuleUrl)
-        await _module.default()
+        wasm = _wasm()
+        await (_module.default(wasm) if wasm else _module.default())
         _client = _module.FsClient.connect(ffi.to_js({"mode": "auto"}))
     return _client
 
@@ -150,8 +160,7 @@ async def _mounts():
         except Exception:
             import js
 
-            url = getattr(js, "fshandlesModuleUrl", None)
-            if not url:
+            if not getattr(js, "fshandlesMountUrl", None):
                 raise FsHandlesError(
                     "NotSupportedError",
                     'fshandles_mount.js is missing: add "/dist/worker/fshandles_mount.js" = '
@@ -159,7 +168,7 @@ async def _mounts():
                 )
             import _fshandles_loader
 
-            engine = await _fshandles_loader.load(url.replace("fshandles_worker.js", "fshandles_mount.js"))
+            engine = await _fshandles_loader.load(js.fshandlesMountUrl)
         _engine = engine
     return _engine
 
