@@ -56,6 +56,7 @@ fn covers(seen: AccessMode, asked: AccessMode) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_macros, clippy::disallowed_types)] // tests: they ship nowhere
 mod tests {
     use super::*;
 

@@ -4,6 +4,10 @@
 //! already queued or showing join it and get the same answer. When every requester of a
 //! prompt is gone (their workers detached), its dialog is torn down and it settles as aborted.
 
+// The one VecDeque of the wasm crates: its pop_front is less code than Vec::remove(0) (79
+// bytes of wasm, measured).
+#![allow(clippy::disallowed_types)]
+
 use crate::dialog::{Choice, Dialog};
 use fshandles_shared::small_map::SmallMap;
 use fshandles_shared::Error;

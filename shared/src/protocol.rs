@@ -502,6 +502,7 @@ fn decode<T>(
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_macros, clippy::disallowed_types)] // tests: they ship nowhere
 mod tests {
     use super::*;
     use crate::options::{AccessMode, StartIn};

@@ -120,6 +120,7 @@ impl<K: PartialEq, V> SmallMap<K, V> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_macros, clippy::disallowed_types)] // tests: they ship nowhere
 mod tests {
     use super::*;
     use alloc::string::String;

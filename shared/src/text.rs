@@ -84,6 +84,7 @@ macro_rules! text {
 pub use alloc::string::String;
 
 #[cfg(test)]
+#[allow(clippy::disallowed_macros, clippy::disallowed_types)] // tests: they ship nowhere
 mod tests {
     use alloc::string::ToString;
 

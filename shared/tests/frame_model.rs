@@ -19,6 +19,7 @@
 //!   deadline, however the worker's blocking and the host's taking interleave;
 //! - and the model does find a lost wake-up: memory whose `notify` does nothing deadlocks, and
 //!   so does a host that takes a call for later without saying so.
+#![allow(clippy::disallowed_macros, clippy::disallowed_types)] // a test: it ships nowhere
 
 use fshandles_shared::frame::{self, Frame, Waited, Words, HEADER_BYTES, STATE};
 use fshandles_shared::Error;

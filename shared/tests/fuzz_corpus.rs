@@ -1,6 +1,7 @@
 //! The fuzzers' seed corpus (`shared/fuzz/corpus`) is today's wire format: one message of each
 //! kind, and frames holding them. `FSH_BLESS=1 cargo test -p fshandles-shared --test
 //! fuzz_corpus` rewrites it after a format change.
+#![allow(clippy::disallowed_macros, clippy::disallowed_types)] // a test: it ships nowhere
 
 use fshandles_shared::frame::{self, Phase, HEADER_BYTES, STATUS_OK, STATUS_OVERFLOW};
 use fshandles_shared::protocol::{encode_reply, encode_request, Reply, Request};

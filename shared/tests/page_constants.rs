@@ -1,5 +1,6 @@
 //! The few protocol words that `main-thread/js/pyscript.js` writes by hand, before the host's
 //! wasm (which has the real encoder) has loaded, checked against the crate's own.
+#![allow(clippy::disallowed_macros, clippy::disallowed_types)] // a test: it ships nowhere
 
 use fshandles_shared::frame::{LINK, LINK_HELD, LINK_UNKNOWN};
 use fshandles_shared::protocol::{encode_reply, Reply};

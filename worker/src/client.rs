@@ -1,94 +1,25 @@
 //! `FsClient`: one connection from a worker to the host, in sync or async mode.
 
+use crate::calls::{delete, Calls, Transport};
 use crate::conn::Conn;
 use crate::handles::Waiter;
 use crate::link::OnMessage;
-use crate::options::{ConnectOptions, Mode, ModeChoice};
-use crate::post::{Post, Settle};
+use crate::options::{ConnectOptions, Mode};
+use crate::post::Post;
 use crate::sab::Sab;
-use fshandles_shared::js::message;
-use fshandles_shared::protocol::{
-    decode_reply, read_compact_answer, DecodeError, Obtain, Reply, Request,
-};
-use fshandles_shared::{error, Error, ErrorKind, MountOptions};
-use js_sys::Reflect;
+use crate::scope::{choose, cross_origin_isolated, in_worker, not_supported};
+use fshandles_shared::protocol::{Obtain, Request};
+use fshandles_shared::{Error, ErrorKind, MountOptions};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use web_sys::FileSystemDirectoryHandle;
-
-/// How this client's calls travel; each transport owns its state.
-pub(crate) enum Transport {
-    /// Blocking, on a shared buffer.
-    Sab(Sab),
-    /// Futures, over messages.
-    Post(Post),
-}
-
-struct Inner {
-    conn: Rc<Conn>,
-    transport: Transport,
-}
 
 /// A worker's connection to the `FsHost` on the main thread.
 ///
 /// Cloning gives another reference to the same connection.
 #[derive(Clone)]
 pub struct FsClient {
-    inner: Rc<Inner>,
-}
-
-#[wasm_bindgen]
-extern "C" {
-    // Every scope a worker runs in has `globalThis`: one import, where `js_sys::global()`
-    // would try four names (the host has that anyway: js-sys' executor uses it).
-    #[wasm_bindgen(thread_local_v2, js_name = globalThis)]
-    static GLOBAL: JsValue;
-}
-
-/// The worker's global scope.
-pub(crate) fn global() -> JsValue {
-    GLOBAL.with(JsValue::clone)
-}
-
-fn global_has(name: &str) -> bool {
-    Reflect::get(&global(), &name.into())
-        .map(|v| !v.is_undefined())
-        .unwrap_or(false)
-}
-
-fn cross_origin_isolated() -> bool {
-    Reflect::get(&global(), &"crossOriginIsolated".into())
-        .ok()
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false)
-        && global_has("SharedArrayBuffer")
-}
-
-/// A worker's global scope (not `document`: PyScript's workers define a proxy of the page's).
-fn in_worker() -> bool {
-    global_has("WorkerGlobalScope") && global_has("importScripts")
-}
-
-fn not_supported(message: &str) -> Error {
-    Error::new(ErrorKind::NotSupported, message)
-}
-
-/// The mode `choice` comes to here, or why it cannot be had.
-fn choose(choice: ModeChoice, sab_can_cross: bool) -> Result<Mode, Error> {
-    match choice {
-        ModeChoice::Auto if cross_origin_isolated() && in_worker() && sab_can_cross => Ok(Mode::Sab),
-        ModeChoice::Auto => Ok(Mode::Async),
-        ModeChoice::Exactly(Mode::Sab) if !sab_can_cross => Err(not_supported(
-            "sab mode cannot run over a BroadcastChannel (a SharedArrayBuffer cannot cross one); use a MessagePort or mode \"async\"",
-        )),
-        ModeChoice::Exactly(Mode::Sab) if !cross_origin_isolated() => Err(not_supported(
-            "sab mode needs a cross-origin isolated page (served with COOP: same-origin and COEP: require-corp) and SharedArrayBuffer; use mode \"async\" or \"auto\"",
-        )),
-        ModeChoice::Exactly(Mode::Sab) if !in_worker() => Err(not_supported(
-            "sab mode blocks with Atomics.wait, which only a worker may do",
-        )),
-        ModeChoice::Exactly(m) => Ok(m),
-    }
+    inner: Rc<Calls>,
 }
 
 impl FsClient {
@@ -119,14 +50,14 @@ impl FsClient {
             (Mode::Sab, None) => Transport::Sab(Sab::new(options.buffer_bytes)?),
             (Mode::Async, _) => Transport::Post(Post::default()),
         };
-        let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
+        let inner = Rc::new_cyclic(|weak: &Weak<Calls>| {
             let weak = weak.clone();
             let on_message: OnMessage = Rc::new(move |data| {
                 if let Some(inner) = weak.upgrade() {
                     inner.on_message(&data);
                 }
             });
-            Inner {
+            Calls {
                 conn: Rc::new(Conn::new(options, given_port, on_message)),
                 transport,
             }
@@ -317,113 +248,5 @@ impl HandleCall {
             Ok(_) => self.step(),
             Err(e) => (self.done)(Err(e)),
         });
-    }
-}
-
-fn delete(uid: &str) -> Request {
-    Request::Delete {
-        uid: uid.to_owned(),
-    }
-}
-
-impl Inner {
-    /// A store or get request; the host sends the folder along unless we hold it.
-    fn obtain(&self, kind: Obtain, uid: &str, options: &MountOptions) -> Request {
-        let want_handle = !self.conn.handles.has_or_expects(uid);
-        Request::obtain(kind, uid.to_owned(), options.clone(), want_handle)
-    }
-
-    async fn call(&self, request: Request) -> Result<bool, Error> {
-        match &self.transport {
-            Transport::Sab(sab) => sab.call(&self.conn, &request),
-            Transport::Post(post) => post.call(&self.conn, request).await,
-        }
-    }
-
-    fn call_promise(self: &Rc<Self>, request: &Request) -> Option<js_sys::Promise> {
-        match &self.transport {
-            Transport::Sab(_) => None,
-            Transport::Post(post) => Some(post.call_promise(&self.conn, request, self.clone())),
-        }
-    }
-
-    /// Makes the call in either mode; `then` gets its answer (at once in sab mode, from the
-    /// answer's message handler in async mode).
-    fn call_then(&self, request: &Request, then: impl FnOnce(Result<bool, Error>) + 'static) {
-        match &self.transport {
-            Transport::Sab(sab) => then(sab.call(&self.conn, request)),
-            Transport::Post(post) => post.start(&self.conn, request, Settle::Then(Box::new(then))),
-        }
-    }
-
-    fn call_blocking(&self, request: &Request) -> Result<bool, Error> {
-        match &self.transport {
-            Transport::Sab(sab) => sab.call(&self.conn, request),
-            Transport::Post(_) => Err(not_supported(
-                "blocking calls need sab mode; this client is in async mode (await the call instead)",
-            )),
-        }
-    }
-
-    /// The host let go of this client: what was in flight fails, and the next call starts over.
-    fn detached(&self) {
-        match &self.transport {
-            Transport::Sab(sab) => sab.detached(&self.conn),
-            Transport::Post(post) => {
-                self.conn.detached();
-                post.fail_all(&error::detached());
-            }
-        }
-    }
-
-    fn on_message(&self, data: &JsValue) {
-        let conn = &self.conn;
-        // A bare number from the host is an async answer (sab clients have theirs in the
-        // buffer; doorbells go the other way).
-        if let Some(n) = data.as_f64() {
-            if let (Transport::Post(post), true, Some((id, answer))) =
-                (&self.transport, conn.link.private(), read_compact_answer(n))
-            {
-                conn.link.hear();
-                conn.link.heard_number();
-                post.heard();
-                post.on_reply(conn, id, Reply::Answer(answer), None);
-            }
-            return;
-        }
-        let decoded = {
-            let mut buf = conn.buf.borrow_mut();
-            if !message::unwrap_into(data, &mut buf) {
-                return;
-            }
-            decode_reply(&buf)
-        };
-        let (id, reply) = match decoded {
-            Ok(r) => r,
-            Err(DecodeError::Foreign) => return,
-            Err(e) => match e.id() {
-                Some(id) => (id, Reply::Failed(e.to_error())),
-                None => return,
-            },
-        };
-        let handle = || {
-            message::get(data, message::HANDLE)
-                .and_then(|h| h.dyn_into::<FileSystemDirectoryHandle>().ok())
-        };
-        if reply == Reply::Detached {
-            return self.detached();
-        }
-        conn.link.hear();
-        match (&self.transport, reply) {
-            (_, Reply::Handle { uid }) => match handle() {
-                Some(h) => conn.handles.arrived(&uid, h),
-                None => conn.handles.forget(&uid),
-            },
-            (Transport::Post(post), reply) => {
-                post.heard();
-                post.on_reply(conn, id, reply, handle());
-            }
-            (Transport::Sab(_), _) => {}
-        }
     }
 }

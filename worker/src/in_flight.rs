@@ -84,6 +84,7 @@ impl<V> InFlight<V> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_macros, clippy::disallowed_types)] // tests: they ship nowhere
 mod tests {
     use super::*;
     use std::collections::BTreeMap;

@@ -34,6 +34,7 @@
 //!
 //! From JS, the same API is the `FsClient` class of `dist/worker/fshandles_worker.js`.
 
+mod calls;
 mod client;
 mod conn;
 mod handles;
@@ -42,7 +43,9 @@ mod js;
 mod link;
 mod options;
 mod post;
+mod promise;
 mod sab;
+mod scope;
 
 pub use client::FsClient;
 pub use fshandles_shared::{AccessMode, Error, ErrorKind, MountOptions, StartIn};

@@ -73,7 +73,7 @@ impl Link {
             private,
             numbers: Cell::new(false),
             last: RefCell::new(None),
-            outbox: given_port.unwrap_or_else(crate::client::global),
+            outbox: given_port.unwrap_or_else(crate::scope::global),
             given,
             inbox: RefCell::new(None),
             on_message,

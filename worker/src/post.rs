@@ -4,7 +4,7 @@
 
 use crate::conn::Conn;
 use crate::in_flight::InFlight;
-use crate::js::Resolvers;
+use crate::promise::{new_promise, Resolvers};
 use fshandles_shared::js::{message, Timer};
 use fshandles_shared::protocol::{repeat_request, Reply, Request};
 use fshandles_shared::{error, Error, ErrorKind};
@@ -66,7 +66,7 @@ impl Post {
     /// The call as a JS `Promise<boolean>`, settled by the answer's message handler itself;
     /// `client` is kept until then.
     pub fn call_promise(&self, conn: &Rc<Conn>, request: &Request, client: Rc<dyn Any>) -> Promise {
-        let (promise, resolvers) = crate::js::new_promise();
+        let (promise, resolvers) = new_promise();
         self.start(conn, request, Settle::Promise(resolvers, client));
         promise
     }

@@ -9,6 +9,7 @@
 //! - `cargo xtask serve [--port N]`: serves the repository with and without COOP/COEP.
 //! - `cargo xtask lint`: rustfmt and clippy, for the host and for wasm32; the library crates'
 //!   docs with no warning, and `cargo package` of the three.
+#![allow(clippy::disallowed_macros, clippy::disallowed_types)] // a native tool: its size ships nowhere
 
 mod bench;
 mod build;
@@ -19,6 +20,7 @@ mod setup;
 mod shrink;
 mod size;
 mod snippets;
+mod structure;
 mod test;
 
 use std::path::{Path, PathBuf};
@@ -108,6 +110,7 @@ fn main() -> ExitCode {
 fn lint() -> Result {
     setup::wasm_target()?;
     run(Command::new("cargo").args(["fmt", "--all", "--check"]))?;
+    structure::check()?;
     run(Command::new("cargo").args([
         "clippy",
         "--workspace",

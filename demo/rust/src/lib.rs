@@ -12,6 +12,7 @@
 //! page's `FsHost` is attached to. No `SharedArrayBuffer` crosses a `BroadcastChannel`, so on a
 //! cross-origin isolated page the page makes the buffer of sync mode and hands it to both: to
 //! the host (`attachBuffer`) and, inside the bridge's first message, to the worker.
+#![allow(clippy::disallowed_macros, clippy::disallowed_types)] // the demo: not the library users ship
 
 pub mod commands;
 pub mod host;

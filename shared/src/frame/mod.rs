@@ -266,6 +266,7 @@ pub fn check_size(buffer_bytes: usize) -> Result<(), crate::Error> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_macros, clippy::disallowed_types)] // tests: they ship nowhere
 mod tests {
     use super::*;
 
