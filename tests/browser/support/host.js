@@ -2,6 +2,7 @@
 // through page.evaluate.
 import { picker } from "/tests/browser/support/standin.js";
 import init, { FsHost } from "/dist/main/fshandles_main.js";
+import { workers, startWorker, call, callOnClick } from "/tests/browser/support/commands.js";
 
 const params = new URLSearchParams(location.search);
 const wasm = await init();
@@ -15,51 +16,20 @@ if (params.has("ttl")) options.permissionTtlMs = Number(params.get("ttl"));
 const host = new FsHost(options);
 // Pages served with a Content-Security-Policy (?csp) give their workers one too.
 const workerQuery = params.has("csp") ? "?csp" : "";
-const workers = new Map();
 const forgotten = new Map();
-let seq = 0;
 
 function spawn(name, { attach = true, script = "/tests/browser/support/worker.js" } = {}) {
-  const worker = new Worker(`${script}${workerQuery}`, { type: "module" });
-  const waiting = new Map();
-  const loaded = new Promise((resolve) => waiting.set("loaded", resolve));
-  worker.addEventListener("message", ({ data }) => {
-    if (data?.test === undefined) return;
-    const done = waiting.get(data.test);
-    waiting.delete(data.test);
-    const { test, ...answer } = data;
-    done?.(answer);
-  });
-  const w = { worker, waiting, loaded, buffer: null };
+  const w = startWorker(name, `${script}${workerQuery}`);
+  w.buffer = null;
   // The host and this page read the same message objects: keep a weak reference to the
   // client's shared buffer, to see whether the host lets go of it (`forget`). Pages that are
   // not cross-origin isolated have no SharedArrayBuffer.
-  worker.addEventListener("message", ({ data }) => {
+  w.worker.addEventListener("message", ({ data }) => {
     const sab = globalThis.SharedArrayBuffer && data?.fshandles !== undefined && data.sab;
     if (sab && sab instanceof SharedArrayBuffer) w.buffer = new WeakRef(sab);
   });
-  workers.set(name, w);
-  if (attach) host.attach(worker);
-  return loaded.then(() => true);
-}
-
-// Sends a command to a worker; resolves with {ok, value} or {ok: false, error: {name, message}}.
-function call(name, cmd, ...args) {
-  const w = workers.get(name);
-  const test = ++seq;
-  return new Promise((resolve) => {
-    w.waiting.set(test, resolve);
-    w.worker.postMessage({ test, cmd, args });
-  });
-}
-
-// Sends a command when the #act button is clicked (the click gives user activation).
-function callOnClick(name, cmd, ...args) {
-  const button = document.getElementById("act");
-  return new Promise((resolve) => {
-    button.addEventListener("click", () => call(name, cmd, ...args).then(resolve), { once: true });
-    globalThis.clickArmed = true;
-  });
+  if (attach) host.attach(w.worker);
+  return w.loaded.then(() => true);
 }
 
 async function readFile(folder, name) {
@@ -141,9 +111,10 @@ function spawnRaw(name) {
   return true;
 }
 
+let rawSeq = 0;
 function rawCall(name, cmd, ...args) {
   const w = workers.get(name);
-  const raw = ++seq;
+  const raw = ++rawSeq;
   return new Promise((resolve) => {
     w.waiting.set(raw, resolve);
     w.worker.postMessage({ raw, cmd, args });

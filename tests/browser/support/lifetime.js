@@ -4,27 +4,11 @@
 import "/tests/browser/support/standin.js";
 import init, { FsHost } from "/dist/main/fshandles_main.js";
 import initDemo, { serveForever } from "/dist/demo/fshandles_demo.js";
+import { workers, startWorker as spawn, call, callOnClick } from "/tests/browser/support/commands.js";
 
 const wasm = await init();
 await initDemo();
-const workers = new Map();
 const hosts = new Map();
-let seq = 0;
-
-function spawn(name, script) {
-  const worker = new Worker(script, { type: "module" });
-  const waiting = new Map();
-  const loaded = new Promise((resolve) => waiting.set("loaded", resolve));
-  worker.addEventListener("message", ({ data }) => {
-    if (data?.test === undefined) return;
-    const done = waiting.get(data.test);
-    waiting.delete(data.test);
-    const { test, ...answer } = data;
-    done?.(answer);
-  });
-  workers.set(name, { worker, waiting });
-  return { worker, loaded };
-}
 
 // The README's page, as written, inside a function: the host is a local that goes out of scope.
 async function readmePage(name) {
@@ -53,25 +37,6 @@ async function closurePage(name) {
   servedBy = () => host.served(worker);
   await loaded;
   return true;
-}
-
-// Sends a command to a worker; resolves with {ok, value} or {ok: false, error: {name, message}}.
-function call(name, cmd, ...args) {
-  const w = workers.get(name);
-  const test = ++seq;
-  return new Promise((resolve) => {
-    w.waiting.set(test, resolve);
-    w.worker.postMessage({ test, cmd, args });
-  });
-}
-
-// Sends a command when the #act button is clicked (the click gives user activation).
-function callOnClick(name, cmd, ...args) {
-  const button = document.getElementById("act");
-  return new Promise((resolve) => {
-    button.addEventListener("click", () => call(name, cmd, ...args).then(resolve), { once: true });
-    globalThis.clickArmed = true;
-  });
 }
 
 // `n` hosts made in a function, each attached to the worker `name`, asked once by the page,
