@@ -32,9 +32,12 @@ const LINK_HELD = 1;
 const HOST_COMING = [70, 83, 72, 1, 2, 0, 1];
 const HOST_GONE = [70, 83, 72, 1, 2, 0, 4];
 
-// Runs in each worker (PyScript stringifies hooks: nothing from this module is in scope there).
+// Runs in each worker (PyScript stringifies hooks: nothing from this module is in scope there,
+// and a bundler must not rewrite its import() into its own loader, which the worker lacks).
 function registerLoader({ interpreter }) {
-  interpreter.registerJsModule("_fshandles_loader", { load: (url) => import(url) });
+  interpreter.registerJsModule("_fshandles_loader", {
+    load: (url) => import(/* webpackIgnore: true */ /* @vite-ignore */ url),
+  });
 }
 
 // Python run in each worker before its code: fshandles.py into the working directory (a
