@@ -2,7 +2,7 @@
 
 use crate::{FsHost, HostOptions};
 use fshandles_shared::js::{args, to_js_error};
-use fshandles_shared::protocol::Obtain;
+use fshandles_shared::protocol::{whole_u32, Obtain};
 use fshandles_shared::{Error, ErrorKind, MountOptions};
 use js_sys::{Object, Promise, Reflect};
 use std::cell::RefCell;
@@ -76,8 +76,7 @@ impl JsFsHost {
                     }
                     o.namespace = ns;
                 }
-                let whole_ms =
-                    |t: f64| t.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&t);
+                let whole_ms = |t: f64| whole_u32(t).is_some();
                 let ttl = args::number_field(
                     given,
                     "permissionTtlMs",

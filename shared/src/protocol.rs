@@ -441,11 +441,14 @@ pub fn repeat_request(id: u32) -> f64 {
 /// The call a bare number names, if it is a [`repeat_request`] (a whole number from
 /// `-(u32::MAX + 1)` to -1).
 pub fn read_repeat(n: f64) -> Option<u32> {
-    let id = -n - 1.0;
-    if !(0.0..=f64::from(u32::MAX)).contains(&id) || id as u32 as f64 != id {
-        return None;
-    }
-    Some(id as u32)
+    whole_u32(-n - 1.0)
+}
+
+/// `n` as a `u32`, if it is a whole number from 0 to `u32::MAX`: how JS numbers that stand
+/// for call numbers, sequence numbers and milliseconds are read.
+pub fn whole_u32(n: f64) -> Option<u32> {
+    // No `f64::fract` in a no_std crate: a whole number survives the round trip through u32.
+    ((0.0..=f64::from(u32::MAX)).contains(&n) && f64::from(n as u32) == n).then_some(n as u32)
 }
 
 /// Whether `bytes` start with the fshandles tag (cheap; no decoding).
@@ -504,6 +507,21 @@ fn decode<T>(
 #[cfg(test)]
 #[allow(clippy::disallowed_macros, clippy::disallowed_types)] // tests: they ship nowhere
 mod tests {
+    #[test]
+    fn whole_u32_takes_whole_numbers_in_range_only() {
+        assert_eq!(whole_u32(0.0), Some(0));
+        assert_eq!(whole_u32(f64::from(u32::MAX)), Some(u32::MAX));
+        for n in [
+            -1.0,
+            0.5,
+            f64::from(u32::MAX) + 1.0,
+            f64::NAN,
+            f64::INFINITY,
+        ] {
+            assert_eq!(whole_u32(n), None, "{n}");
+        }
+    }
+
     use super::*;
     use crate::options::{AccessMode, StartIn};
     use alloc::string::ToString;

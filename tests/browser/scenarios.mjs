@@ -271,6 +271,15 @@ export function scenarios({ mode, base }) {
         assert.equal(r.error.name, "DataError");
         assert.match(r.error.message, why);
       }
+      for (const [options, why] of [
+        [{ bufferBytes: 1.5 }, /bufferBytes must be a whole number of bytes/],
+        [{ bufferBytes: -4 }, /bufferBytes must be a whole number of bytes/],
+        [{ timeoutMs: 0 }, /timeoutMs must be a positive number of milliseconds/],
+      ]) {
+        const r = await call(page, "w", "connect", { mode, ...options });
+        assert.deepEqual([r.ok, r.error?.name], [false, "DataError"]);
+        assert.match(r.error.message, why);
+      }
       assert.equal(await value(page, "w", "delete", "/nothing@here"), false);
       await context.close();
     });

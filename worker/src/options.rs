@@ -98,7 +98,11 @@ impl ConnectOptions {
             o.timeout_ms = ms;
         }
         o.prompt_timeout_ms = millis(v, "promptTimeoutMs")?;
-        if let Some(n) = millis(v, "bufferBytes")? {
+        // A whole number of bytes: it survives the round trip through u32.
+        let whole_bytes = |n: f64| n >= 1.0 && f64::from(n as u32) == n;
+        if let Some(n) =
+            args::number_field(v, "bufferBytes", whole_bytes, "a whole number of bytes")?
+        {
             o.buffer_bytes = frame::bytes_for(frame::capacity(n as usize));
         }
         o.port = args::field(v, "port");

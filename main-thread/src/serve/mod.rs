@@ -8,7 +8,7 @@ use crate::prompt::Origin;
 use crate::reply::{Replier, Route};
 use fshandles_shared::js::{is_channel, message, EventListener, SharedFrame};
 use fshandles_shared::protocol::{
-    decode_request, read_repeat, version_of, DecodeError, Reply, COMPACT_ANSWERS_SINCE,
+    decode_request, read_repeat, version_of, whole_u32, DecodeError, Reply, COMPACT_ANSWERS_SINCE,
 };
 use fshandles_shared::text;
 use fshandles_shared::{Error, ErrorKind};
@@ -246,10 +246,9 @@ impl Hub {
         let Some(frame) = slot.borrow().clone() else {
             return;
         };
-        if !(0.0..=f64::from(u32::MAX)).contains(&seq) || seq.fract() != 0.0 {
+        let Some(seq) = whole_u32(seq) else {
             return;
-        }
-        let seq = seq as u32;
+        };
         let decoded = {
             let mut buf = self.scratch.borrow_mut();
             if !frame.read_request(seq, &mut buf) {

@@ -84,10 +84,11 @@ pub fn string_field(options: &JsValue, key: &str) -> Result<Option<String>, Erro
 }
 
 /// A number field that `accept`s, when given; else a DataError saying it must be `what`.
+/// (`accept` is a plain function, not a generic: one copy of this in the wasm, whatever asks.)
 pub fn number_field(
     options: &JsValue,
     key: &str,
-    accept: impl Fn(f64) -> bool,
+    accept: fn(f64) -> bool,
     what: &str,
 ) -> Result<Option<f64>, Error> {
     match field(options, key) {
