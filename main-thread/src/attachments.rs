@@ -2,10 +2,10 @@
 //! on, the shared buffers they registered, and letting go of them.
 
 use crate::prompt::{Origin, PAGE};
+use fshandles_shared::error;
 use fshandles_shared::js::{message, EventListener, SharedFrame};
 use fshandles_shared::protocol::{encode_reply, Reply, Request};
 use fshandles_shared::small_map::SmallMap;
-use fshandles_shared::{error, Error};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -17,20 +17,8 @@ const PORT_LIMIT: usize = 32;
 /// say that a request waits in it.
 pub(crate) type FrameSlot = Rc<RefCell<Option<SharedFrame>>>;
 
-#[wasm_bindgen]
-extern "C" {
-    pub(crate) type Endpoint;
-
-    #[wasm_bindgen(method, catch, js_name = postMessage)]
-    pub(crate) fn post_message(this: &Endpoint, message: &JsValue) -> Result<(), JsValue>;
-}
-
 /// Posts `msg` on a worker or port.
-pub(crate) fn post(to: &JsValue, msg: &JsValue) -> Result<(), Error> {
-    to.unchecked_ref::<Endpoint>()
-        .post_message(msg)
-        .map_err(|e| fshandles_shared::js::from_js_error(&e))
-}
+pub(crate) use fshandles_shared::js::bindings::post;
 
 /// One channel clients speak on: the attached endpoint itself, or a client's own port.
 pub(crate) struct Channel {

@@ -6,11 +6,12 @@
 use crate::promise::new_promise;
 use crate::{ConnectOptions, FsClient};
 use fshandles_shared::error::quoted;
+use fshandles_shared::js::bindings::Thenable;
 use fshandles_shared::js::{args, from_js_error, to_js_error};
 use fshandles_shared::protocol::Obtain;
 use fshandles_shared::text;
 use fshandles_shared::{Error, ErrorKind};
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -177,14 +178,6 @@ fn outcome(result: Result<JsValue, JsValue>) -> Object {
         }
     }
     o
-}
-
-#[wasm_bindgen]
-extern "C" {
-    // A promise, to hand plain functions to (js-sys' `then` takes Rust closures).
-    type Thenable;
-    #[wasm_bindgen(method, js_name = then)]
-    fn then_both(this: &Thenable, fulfilled: &Function, rejected: &Function) -> Promise;
 }
 
 type Settler = Closure<dyn FnMut(JsValue) -> JsValue>;

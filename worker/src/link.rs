@@ -8,27 +8,13 @@
 //! busy it is, until it says it let go (then the client is *detached*, and starts over).
 
 use fshandles_shared::error;
+use fshandles_shared::js::bindings::{post, post_with_transfer};
 use fshandles_shared::js::{from_js_error, message, EventListener};
 use fshandles_shared::protocol::Request;
 use fshandles_shared::{Error, ErrorKind};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen]
-extern "C" {
-    type Channel;
-
-    #[wasm_bindgen(method, catch, js_name = postMessage)]
-    fn post_message(this: &Channel, message: &JsValue) -> Result<(), JsValue>;
-
-    #[wasm_bindgen(method, catch, js_name = postMessage)]
-    fn post_message_with_transfer(
-        this: &Channel,
-        message: &JsValue,
-        transfer: &JsValue,
-    ) -> Result<(), JsValue>;
-}
 
 /// What to do with a message that arrives from the host.
 pub(crate) type OnMessage = Rc<dyn Fn(JsValue)>;
@@ -145,9 +131,8 @@ impl Link {
     /// Posts `msg` to the host: on this client's port once the host has it, else on the
     /// outbox with the port attached (`msg` must then be a message object, not a doorbell).
     pub fn post(&self, msg: &JsValue) -> Result<(), Error> {
-        let failed = |e: JsValue| from_js_error(&e);
         if self.given.is_some() {
-            return channel(&self.outbox).post_message(msg).map_err(failed);
+            return post(&self.outbox, msg);
         }
         let mut inbox = self.inbox.borrow_mut();
         let inbox = match &mut *inbox {
@@ -155,7 +140,7 @@ impl Link {
             empty => empty.insert(self.new_inbox()?),
         };
         let Some(remote) = inbox.remote.borrow_mut().take() else {
-            return channel(&inbox.port).post_message(msg).map_err(failed);
+            return post(&inbox.port, msg);
         };
         let Some(obj) = msg.dyn_ref::<js_sys::Object>() else {
             *inbox.remote.borrow_mut() = Some(remote);
@@ -166,12 +151,12 @@ impl Link {
         };
         message::attach(obj, message::PORT, &remote);
         let transfer = js_sys::Array::of1(&remote);
-        let posted = channel(&self.outbox).post_message_with_transfer(msg, &transfer);
+        let posted = post_with_transfer(&self.outbox, msg, &transfer);
         if posted.is_err() {
             // Not transferred: keep it for the next try.
             *inbox.remote.borrow_mut() = Some(remote);
         }
-        posted.map_err(failed)
+        posted
     }
 
     /// Whether the next message must be an object (it carries the port).
@@ -193,10 +178,6 @@ impl Link {
             remote: RefCell::new(Some(channel.port2())),
         })
     }
-}
-
-fn channel(target: &JsValue) -> &Channel {
-    target.unchecked_ref::<Channel>()
 }
 
 // addEventListener, never onmessage: nothing of the worker's own is taken over.

@@ -8,20 +8,13 @@
 use super::Hub;
 use crate::attachments::{Attachment, FrameSlot};
 use crate::prompt::Origin;
+use fshandles_shared::js::bindings::Thenable;
 use fshandles_shared::js::SharedFrame;
 use fshandles_shared::small_map::SmallMap;
 use js_sys::Function;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen]
-extern "C" {
-    // A promise, to hand a plain function to (js-sys' `then` takes a Rust closure).
-    type Thenable;
-    #[wasm_bindgen(method, js_name = then)]
-    fn then_call(this: &Thenable, on_fulfilled: &Function);
-}
 
 thread_local! {
     static WATCHERS: RefCell<SmallMap<u32, Rc<Watcher>>> = RefCell::new(SmallMap::new());

@@ -1,6 +1,7 @@
 //! What both sides need to speak the protocol over `postMessage` and a `SharedArrayBuffer`.
 //!
 //! - [`args`]: uids, option objects and their fields, as JS callers pass them;
+//! - [`bindings`]: `postMessage` and `then` on values known only by shape;
 //! - [`message`]: the message object `{fshandles: Uint8Array, handle?, sab?}`;
 //! - [`errors`]: [`Error`](crate::Error) ⇄ JS `Error` objects with a stable `name`;
 //! - [`options`]: [`MountOptions`](crate::MountOptions) from and to JS objects;
@@ -10,6 +11,7 @@
 //! - [`shared_frame`]: the [frame](crate::frame) over a real `SharedArrayBuffer`.
 
 pub mod args;
+pub mod bindings;
 pub mod errors;
 pub mod listener;
 pub mod message;
