@@ -182,3 +182,72 @@ impl<T: Clone> Prompts<T> {
         self.state.borrow().tickets.len()
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::disallowed_macros, clippy::disallowed_types)] // tests: they ship nowhere
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    fn poll<F: Future>(f: std::pin::Pin<&mut F>) -> Poll<F::Output> {
+        f.poll(&mut Context::from_waker(Waker::noop()))
+    }
+
+    fn ready(p: Poll<Answer<u32>>) -> Option<Result<u32, crate::ErrorKind>> {
+        match p {
+            Poll::Ready(r) => Some(r.map_err(|e| e.kind)),
+            Poll::Pending => None,
+        }
+    }
+
+    #[test]
+    fn one_prompt_at_a_time_and_one_per_uid() {
+        let prompts = Prompts::<u32>::new();
+        let (answer_a, a) = oneshot::channel::<Answer<u32>>();
+        let started_b = Cell::new(false);
+        let mut first_a = pin!(prompts.run("a", 1, || async { a.await.unwrap() }));
+        let mut b = pin!(prompts.run("b", 2, || {
+            started_b.set(true);
+            async { Ok(2) }
+        }));
+        let mut second_a = pin!(prompts.run("a", 3, || async { unreachable!() }));
+        assert_eq!(ready(poll(first_a.as_mut())), None);
+        assert_eq!(ready(poll(b.as_mut())), None, "waits its turn");
+        assert_eq!(
+            ready(poll(second_a.as_mut())),
+            None,
+            "joins the prompt for a"
+        );
+        assert!(!started_b.get());
+        assert_eq!(prompts.pending(), 2);
+        assert!(answer_a.send(Ok(1)).is_ok());
+        assert_eq!(ready(poll(first_a.as_mut())), Some(Ok(1)));
+        assert_eq!(
+            ready(poll(second_a.as_mut())),
+            Some(Ok(1)),
+            "the same answer"
+        );
+        assert_eq!(ready(poll(b.as_mut())), Some(Ok(2)), "its turn came");
+        assert!(started_b.get());
+        assert_eq!(prompts.pending(), 0);
+    }
+
+    #[test]
+    fn a_queued_prompt_nobody_wants_any_more_never_runs() {
+        let prompts = Prompts::<u32>::new();
+        let (answer_a, a) = oneshot::channel::<Answer<u32>>();
+        let mut first = pin!(prompts.run("a", 1, || async { a.await.unwrap() }));
+        let mut queued = pin!(prompts.run("c", 2, || async { unreachable!() }));
+        assert_eq!(ready(poll(first.as_mut())), None);
+        assert_eq!(ready(poll(queued.as_mut())), None);
+        prompts.detach(2); // its worker went away
+        assert!(answer_a.send(Ok(1)).is_ok());
+        assert_eq!(ready(poll(first.as_mut())), Some(Ok(1)));
+        assert_eq!(
+            ready(poll(queued.as_mut())),
+            Some(Err(crate::ErrorKind::Detached))
+        );
+    }
+}

@@ -80,3 +80,73 @@ impl Drop for Flight<'_> {
         self.flights.borrow_mut().remove(&self.key);
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::disallowed_macros, clippy::disallowed_types)] // tests: they ship nowhere
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::pin::pin;
+    use std::task::{Context, Poll, Waker};
+
+    fn poll<F: Future>(f: std::pin::Pin<&mut F>) -> Poll<F::Output> {
+        f.poll(&mut Context::from_waker(Waker::noop()))
+    }
+
+    #[test]
+    fn calls_during_a_recheck_share_its_outcome_and_the_next_starts_anew() {
+        let rechecks = Rechecks::default();
+        let checks = Cell::new(0);
+        let (land, landed) = oneshot::channel::<Outcome>();
+        let check = || {
+            checks.set(checks.get() + 1);
+            async { landed.await.unwrap() }
+        };
+        let mut first = pin!(rechecks.run("/a@x", AccessMode::Read, check));
+        let mut second = pin!(rechecks.run("/a@x", AccessMode::Read, || async { unreachable!() }));
+        let (_keep, other_landed) = oneshot::channel::<Outcome>();
+        let mut other_mode = pin!(rechecks.run("/a@x", AccessMode::ReadWrite, || async {
+            other_landed.await.unwrap()
+        }));
+        assert!(poll(first.as_mut()).is_pending());
+        assert!(
+            poll(second.as_mut()).is_pending(),
+            "joins the running check"
+        );
+        assert!(
+            poll(other_mode.as_mut()).is_pending(),
+            "another mode checks on its own"
+        );
+        assert_eq!(checks.get(), 1);
+        assert!(land.send(Ok(None)).is_ok());
+        assert!(matches!(poll(first.as_mut()), Poll::Ready(Ok(None))));
+        assert!(matches!(poll(second.as_mut()), Poll::Ready(Ok(None))));
+        // Landed: the next call runs a check of its own.
+        let ran = Cell::new(false);
+        let mut third = pin!(rechecks.run("/a@x", AccessMode::Read, || {
+            ran.set(true);
+            async { Ok(None) }
+        }));
+        assert!(matches!(poll(third.as_mut()), Poll::Ready(Ok(None))));
+        assert!(ran.get());
+    }
+
+    #[test]
+    fn an_abandoned_recheck_ends_its_waiters_with_abort() {
+        let rechecks = Rechecks::default();
+        let (_never, never) = oneshot::channel::<Outcome>();
+        let mut first =
+            Box::pin(rechecks.run("/b@x", AccessMode::Read, || async { never.await.unwrap() }));
+        assert!(poll(first.as_mut()).is_pending());
+        let mut waiter = pin!(rechecks.run("/b@x", AccessMode::Read, || async { Ok(None) }));
+        assert!(
+            poll(waiter.as_mut()).is_pending(),
+            "joins the running check"
+        );
+        drop(first); // the first call is abandoned mid-flight
+        match poll(waiter.as_mut()) {
+            Poll::Ready(Err(e)) => assert_eq!(e.kind, ErrorKind::Abort),
+            other => panic!("expected Abort, got ready = {}", other.is_ready()),
+        }
+    }
+}
