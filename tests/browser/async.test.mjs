@@ -1,4 +1,4 @@
-// Issue 2: the core, over postMessage, on a page without COOP/COEP.
+// The core, over postMessage, on a page without COOP/COEP.
 import { scenarios } from "./scenarios.mjs";
 import { PLAIN } from "./harness.mjs";
 

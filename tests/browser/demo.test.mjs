@@ -1,4 +1,4 @@
-// Issue 5: the demo, both pages, driven with real clicks on its buttons and on the dialog;
+// The demo, both pages, driven with real clicks on its buttons and on the dialog;
 // what each worker wrote must land in the picked folder. Screenshots go to target/.
 import { describe, it, before } from "node:test";
 import assert from "node:assert/strict";

@@ -1,4 +1,4 @@
-// Issue 2: FsHost called on the main thread itself, PyScript's record layout, frames, and a
+// FsHost called on the main thread itself, PyScript's record layout, frames, and a
 // channel shared with other traffic.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";

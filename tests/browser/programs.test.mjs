@@ -1,4 +1,4 @@
-// Issue 11: what real programs do. A sab worker that stores its folder itself and then calls in
+// What real programs do. A sab worker that stores its folder itself and then calls in
 // a loop that never returns to its event loop; bursts of calls far beyond a few in flight.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";

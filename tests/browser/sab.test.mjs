@@ -1,4 +1,4 @@
-// Issue 3: the core scenarios in sync mode (SharedArrayBuffer + Atomics) on a cross-origin
+// The core scenarios in sync mode (SharedArrayBuffer + Atomics) on a cross-origin
 // isolated page.
 import { scenarios } from "./scenarios.mjs";
 import { ISOLATED } from "./harness.mjs";

@@ -1,4 +1,4 @@
-// Issue 3: choosing the mode, and a sync mode that never hangs.
+// Choosing the mode, and a sync mode that never hangs.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ISOLATED, PLAIN, useBrowser, openHost, ev, waitFor, click, call, value, picker, setPicker, clickInDialog, collectGarbage, activationLapsed } from "./harness.mjs";

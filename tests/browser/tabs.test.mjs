@@ -1,4 +1,4 @@
-// Issue 16: two tabs of one origin, each with its own FsHost, agree on what is stored.
+// Two tabs of one origin, each with its own FsHost, agree on what is stored.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ISOLATED, PLAIN, useBrowser, openHost, ev, call, value, picker, setPicker, clickInDialog, dialogsOpen, activationLapsed } from "./harness.mjs";

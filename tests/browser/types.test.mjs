@@ -1,4 +1,4 @@
-// Issue 14: the shipped declarations are real TypeScript. A consumer of both packages compiles
+// The shipped declarations are real TypeScript. A consumer of both packages compiles
 // with `tsc --strict` (its `@ts-expect-error` lines are misuses the types must reject), and the
 // public classes say `any` nowhere.
 import { describe, it } from "node:test";

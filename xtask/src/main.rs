@@ -7,7 +7,8 @@
 //! - `cargo xtask fuzz [--seconds N]`: each cargo-fuzz target for N seconds (60), on nightly.
 //! - `cargo xtask demo [--port N]`: builds and serves the demo, in sync and async mode.
 //! - `cargo xtask serve [--port N]`: serves the repository with and without COOP/COEP.
-//! - `cargo xtask lint`: rustfmt and clippy, for the host and for wasm32; the library crates'
+//! - `cargo xtask lint`: rustfmt, the library crates' structure (`structure.rs`), and clippy,
+//!   for the host and for wasm32; the library crates'
 //!   docs with no warning, and `cargo package` of the three.
 #![allow(clippy::disallowed_macros, clippy::disallowed_types)] // a native tool: its size ships nowhere
 
