@@ -1,7 +1,7 @@
 //! The workers a host serves: each attached worker (or port), the channels its clients speak
 //! on, the shared buffers they registered, and letting go of them.
 
-use crate::prompt::{Origin, PAGE};
+use crate::prompt::{Requester, PAGE};
 use fshandles_shared::error;
 use fshandles_shared::js::{message, EventListener, SharedFrame};
 use fshandles_shared::protocol::{encode_reply, Reply, Request};
@@ -65,7 +65,7 @@ impl Channel {
 
 /// One attached worker (or port), with the channels its clients opened.
 pub(crate) struct Attachment {
-    pub key: Origin,
+    pub key: Requester,
     pub endpoint: JsValue,
     channels: RefCell<Vec<Channel>>,
     /// Replies too long for a worker's buffer, kept until it resumes with a larger one.
@@ -134,7 +134,7 @@ impl Attachment {
 /// The attached workers, by endpoint and by key.
 pub(crate) struct Registry {
     list: RefCell<Vec<Rc<Attachment>>>,
-    next_key: Cell<Origin>,
+    next_key: Cell<Requester>,
 }
 
 impl Registry {
@@ -153,12 +153,16 @@ impl Registry {
             .cloned()
     }
 
-    pub fn by_key(&self, key: Origin) -> Option<Rc<Attachment>> {
+    pub fn by_key(&self, key: Requester) -> Option<Rc<Attachment>> {
         self.list.borrow().iter().find(|a| a.key == key).cloned()
     }
 
     /// Adds `endpoint`, listening on it through the channel `listen` makes for the new key.
-    pub fn add(&self, endpoint: &JsValue, listen: impl FnOnce(Origin, FrameSlot) -> EventListener) {
+    pub fn add(
+        &self,
+        endpoint: &JsValue,
+        listen: impl FnOnce(Requester, FrameSlot) -> EventListener,
+    ) {
         let key = self.next_key.get();
         self.next_key.set(key + 1);
         let slot = FrameSlot::default();
@@ -184,7 +188,7 @@ impl Registry {
 
     /// Removes `endpoint` (any attachment, for `None`) and lets its clients go; its key, if
     /// there was one.
-    pub fn remove(&self, endpoint: Option<&JsValue>) -> Option<Origin> {
+    pub fn remove(&self, endpoint: Option<&JsValue>) -> Option<Requester> {
         let att = {
             let mut list = self.list.borrow_mut();
             let i = match endpoint {

@@ -36,9 +36,10 @@
 
 mod access;
 mod attachments;
+mod core;
 mod dialog;
 mod grants;
-mod host;
+mod hub;
 mod idb;
 mod js;
 mod prompt;
@@ -46,7 +47,6 @@ mod rechecks;
 mod records;
 mod reply;
 mod run;
-mod serve;
 mod tabs;
 
 pub use fshandles_shared::{AccessMode, Error, ErrorKind, MountOptions, StartIn};
@@ -91,9 +91,9 @@ impl Default for HostOptions {
 #[derive(Clone)]
 pub struct FsHost {
     /// What the host does: records, permissions, prompts.
-    core: Rc<host::Core>,
+    core: Rc<core::Core>,
     /// Whom it does it for: the attached workers, served from `core`.
-    hub: Rc<serve::Hub>,
+    hub: Rc<hub::Hub>,
     namespace: Rc<str>,
     /// Stops the host when the last owner goes; `None` for the JS face, whose object the
     /// garbage collector may take while workers are still served (JS stops with `free()`).
@@ -101,7 +101,7 @@ pub struct FsHost {
 }
 
 /// Lets go of the workers when the last Rust [`FsHost`] is dropped.
-struct Owner(Rc<serve::Hub>);
+struct Owner(Rc<hub::Hub>);
 
 impl Drop for Owner {
     fn drop(&mut self) {
@@ -120,9 +120,9 @@ impl FsHost {
     /// A host that serves its workers until it is stopped or detached from each, however its
     /// references come and go.
     pub(crate) fn unowned(options: HostOptions) -> FsHost {
-        let core = host::Core::new(&options.namespace, f64::from(options.permission_ttl_ms));
+        let core = core::Core::new(&options.namespace, f64::from(options.permission_ttl_ms));
         FsHost {
-            hub: serve::Hub::new(core.clone()),
+            hub: hub::Hub::new(core.clone()),
             core,
             namespace: options.namespace.into(),
             owner: None,

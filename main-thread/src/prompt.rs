@@ -18,16 +18,16 @@ use std::future::Future;
 use std::rc::Rc;
 
 /// Who asked: 0 is the page itself, attached workers count from 1.
-pub(crate) type Origin = u32;
+pub(crate) type Requester = u32;
 /// The page itself, which is never detached.
-pub(crate) const PAGE: Origin = 0;
+pub(crate) const PAGE: Requester = 0;
 
 type Answer<T> = Result<T, Error>;
 
 struct Ticket<T> {
-    /// Origins still interested in this prompt's answer.
-    interested: Vec<Origin>,
-    joiners: Vec<(Origin, oneshot::Sender<Answer<T>>)>,
+    /// Requesters still interested in this prompt's answer.
+    interested: Vec<Requester>,
+    joiners: Vec<(Requester, oneshot::Sender<Answer<T>>)>,
     dialog: Option<Rc<Dialog>>,
 }
 
@@ -58,7 +58,7 @@ impl<T: Clone> Prompts<T> {
     }
 
     /// Runs `prompt` for `uid` when no other prompt is open, or joins the one for `uid`.
-    pub async fn run<F, Fut>(&self, uid: &str, origin: Origin, prompt: F) -> Answer<T>
+    pub async fn run<F, Fut>(&self, uid: &str, origin: Requester, prompt: F) -> Answer<T>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Answer<T>>,
@@ -157,7 +157,7 @@ impl<T: Clone> Prompts<T> {
     }
 
     /// Forgets everything `origin` asked for; prompts nobody else wants are torn down.
-    pub fn detach(&self, origin: Origin) {
+    pub fn detach(&self, origin: Requester) {
         let mut abandoned = Vec::new();
         {
             let mut st = self.state.borrow_mut();

@@ -2,7 +2,7 @@
 
 use super::Hub;
 use crate::attachments::Attachment;
-use crate::host::Access;
+use crate::core::Access;
 use crate::reply::Route;
 use fshandles_shared::protocol::{DecodeError, Obtain, Reply, Request};
 use fshandles_shared::text;

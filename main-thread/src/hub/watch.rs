@@ -7,7 +7,7 @@
 
 use super::Hub;
 use crate::attachments::{Attachment, FrameSlot};
-use crate::prompt::Origin;
+use crate::prompt::Requester;
 use fshandles_shared::js::bindings::Thenable;
 use fshandles_shared::js::SharedFrame;
 use fshandles_shared::small_map::SmallMap;
@@ -32,7 +32,7 @@ thread_local! {
 struct Watcher {
     token: u32,
     hub: Weak<Hub>,
-    key: Origin,
+    key: Requester,
     channel: JsValue,
     slot: FrameSlot,
     frame: SharedFrame,
@@ -65,7 +65,7 @@ impl Hub {
 impl Watcher {
     /// Waits on `frame`'s state word and serves each request put in it, until the buffer is
     /// released, replaced, or the host or the attachment is gone.
-    fn start(hub: &Rc<Hub>, key: Origin, channel: JsValue, slot: FrameSlot, frame: SharedFrame) {
+    fn start(hub: &Rc<Hub>, key: Requester, channel: JsValue, slot: FrameSlot, frame: SharedFrame) {
         let token = NEXT_TOKEN.with(|n| {
             let t = n.get();
             n.set(t.wrapping_add(1));

@@ -3,8 +3,8 @@
 //! `reply`; how a sync client's buffer is waited on is `watch`.
 
 use crate::attachments::{Attachment, Channel, FrameSlot, Registry};
-use crate::host::Core;
-use crate::prompt::Origin;
+use crate::core::Core;
+use crate::prompt::Requester;
 use crate::reply::{Replier, Route};
 use fshandles_shared::js::{is_channel, message, EventListener, SharedFrame};
 use fshandles_shared::protocol::{
@@ -124,7 +124,12 @@ impl Hub {
 
     /// Serves the requests arriving on `channel` (a worker, or a client's own port) as coming
     /// from attachment `key`.
-    fn listen(self: &Rc<Self>, key: Origin, channel: &JsValue, slot: FrameSlot) -> EventListener {
+    fn listen(
+        self: &Rc<Self>,
+        key: Requester,
+        channel: &JsValue,
+        slot: FrameSlot,
+    ) -> EventListener {
         let hub: Weak<Hub> = Rc::downgrade(self);
         let from = channel.clone();
         EventListener::on_messages(channel, move |event| {
@@ -145,7 +150,13 @@ impl Hub {
     }
 
     /// Serves the `data` of a message that arrived on `from`.
-    fn on_message(self: &Rc<Self>, key: Origin, from: &JsValue, slot: &FrameSlot, data: &JsValue) {
+    fn on_message(
+        self: &Rc<Self>,
+        key: Requester,
+        from: &JsValue,
+        slot: &FrameSlot,
+        data: &JsValue,
+    ) {
         let Some(att) = self.attachments.by_key(key) else {
             return;
         };

@@ -3,7 +3,7 @@
 use crate::access::{self, Permission};
 use crate::dialog::Choice;
 use crate::grants::Grants;
-use crate::prompt::{Origin, Prompts};
+use crate::prompt::{Prompts, Requester};
 use crate::rechecks::Rechecks;
 use crate::records::{Record, Records};
 use crate::tabs::Tabs;
@@ -90,7 +90,7 @@ impl Core {
         op: Obtain,
         uid: &str,
         options: &MountOptions,
-        origin: Origin,
+        origin: Requester,
     ) -> Result<Access, Error> {
         validate_uid(uid)?;
         options.validate()?;
