@@ -127,3 +127,40 @@ impl Replier {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::disallowed_macros, clippy::disallowed_types)] // tests: they ship nowhere
+mod tests {
+    use super::*;
+    use fshandles_shared::protocol::decode_reply;
+
+    fn decoded(r: &Replier, id: u32, reply: Reply) -> (u32, Reply) {
+        let bytes = r.encode(id, reply).clone();
+        decode_reply(&bytes).expect("an answer always decodes")
+    }
+
+    #[test]
+    fn answers_cross_as_they_are() {
+        let r = Replier::new();
+        assert_eq!(
+            decoded(&r, 7, Reply::Answer(true)),
+            (7, Reply::Answer(true))
+        );
+        let e = Reply::Failed(Error::new(ErrorKind::NotFound, "no folder"));
+        assert_eq!(decoded(&r, 8, e.clone()), (8, e));
+    }
+
+    #[test]
+    fn a_long_error_message_is_cut_so_that_the_answer_fits() {
+        let r = Replier::new();
+        let long = "é".repeat(MAX_ERROR_CHARS * 3);
+        let (id, reply) = decoded(&r, 9, Reply::Failed(Error::new(ErrorKind::Unknown, long)));
+        assert_eq!(id, 9);
+        let Reply::Failed(e) = reply else {
+            panic!("an error answer")
+        };
+        assert_eq!(e.kind, ErrorKind::Unknown);
+        assert_eq!(e.message.chars().count(), MAX_ERROR_CHARS + 1);
+        assert!(e.message.ends_with('…'));
+    }
+}

@@ -7,7 +7,7 @@ use crate::link::OnMessage;
 use crate::options::{ConnectOptions, Mode};
 use crate::post::Post;
 use crate::sab::Sab;
-use crate::scope::{choose, cross_origin_isolated, in_worker, not_supported};
+use crate::scope::{choose, cross_origin_isolated, in_worker, not_supported, Facts};
 use fshandles_shared::protocol::{Obtain, Request};
 use fshandles_shared::{Error, ErrorKind, MountOptions};
 use std::rc::{Rc, Weak};
@@ -45,7 +45,10 @@ impl FsClient {
             || given_port
                 .as_ref()
                 .map_or(true, |p| p.dyn_ref::<web_sys::MessagePort>().is_some());
-        let transport = match (choose(options.mode, sab_can_cross)?, &options.buffer) {
+        let transport = match (
+            choose(options.mode, Facts::here(sab_can_cross))?,
+            &options.buffer,
+        ) {
             (Mode::Sab, Some(handed)) => Transport::Sab(Sab::handed(handed)?),
             (Mode::Sab, None) => Transport::Sab(Sab::new(options.buffer_bytes)?),
             (Mode::Async, _) => Transport::Post(Post::default()),
