@@ -22,7 +22,8 @@ const join = (a, b) => (a ? `${a}/${b}` : b);
 const parentOf = (rel) => rel.slice(0, Math.max(0, rel.lastIndexOf("/")));
 const nameOf = (rel) => rel.slice(rel.lastIndexOf("/") + 1);
 
-async function settle(run) {
+// `run`'s value as {ok: true, value}, or its error as {ok: false, name, message}.
+async function outcomeOf(run) {
   try {
     return { ok: true, value: await run() };
   } catch (e) {
@@ -285,7 +286,7 @@ const mounts = new Map();
 
 /** Mounts a copy of the folder `handle` at `path` in `FS` (an Emscripten FS). */
 export function mount(FS, path, handle, readOnly) {
-  return settle(async () => {
+  return outcomeOf(async () => {
     const m = new CopyMount(FS, path, handle, !!readOnly);
     let here = "";
     for (const part of path.split("/").filter(Boolean)) {
@@ -307,7 +308,7 @@ export function mount(FS, path, handle, readOnly) {
 
 /** Syncs the mount at `path` both ways: `{read, written, removed, conflicts}`. */
 export function sync(path) {
-  return settle(() => {
+  return outcomeOf(() => {
     const m = mounts.get(path);
     if (!m) throw Object.assign(new Error(`${path} is not mounted`), { name: "NotFoundError" });
     return m.sync();
@@ -316,7 +317,7 @@ export function sync(path) {
 
 /** Syncs, then unmounts `path`. */
 export function unmount(path) {
-  return settle(async () => {
+  return outcomeOf(async () => {
     const m = mounts.get(path);
     const report = m ? await m.sync() : null;
     forget(path);

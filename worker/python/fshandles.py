@@ -115,16 +115,21 @@ def _error(name, message):
     return FsHandlesError(name, message)
 
 
-async def _call(method, *args):
-    """Calls a FsClient method through ``settle``, which never throws across the FFI (a JS
-    exception thrown into MicroPython ends the run): ``{ok, value}`` or ``{ok, name, message}``,
-    plainly in sync mode, as a Promise in async mode."""
-    outcome = _client.settle(method, *args)
+async def _outcome(outcome):
+    """The value of an ``{ok, value}`` (plain, or a Promise of one); its ``{ok: false, name,
+    message}`` raised. The JS calls answer so because they never throw across the FFI: a JS
+    exception thrown into MicroPython ends the run."""
     if not hasattr(outcome, "ok"):
         outcome = await outcome
     if outcome.ok:
         return outcome.value
     raise _error(outcome.name, outcome.message)
+
+
+async def _call(method, *args):
+    """Calls a FsClient method through ``settle``: plainly in sync mode, as a Promise in async
+    mode."""
+    return await _outcome(_client.settle(method, *args))
 
 
 def _wasm():
@@ -175,14 +180,6 @@ async def _mounts():
 
 def _fs():
     return getattr(interpreter, "_module", interpreter).FS
-
-
-async def _outcome(promise):
-    """The value of an engine call's ``{ok, value}``; its ``{ok: false, name, message}`` raised."""
-    outcome = await promise
-    if outcome.ok:
-        return outcome.value
-    raise _error(outcome.name, outcome.message)
 
 
 def mode():
