@@ -64,8 +64,9 @@ const buffer = ({ sab }) =>
   globalThis.SharedArrayBuffer && sab instanceof SharedArrayBuffer && sab.byteLength >= 16 ? sab : null;
 const tell = (port, bytes) => port instanceof MessagePort && port.postMessage({ fshandles: new Uint8Array(bytes) });
 
-// Keeps the fshandles messages `xworker` posts until `release(host)`, telling each client that
-// a host is coming. `release(null)` tells them none will.
+// Keeps the fshandles messages `xworker` posts until `release(host)` hands them to `host`
+// (attached first), telling each client meanwhile that a host is coming. `release(null)`
+// tells them none will.
 function hold(xworker) {
   const held = [];
   const keep = ({ data }) => {
@@ -79,9 +80,8 @@ function hold(xworker) {
   return (host) => {
     xworker.removeEventListener("message", keep);
     if (host) {
-      // Attached, the host hears the held messages as if they came now (listeners that are
-      // not fshandles' ignore its messages, as they did the first time).
-      host.attach(xworker);
+      // The host, attached by now, hears the held messages as if they came now (listeners
+      // that are not fshandles' ignore its messages, as they did the first time).
       for (const data of held) xworker.dispatchEvent(new MessageEvent("message", { data }));
       return;
     }
@@ -120,20 +120,18 @@ export function usePyScript(hooks, options) {
     // PyScript's own pyscript.fs calls these on the page; until the host exists they wait for it.
     let methods = null;
     const serve = (host) => {
+      host.attach(xworker);
       methods = host.syncMethods();
       Object.assign(xworker.sync, methods);
     };
-    if (host) {
-      host.attach(xworker);
-      return serve(host);
-    }
+    if (host) return serve(host);
     const release = hold(xworker);
     for (const name of SYNC_METHODS) {
       xworker.sync[name] = (...args) => ready.then(() => methods[name](...args));
     }
     waiting.push((host) => {
-      release(host);
       if (host) serve(host);
+      release(host);
     });
   });
   // A worker's code runs sync or async: the hooks of both.
