@@ -3,7 +3,7 @@
 // flight keep their client; hosts detached from every worker are still collected.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, PLAIN, useBrowser, ev, waitFor, click, clickInDialog, collectGarbage, said } from "./harness.mjs";
+import { ISOLATED, PLAIN, useBrowser, ev, waitFor, click, clickInDialog, collectGarbage, said, value } from "./harness.mjs";
 
 const T = { timeout: 120000 };
 const MODES = [
@@ -19,14 +19,6 @@ async function openPage(browser, base) {
   await page.goto(`${base}/tests/browser/pages/lifetime.html`);
   await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 15000 });
   return { context, page, problems };
-}
-
-const call = (page, name, cmd, ...args) => ev(page, ([n, c, a]) => globalThis.call(n, c, ...a), [name, cmd, args]);
-
-async function value(page, name, cmd, ...args) {
-  const r = await call(page, name, cmd, ...args);
-  assert.ok(r.ok, `${cmd}(${JSON.stringify(args)}) failed: ${JSON.stringify(r.error)}; the page said:\n${said(page)}`);
-  return r.value;
 }
 
 // The worker's command, run from a real click (the picker needs user activation).
