@@ -3,6 +3,7 @@
 
 use crate::prompt::{Requester, PAGE};
 use fshandles_shared::error;
+use fshandles_shared::js::bindings::post;
 use fshandles_shared::js::{message, EventListener, SharedFrame};
 use fshandles_shared::protocol::{encode_reply, Reply, Request};
 use fshandles_shared::small_map::SmallMap;
@@ -16,9 +17,6 @@ const PORT_LIMIT: usize = 32;
 /// The shared buffer a sync client registered on one channel: its doorbells (bare numbers)
 /// say that a request waits in it.
 pub(crate) type FrameSlot = Rc<RefCell<Option<SharedFrame>>>;
-
-/// Posts `msg` on a worker or port.
-pub(crate) use fshandles_shared::js::bindings::post;
 
 /// One channel clients speak on: the attached endpoint itself, or a client's own port.
 pub(crate) struct Channel {

@@ -90,7 +90,7 @@ impl Core {
         op: Obtain,
         uid: &str,
         options: &MountOptions,
-        origin: Requester,
+        requester: Requester,
     ) -> Result<Access, Error> {
         validate_uid(uid)?;
         options.validate()?;
@@ -116,7 +116,7 @@ impl Core {
         }
         access::check_supported()?;
         self.prompts
-            .run(uid, origin, || self.prompt(op, uid, options))
+            .run(uid, requester, || self.prompt(op, uid, options))
             .await
     }
 

@@ -58,7 +58,7 @@ impl<T: Clone> Prompts<T> {
     }
 
     /// Runs `prompt` for `uid` when no other prompt is open, or joins the one for `uid`.
-    pub async fn run<F, Fut>(&self, uid: &str, origin: Requester, prompt: F) -> Answer<T>
+    pub async fn run<F, Fut>(&self, uid: &str, requester: Requester, prompt: F) -> Answer<T>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Answer<T>>,
@@ -68,15 +68,15 @@ impl<T: Clone> Prompts<T> {
             match st.tickets.get_mut(uid) {
                 Some(ticket) => {
                     let (tx, rx) = oneshot::channel();
-                    ticket.interested.push(origin);
-                    ticket.joiners.push((origin, tx));
+                    ticket.interested.push(requester);
+                    ticket.joiners.push((requester, tx));
                     Some(rx)
                 }
                 None => {
                     st.tickets.insert(
                         uid.to_owned(),
                         Ticket {
-                            interested: vec![origin],
+                            interested: vec![requester],
                             joiners: Vec::new(),
                             dialog: None,
                         },
@@ -156,14 +156,14 @@ impl<T: Clone> Prompts<T> {
         Ok(choice)
     }
 
-    /// Forgets everything `origin` asked for; prompts nobody else wants are torn down.
-    pub fn detach(&self, origin: Requester) {
+    /// Forgets everything `requester` asked for; prompts nobody else wants are torn down.
+    pub fn detach(&self, requester: Requester) {
         let mut abandoned = Vec::new();
         {
             let mut st = self.state.borrow_mut();
             for ticket in st.tickets.values_mut() {
-                ticket.interested.retain(|o| *o != origin);
-                ticket.joiners.retain(|(o, _)| *o != origin);
+                ticket.interested.retain(|o| *o != requester);
+                ticket.joiners.retain(|(o, _)| *o != requester);
                 if ticket.interested.is_empty() {
                     if let Some(d) = ticket.dialog.take() {
                         abandoned.push(d);

@@ -1,8 +1,9 @@
 //! The reply path: an answer goes back by message (async mode) or into the client's shared
 //! buffer (sync mode), and always goes: the worker must never be left waiting.
 
-use crate::attachments::{post, Attachment};
+use crate::attachments::Attachment;
 use fshandles_shared::frame::Written;
+use fshandles_shared::js::bindings::post;
 use fshandles_shared::js::{message, SharedFrame};
 use fshandles_shared::protocol::{self, Reply};
 use fshandles_shared::text;
