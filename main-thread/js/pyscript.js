@@ -18,6 +18,7 @@ import init, { FsHost } from "./fshandles_main.js";
 const MODULE = new URL("../worker/fshandles_worker.js", import.meta.url).href;
 const WASM = new URL("../worker/fshandles_worker_bg.wasm", import.meta.url).href;
 const MOUNT = new URL("../worker/fshandles_mount.js", import.meta.url).href;
+const DIRECT = new URL("../worker/fshandles_direct.js", import.meta.url).href;
 const PYTHON = new URL("../worker/fshandles.py", import.meta.url).href;
 
 // The protocol's words for "a host is coming" (shared/src/frame/mod.rs, shared/src/protocol.rs;
@@ -48,6 +49,7 @@ def _fshandles_install():
     js.fshandlesModuleUrl = ${JSON.stringify(MODULE)}
     js.fshandlesWasmUrl = ${JSON.stringify(WASM)}
     js.fshandlesMountUrl = ${JSON.stringify(MOUNT)}
+    js.fshandlesDirectUrl = ${JSON.stringify(DIRECT)}
     request = js.XMLHttpRequest.new()
     request.open("GET", ${JSON.stringify(PYTHON)}, False)
     request.send()

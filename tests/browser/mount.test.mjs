@@ -73,7 +73,7 @@ describe("mount and sync with writers on both sides", () => {
         for (const [path, text] of Object.entries(before)) await write(page, path, text);
         await python(page, type, `${helpers()}
 import fshandles
-await fshandles.mount("/k")
+await fshandles.mount("/k", direct=False)
 report(step="mounted", view=tree("/k"))
 await wait_go()
 with open("/k/mine-new.txt", "w") as f:
@@ -90,7 +90,7 @@ r = await fshandles.sync("/k")
 report(step="synced", view=tree("/k"), conflicts=[list(c) for c in r.conflicts], written=sorted(r.written), removed=sorted(r.removed), read=sorted(r.read))
 await wait_go()
 await fshandles.unmount("/k")
-await fshandles.mount("/k")
+await fshandles.mount("/k", direct=False)
 report(step="remounted", view=tree("/k"))
 `, "mounted", { answer: "authorize" });
         // While Python has the folder mounted, the page changes it.
@@ -132,7 +132,7 @@ report(step="remounted", view=tree("/k"))
         await python(page, type, `${helpers()}
 import errno
 import fshandles
-await fshandles.mount("/r", mode="read")
+await fshandles.mount("/r", mode="read", direct=False)
 import sys
 # MicroPython's webassembly port raises Emscripten's errno numbers (EACCES 2, EROFS 69), not
 # those of its errno module: a missing file is 44 there, errno.ENOENT 2.
@@ -176,7 +176,7 @@ report(step="synced", view=tree("/r"), written=list(r.written), removed=list(r.r
         const { page, problems } = await openPage(base, context);
         await python(page, type, `${helpers()}
 import fshandles
-await fshandles.mount("/e")
+await fshandles.mount("/e", direct=False)
 report(step="mounted")
 await wait_go()
 try:
@@ -201,7 +201,7 @@ report(step="failed", outcome=outcome, still_mounted="/e" in fshandles.mounted)
       const { page, problems } = await openPage(base, context);
       const worker = (name, type, mine) => python(page, type, `${helpers(name)}
 import fshandles
-await fshandles.mount("/shared")
+await fshandles.mount("/shared", direct=False)
 report(step="${name} mounted")
 await wait_go()
 with open("/shared/${mine}", "w") as f:
@@ -234,7 +234,7 @@ report(step="${name} synced", view=tree("/shared"))
       await ev(page, () => globalThis.fill("picked-1", "many", 1000));
       await python(page, "mpy", `${helpers()}
 import fshandles
-await fshandles.mount("/m")
+await fshandles.mount("/m", direct=False)
 report(step="mounted", files=len(os.listdir("/m/many")))
 await wait_go()
 for name in ("f0001.txt", "f0500.txt", "f0999.txt"):

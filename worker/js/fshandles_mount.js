@@ -13,6 +13,10 @@
 // Every entry point answers {ok: true, value} or {ok: false, name, message} and never throws:
 // a JS exception thrown into MicroPython ends its run.
 
+// The direct mount's module, beside this one, for a page whose `js_modules` name only this one
+// (usePyScript says where the direct module is itself: a bundler may put it anywhere).
+export const loadDirect = () => import(/* webpackIgnore: true */ /* @vite-ignore */ "./fshandles_direct.js");
+
 const FILE_MODE = 0o666;
 const DIR_MODE = 0o777;
 const READ_ONLY_FILE = 0o444;

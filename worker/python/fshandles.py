@@ -6,8 +6,8 @@ The API of PyScript's ``pyscript.fs``::
 
     await fshandles.mount("/local")             # prompts only the first time
     with open("/local/note.txt", "w") as f:
-        f.write("hello")
-    await fshandles.sync("/local")              # both ways: yours out, the folder's in
+        f.write("hello")                        # in the folder once closed (direct mount)
+    await fshandles.sync("/local")              # a copy mount: both ways, yours out, theirs in
     await fshandles.unmount("/local")
     await fshandles.revoke("/local")            # forget the folder: the next mount asks again
 
@@ -16,12 +16,19 @@ the folder in IndexedDB (shared with PyScript's own records), and re-grants perm
 stored folder instead of making the user pick it again. Calls block in sync mode (a cross-origin
 isolated page) and are awaited in async mode; both work.
 
+How a folder is mounted depends on the mode. In sab mode it is mounted **directly**: Python's
+file functions work on the folder itself, through an I/O worker, at a cost that does not grow
+with the folder; a file written is in the folder once closed (or ``os.fsync``'d). In async mode
+the worker cannot block, so the mount is a **copy** kept in step with the folder by ``sync``.
+``mounted[path].type`` says which (``"direct"`` or ``"copy"``).
+
 On a page that calls ``usePyScript(hooks)`` (``dist/main/pyscript.js``) nothing more is needed.
 Otherwise the worker needs the worker module and this file, through PyScript's config::
 
     [js_modules.worker]
     "/dist/worker/fshandles_worker.js" = "fshandles_worker"
     "/dist/worker/fshandles_mount.js" = "fshandles_mount"
+    "/dist/worker/fshandles_direct.js" = "fshandles_direct"
 
     [files]
     "/dist/worker/fshandles.py" = "./fshandles.py"
@@ -74,11 +81,13 @@ class SyncReport:
     since the last sync. There the folder's version keeps ``path`` and Python's is kept beside
     it as ``kept`` ("name (conflict N).ext"), on both sides."""
 
-    def __init__(self, value):
-        self.read = [str(p) for p in value.read]
-        self.written = [str(p) for p in value.written]
-        self.removed = [str(p) for p in value.removed]
-        self.conflicts = [(str(c.path), str(c.kept)) for c in value.conflicts]
+    def __init__(self, value=None):
+        """``value``: the copy mount's report; None for a direct mount, which has nothing to
+        reconcile (all lists empty)."""
+        self.read = [str(p) for p in value.read] if value else []
+        self.written = [str(p) for p in value.written] if value else []
+        self.removed = [str(p) for p in value.removed] if value else []
+        self.conflicts = [(str(c.path), str(c.kept)) for c in value.conflicts] if value else []
 
     def __repr__(self):
         return (
@@ -88,12 +97,15 @@ class SyncReport:
 
 
 class _Mounted:
-    """A mounted path: its ``id``, its ``mode``, and ``syncfs()`` (what PyScript's mounts have)."""
+    """A mounted path: its ``id``, its ``mode``, its ``type`` (``"direct"``: Python works on the
+    folder in place; ``"copy"``: a copy kept in step by ``sync``), and ``syncfs()`` (what
+    PyScript's mounts have)."""
 
-    def __init__(self, path, id, mode):
+    def __init__(self, path, id, mode, type):
         self.path = path
         self.id = id
         self.mode = mode
+        self.type = type
 
     async def syncfs(self):
         return await sync(self.path)
@@ -104,6 +116,7 @@ mounted = {}
 
 _client = None
 _engine = None
+_direct_engine = None
 
 def _error(name, message):
     if name in ("NotSupportedError", "SecurityError"):
@@ -178,6 +191,31 @@ async def _mounts():
     return _engine
 
 
+async def _direct():
+    """The JS module of direct mounts: from the worker's ``js_modules`` (``fshandles_direct``),
+    where ``usePyScript`` said it is, or beside ``fshandles_mount.js``."""
+    global _direct_engine
+    if _direct_engine is None:
+        try:
+            from pyscript.js_modules import fshandles_direct as engine
+        except Exception:
+            import js
+
+            url = getattr(js, "fshandlesDirectUrl", None)
+            if url:
+                import _fshandles_loader
+
+                engine = await _fshandles_loader.load(url)
+            else:
+                engine = await (await _mounts()).loadDirect()
+        _direct_engine = engine
+    return _direct_engine
+
+
+async def _engine_of(path):
+    return await (_direct() if mounted[path].type == "direct" else _mounts())
+
+
 def _fs():
     return getattr(interpreter, "_module", interpreter).FS
 
@@ -194,17 +232,22 @@ async def _granted(handle, mode):
     return (await handle.queryPermission(ffi.to_js({"mode": mode}))) == "granted"
 
 
-async def mount(path, mode="readwrite", root="", id="pyscript"):
+async def mount(path, mode="readwrite", root="", id="pyscript", direct=None):
     """Mounts a folder of the user's device at ``path``.
 
     The first time, the page asks the user to pick one (``root`` hints where the picker opens:
     desktop, documents, downloads, music, pictures, videos); later the stored folder comes
     back with no prompt, or with a re-grant prompt if the browser dropped the permission.
-    The mount is a copy of the folder, kept in step with it by ``sync`` (both ways) and
-    ``unmount``. With ``mode="read"`` it is read-only to Python (``OSError``, EACCES) and its
-    syncs only bring changes in.
+
+    In sab mode (``direct=None``, or True) the folder is mounted in place: nothing is copied,
+    what Python writes is in the folder once the file is closed or ``os.fsync``'d, and what
+    others write there is seen at the next open or listdir. In async mode (or with
+    ``direct=False``) the mount is a copy of the folder, kept in step with it by ``sync`` (both
+    ways) and ``unmount``. With ``mode="read"`` it is read-only to Python (``OSError``,
+    EACCES).
     Raises ValueError if ``path`` is mounted with another ``id``, NotGrantedError if the user
-    says no, UnsupportedBrowserError where the File System Access API is missing.
+    says no, UnsupportedBrowserError where the File System Access API is missing (or, with
+    ``direct=True``, where the page is not cross-origin isolated).
     """
     if path in mounted:
         if mounted[path].id != id:
@@ -227,9 +270,11 @@ async def mount(path, mode="readwrite", root="", id="pyscript"):
         if not await _call("getFSHandler", key, js_options):
             raise NotGrantedError(f"access to the folder for '{path}' was not granted again")
         handle = await _call("handle", key, None)
-    engine = await _mounts()
+    if direct is None:
+        direct = _client.mode == "sab"
+    engine = await (_direct() if direct else _mounts())
     await _outcome(engine.mount(_fs(), path, handle, mode == "read"))
-    mounted[path] = _Mounted(path, id, mode)
+    mounted[path] = _Mounted(path, id, mode, "direct" if direct else "copy")
 
 
 async def regrant(path, mode="readwrite", id="pyscript"):
@@ -254,8 +299,10 @@ def _report(value):
 
 
 async def sync(path):
-    """Brings the folder and the mounted copy at ``path`` in step, both ways, and returns a
-    ``SyncReport``.
+    """Brings the folder and the mount at ``path`` in step, and returns a ``SyncReport``.
+
+    A direct mount has nothing to reconcile: the sync writes out what files still open there
+    hold (as ``os.fsync``) and reports nothing. A copy mount syncs both ways:
 
     What changed in the folder since the last sync (new, changed, removed files and folders)
     comes in; what Python changed goes out; only what Python removed is removed from the
@@ -266,6 +313,9 @@ async def sync(path):
     """
     if path not in mounted:
         raise KeyError(f"Path '{path}' is not mounted. Use mount() first.")
+    if mounted[path].type == "direct":
+        await _outcome((await _direct()).commit(path))
+        return SyncReport()
     return _report(await _outcome((await _mounts()).sync(path)))
 
 
@@ -274,7 +324,8 @@ async def unmount(path):
     mounted again afterwards. A sync that fails raises, and leaves ``path`` mounted."""
     if path not in mounted:
         raise KeyError(f"Path '{path}' is not mounted. Cannot unmount.")
-    report = _report(await _outcome((await _mounts()).unmount(path)))
+    outcome = await _outcome((await _engine_of(path)).unmount(path))
+    report = SyncReport() if mounted[path].type == "direct" else _report(outcome)
     del mounted[path]
     return report
 
@@ -288,6 +339,9 @@ async def revoke(path, id="pyscript"):
     await _connect()
     existed = bool(await _call("deleteFSHandler", f"{path}@{id}", None))
     if path in mounted and mounted[path].id == id:
-        (await _mounts()).forget(path)
+        if mounted[path].type == "direct":
+            await _outcome((await _direct()).unmount(path))
+        else:
+            (await _mounts()).forget(path)
         del mounted[path]
     return existed

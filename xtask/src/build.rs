@@ -55,7 +55,11 @@ pub const PACKAGES: [Package; 3] = [
         krate: "fshandles-worker",
         artifact: "fshandles_worker",
         dir: "dist/worker",
-        extra: &["worker/python/fshandles.py", "worker/js/fshandles_mount.js"],
+        extra: &[
+            "worker/python/fshandles.py",
+            "worker/js/fshandles_mount.js",
+            "worker/js/fshandles_direct.js",
+        ],
         budget: Some(Budget {
             nightly: 25_350,
             stable: 32_500,
@@ -192,6 +196,7 @@ fn write_package_json(dist: &Path) -> Result {
     },
     "./fshandles.py": "./worker/fshandles.py",
     "./worker/fshandles_mount.js": "./worker/fshandles_mount.js",
+    "./worker/fshandles_direct.js": "./worker/fshandles_direct.js",
     "./package.json": "./package.json"
   },
   "files": [
@@ -206,7 +211,8 @@ fn write_package_json(dist: &Path) -> Result {
     "worker/fshandles_worker_bg.wasm",
     "worker/fshandles_worker_bg.wasm.d.ts",
     "worker/fshandles.py",
-    "worker/fshandles_mount.js"
+    "worker/fshandles_mount.js",
+    "worker/fshandles_direct.js"
   ],
   "sideEffects": false
 }

@@ -1,0 +1,721 @@
+// A folder of the device mounted in place in a Pyodide or MicroPython worker: an Emscripten
+// filesystem whose operations are blocking calls to an I/O worker, which makes the File System
+// Access calls (they are async, and the interpreter's thread cannot await in the middle of a
+// read()). Nothing is copied at mount; what Python reads is read from the folder when it reads
+// it, and what it writes reaches the folder when the file is closed or fsync'd (each file is
+// written through a `createWritable` stream, which the browser commits whole at its close: a
+// write cut off, the worker terminated, leaves the file as it was).
+//
+// One file, two roles, so that a bundler that copies it as a plain asset keeps both: imported,
+// it is the filesystem (`mount`, `commit`, `unmount`); started as a worker named
+// "fshandles-io" (by `mount`, from this file's own URL), it is the I/O worker.
+//
+// Needs a SharedArrayBuffer (a cross-origin isolated page): the interpreter's thread sleeps in
+// Atomics.wait until the I/O worker has written the answer into it.
+
+const IO_NAME = "fshandles-io";
+
+// How much one answer carries; also what a read fetches ahead and a write gathers before it
+// goes out: big enough that a 1 MiB step is one call, small enough to bound memory.
+const AREA = 1 << 20;
+// The answer's header, in Int32 words: state (0 asked, 1 answered), errno, length, kind.
+const HEADER_WORDS = 4;
+const KIND_NONE = 0;
+const KIND_JSON = 1;
+const KIND_BYTES = 2;
+// How long a call may wait for the I/O worker before it fails with EIO: long enough for the
+// browser to copy a big file into a write's swap file.
+const CALL_TIMEOUT_MS = 300000;
+const START_TIMEOUT_MS = 30000;
+
+// Emscripten's errno numbers (WASI's), which both interpreters' FS.ErrnoError takes.
+const E = {
+  ACCES: 2, BADF: 8, BUSY: 10, EXIST: 20, INVAL: 28, IO: 29, ISDIR: 31, NOENT: 44,
+  NOSPC: 51, NOTDIR: 54, NOTEMPTY: 55, PERM: 63,
+};
+
+const DIR = 0o40000;
+const FILE = 0o100000;
+
+// ---------------------------------------------------------------------------------------------
+// The I/O worker.
+
+// A DOMException's name as the errno Python gets.
+function errnoOf(e, op) {
+  switch (e?.name) {
+    case "NotFoundError": return E.NOENT;
+    case "TypeMismatchError": return op === "open" || op === "create" ? E.ISDIR : E.NOTDIR;
+    case "InvalidModificationError": return op === "rmdir" ? E.NOTEMPTY : E.EXIST;
+    case "NotAllowedError":
+    case "SecurityError": return E.ACCES;
+    case "QuotaExceededError": return E.NOSPC;
+    case "NoModificationAllowedError": return E.BUSY;
+    case "TypeError": return E.INVAL;
+    default: return E.IO;
+  }
+}
+
+const split = (path) => (path ? path.split("/") : []);
+
+function serve() {
+  const roots = new Map(); // mount id -> its folder
+  const dirs = new Map(); // "id:a/b" -> that folder's handle, a cache cleared on any doubt
+  const files = new Map(); // open id -> {handle, file (a snapshot, or null), writable, size}
+  let nextFile = 1;
+  let header = null;
+  let area = null;
+  const encoder = new TextEncoder();
+
+  async function dirAt(mount, parts) {
+    let dir = roots.get(mount);
+    if (!dir) throw new DOMException("not mounted", "NotFoundError");
+    let key = `${mount}:`;
+    for (const part of parts) {
+      key += `/${part}`;
+      const known = dirs.get(key);
+      dir = known ?? (await dir.getDirectoryHandle(part));
+      if (!known) dirs.set(key, dir);
+    }
+    return dir;
+  }
+
+  // The folder holding `path`, and the entry's name in it.
+  async function parentOf(mount, path) {
+    const parts = split(path);
+    return [await dirAt(mount, parts.slice(0, -1)), parts.at(-1)];
+  }
+
+  async function fileAt(mount, path, create = false) {
+    const [dir, name] = await parentOf(mount, path);
+    return dir.getFileHandle(name, { create });
+  }
+
+  async function stat(mount, path) {
+    if (!path) {
+      await dirAt(mount, []);
+      return { dir: true };
+    }
+    const [dir, name] = await parentOf(mount, path);
+    try {
+      const file = await (await dir.getFileHandle(name)).getFile();
+      return { dir: false, size: file.size, time: file.lastModified };
+    } catch (e) {
+      if (e?.name !== "TypeMismatchError") throw e;
+      await dir.getDirectoryHandle(name);
+      return { dir: true };
+    }
+  }
+
+  async function copyInto(from, dir, name) {
+    if (from.kind === "file") {
+      const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
+      await (await from.getFile()).stream().pipeTo(w);
+      return;
+    }
+    const to = await dir.getDirectoryHandle(name, { create: true });
+    for await (const [child, handle] of from.entries()) await copyInto(handle, to, child);
+  }
+
+  async function rename(mount, from, to) {
+    const [fromDir, fromName] = await parentOf(mount, from);
+    const [toDir, toName] = await parentOf(mount, to);
+    let handle;
+    try {
+      handle = await fromDir.getFileHandle(fromName);
+    } catch (e) {
+      if (e?.name !== "TypeMismatchError") throw e;
+      handle = await fromDir.getDirectoryHandle(fromName);
+    }
+    // POSIX replaces the target; move() may refuse to. The caller checked that a folder
+    // replaces only an empty folder and a file only a file.
+    await toDir.removeEntry(toName).catch((e) => {
+      if (e?.name !== "NotFoundError") throw e;
+    });
+    if (typeof handle.move === "function") {
+      try {
+        await handle.move(toDir, toName);
+        return;
+      } catch (e) {
+        // A folder of the device may not move in this browser: copied and removed below.
+        if (handle.kind === "file" || !["NotSupportedError", "InvalidModificationError", "TypeError"].includes(e?.name)) throw e;
+      }
+    }
+    await copyInto(handle, toDir, toName);
+    await fromDir.removeEntry(fromName, { recursive: true });
+  }
+
+  async function writable(open, fresh) {
+    open.writable ??= await open.handle.createWritable({ keepExistingData: !fresh });
+    if (open.size === null) open.size = fresh ? 0 : (await open.handle.getFile()).size;
+    return open.writable;
+  }
+
+  async function read(open, position, length) {
+    for (let tries = 0; ; tries++) {
+      open.file ??= await open.handle.getFile();
+      try {
+        return new Uint8Array(await open.file.slice(position, position + length).arrayBuffer());
+      } catch (e) {
+        // The file changed since the snapshot was taken: take a new one, once.
+        open.file = null;
+        if (e?.name !== "NotReadableError" || tries) throw e;
+      }
+    }
+  }
+
+  const OPS = {
+    async mount(id, root) {
+      roots.set(id, root);
+    },
+    async forget(id) {
+      roots.delete(id);
+      dirs.clear();
+    },
+    stat,
+    async list(mount, path) {
+      const out = [];
+      for await (const [name, handle] of (await dirAt(mount, split(path))).entries()) {
+        out.push([name, handle.kind === "directory" ? 1 : 0]);
+      }
+      return out;
+    },
+    async mkdir(mount, path) {
+      const [dir, name] = await parentOf(mount, path);
+      await dir.getDirectoryHandle(name, { create: true });
+    },
+    async create(mount, path) {
+      await fileAt(mount, path, true);
+    },
+    async unlink(mount, path) {
+      const [dir, name] = await parentOf(mount, path);
+      await dir.removeEntry(name);
+    },
+    async rmdir(mount, path) {
+      const [dir, name] = await parentOf(mount, path);
+      await dir.removeEntry(name);
+      dirs.clear();
+    },
+    async rename(mount, from, to) {
+      await rename(mount, from, to);
+      dirs.clear();
+    },
+    async truncate(mount, path, size) {
+      const w = await (await fileAt(mount, path)).createWritable({ keepExistingData: size > 0 });
+      if (size > 0) await w.truncate(size);
+      await w.close();
+    },
+    async open(mount, path, create) {
+      const id = nextFile++;
+      files.set(id, { handle: await fileAt(mount, path, create), file: null, writable: null, size: null });
+      return id;
+    },
+    async read(id, position, length) {
+      return read(files.get(id), position, length);
+    },
+    // Writes `bytes` at `position`; answers the file's size after it.
+    async write(id, position, fresh, bytes) {
+      const open = files.get(id);
+      const w = await writable(open, fresh);
+      await w.write({ type: "write", position, data: bytes });
+      open.size = Math.max(open.size, position + bytes.byteLength);
+      open.file = null;
+      return open.size;
+    },
+    async setsize(id, fresh, size) {
+      const open = files.get(id);
+      await (await writable(open, fresh && size === 0)).truncate(size);
+      open.size = size;
+      open.file = null;
+    },
+    async commit(id) {
+      const open = files.get(id);
+      const w = open.writable;
+      open.writable = null;
+      open.size = null;
+      open.file = null;
+      if (w) await w.close();
+    },
+    async close(id) {
+      const w = files.get(id)?.writable;
+      files.delete(id);
+      if (w) await w.close();
+    },
+  };
+
+  function answer(errno, value) {
+    let kind = KIND_NONE;
+    let bytes = null;
+    if (value instanceof Uint8Array) {
+      kind = KIND_BYTES;
+      bytes = value;
+    } else if (value !== undefined) {
+      kind = KIND_JSON;
+      bytes = encoder.encode(JSON.stringify(value));
+    }
+    const length = bytes ? bytes.byteLength : 0;
+    if (length > area.byteLength) {
+      // Only a listing can be this long: the caller pages through it ("more").
+      pending = bytes;
+      bytes = bytes.subarray(0, area.byteLength);
+    }
+    if (bytes) area.set(bytes);
+    header[1] = errno;
+    header[2] = length;
+    header[3] = kind;
+    Atomics.store(header, 0, 1);
+    Atomics.notify(header, 0);
+  }
+
+  // The rest of an answer too long for the area, fetched piece by piece.
+  let pending = null;
+  OPS.more = async (offset) => {
+    const piece = pending.subarray(offset, offset + area.byteLength);
+    if (offset + piece.byteLength >= pending.byteLength) pending = null;
+    return piece;
+  };
+
+  let queue = Promise.resolve();
+  self.onmessage = ({ data }) => {
+    if (data?.sab) {
+      header = new Int32Array(data.sab, 0, HEADER_WORDS);
+      area = new Uint8Array(data.sab, HEADER_WORDS * 4);
+      self.postMessage({ ready: true });
+      return;
+    }
+    const { op, args, tell } = data;
+    // One at a time and in order: the caller waits for each answer, except for `mount` and
+    // `forget`, which answer by message (the caller awaits them).
+    queue = queue.then(async () => {
+      let errno = 0;
+      let value;
+      try {
+        value = await OPS[op](...args);
+      } catch (e) {
+        errno = errnoOf(e, op);
+        if (errno === E.IO) console.warn(`fshandles: ${op} failed:`, e);
+        // A cached folder may be stale (removed and made again outside): look again next time.
+        dirs.clear();
+      }
+      if (tell) self.postMessage({ tell, errno });
+      else answer(errno, value);
+    });
+  };
+}
+
+if (typeof WorkerGlobalScope !== "undefined" && globalThis.name === IO_NAME) serve();
+
+// ---------------------------------------------------------------------------------------------
+// The filesystem, in the interpreter's worker.
+
+let io = null;
+
+// The I/O worker, started (from this file's URL) and known to answer.
+async function ioWorker() {
+  if (io) return io;
+  if (!globalThis.crossOriginIsolated || typeof SharedArrayBuffer === "undefined") {
+    throw new DOMException("a direct mount needs a cross-origin isolated page (sab mode)", "NotSupportedError");
+  }
+  const worker = new Worker(import.meta.url, { type: "module", name: IO_NAME });
+  const sab = new SharedArrayBuffer(HEADER_WORDS * 4 + AREA);
+  const header = new Int32Array(sab, 0, HEADER_WORDS);
+  const area = new Uint8Array(sab, HEADER_WORDS * 4);
+  const told = new Map();
+  let tells = 0;
+  await new Promise((resolve, reject) => {
+    const fail = (why) => {
+      worker.terminate();
+      reject(new DOMException(`the I/O worker (${import.meta.url}) did not start: ${why}`, "NotSupportedError"));
+    };
+    const timer = setTimeout(() => fail(`no answer in ${START_TIMEOUT_MS} ms`), START_TIMEOUT_MS);
+    worker.onerror = (e) => fail(e.message || "it failed to load");
+    worker.onmessage = ({ data }) => data?.ready && (clearTimeout(timer), resolve());
+    worker.postMessage({ sab });
+  });
+  worker.onmessage = ({ data }) => told.get(data?.tell)?.(data.errno);
+  const decoder = new TextDecoder();
+  io = {
+    // An op answered by message, for the async steps (mount, unmount).
+    tell(op, ...args) {
+      const tell = ++tells;
+      return new Promise((resolve, reject) => {
+        told.set(tell, (errno) => {
+          told.delete(tell);
+          errno ? reject(new DOMException(`${op} failed (errno ${errno})`, "NotFoundError")) : resolve();
+        });
+        worker.postMessage({ op, args, tell });
+      });
+    },
+    // An op answered through the buffer, waited for: its value, or an ErrnoError thrown.
+    call(FS, op, args, transfer = []) {
+      Atomics.store(header, 0, 0);
+      worker.postMessage({ op, args }, transfer);
+      if (Atomics.wait(header, 0, 0, CALL_TIMEOUT_MS) === "timed-out") {
+        console.warn(`fshandles: the I/O worker did not answer ${op} in ${CALL_TIMEOUT_MS} ms`);
+        throw new FS.ErrnoError(E.IO);
+      }
+      const errno = header[1];
+      if (errno) throw new FS.ErrnoError(errno);
+      const length = header[2];
+      const kind = header[3];
+      if (kind === KIND_NONE) return undefined;
+      // A copy: TextDecoder refuses shared memory, and the next call reuses the area.
+      const bytes = new Uint8Array(length);
+      bytes.set(area.subarray(0, Math.min(length, area.byteLength)));
+      for (let at = area.byteLength; at < length; at += area.byteLength) {
+        Atomics.store(header, 0, 0);
+        worker.postMessage({ op: "more", args: [at] });
+        Atomics.wait(header, 0, 0, CALL_TIMEOUT_MS);
+        bytes.set(area.subarray(0, Math.min(length - at, area.byteLength)), at);
+      }
+      return kind === KIND_BYTES ? bytes : JSON.parse(decoder.decode(bytes));
+    },
+  };
+  return io;
+}
+
+const mounts = new Map(); // path -> its Mount
+let nextMount = 1;
+
+// One mounted folder: the Emscripten filesystem type, its nodes and its open files.
+class Mount {
+  constructor(FS, io, id, readOnly) {
+    Object.assign(this, { FS, io, id, readOnly });
+    this.opened = new Set(); // nodes with an open file
+    this.truncated = new Set(); // nodes truncated to 0, not yet told to the folder (see setattr)
+    this.made = new Date();
+    this.type = { mount: () => this.node(null, "/", true) };
+  }
+
+  call(op, ...args) {
+    this.flushTruncations();
+    return this.io.call(this.FS, op, args);
+  }
+
+  // A node's path from the mount's root: "a/b.txt" ("" for the root).
+  pathOf(node) {
+    const names = [];
+    for (; node !== node.mount.root; node = node.parent) names.push(node.name);
+    return names.reverse().join("/");
+  }
+
+  node(parent, name, dir) {
+    const { FS } = this;
+    const access = this.readOnly ? (dir ? 0o555 : 0o444) : dir ? 0o777 : 0o666;
+    const node = FS.createNode(parent, name, (dir ? DIR : FILE) | access, 0);
+    node.node_ops = this.nodeOps;
+    node.stream_ops = this.streamOps;
+    node.kids = new Map();
+    if (parent) parent.kids.set(name, node);
+    return node;
+  }
+
+  forgetNode(parent, name) {
+    const kid = parent.kids.get(name);
+    if (!kid) return;
+    parent.kids.delete(name);
+    this.FS.destroyNode(kid);
+  }
+
+  writable() {
+    if (this.readOnly) throw new this.FS.ErrnoError(E.ACCES);
+  }
+
+  // Truncation to 0 is held back until the next call: FS.open truncates before it opens, and a
+  // file opened with "w" must keep its old content until it is closed (the writable's commit).
+  flushTruncations() {
+    if (!this.truncated.size || this.flushing) return;
+    this.flushing = true;
+    try {
+      for (const node of this.truncated) {
+        this.truncated.delete(node);
+        this.io.call(this.FS, "truncate", [this.id, this.pathOf(node), 0]);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  // The file `node` as open here: {id, refs, fresh, dirty, size, gathered, version}.
+  // Writes gather in `gathered` ({position, chunks, length}) and go out by AREA.
+  flush(open) {
+    const g = open.gathered;
+    if (!g) return;
+    open.gathered = null;
+    const bytes = new Uint8Array(g.length);
+    let at = 0;
+    for (const chunk of g.chunks) {
+      bytes.set(chunk, at);
+      at += chunk.byteLength;
+    }
+    open.size = this.io.call(this.FS, "write", [open.id, g.position, open.fresh, bytes], [bytes.buffer]);
+    open.fresh = false;
+    open.dirty = true;
+  }
+
+  // Writes what `node`'s open file gathered and commits it to the folder.
+  commitNode(node) {
+    const open = node.open;
+    if (!open) return;
+    this.flush(open);
+    if (open.dirty) this.call("commit", open.id);
+    open.dirty = false;
+    open.size = null;
+    open.version++;
+  }
+
+  commitAll() {
+    this.flushTruncations();
+    for (const node of this.opened) this.commitNode(node);
+  }
+
+  // What a file holds now, as Python sees it.
+  sizeOf(node) {
+    if (this.truncated.has(node)) return 0;
+    const open = node.open;
+    if (open?.gathered) this.flush(open);
+    if (open?.dirty && open.size !== null) return open.size;
+    return this.call("stat", this.id, this.pathOf(node)).size;
+  }
+
+  get nodeOps() {
+    const self = this;
+    const { FS } = this;
+    return (this._nodeOps ??= {
+      getattr(node) {
+        const dir = FS.isDir(node.mode);
+        let size = 4096;
+        let time = self.made;
+        if (dir) {
+          if (!self.call("stat", self.id, self.pathOf(node)).dir) throw new FS.ErrnoError(E.NOTDIR);
+        } else if (self.truncated.has(node) || node.open?.dirty || node.open?.gathered) {
+          size = self.sizeOf(node);
+          time = new Date();
+        } else {
+          const st = self.call("stat", self.id, self.pathOf(node));
+          if (st.dir) throw new FS.ErrnoError(E.ISDIR);
+          size = st.size;
+          time = new Date(st.time);
+        }
+        return {
+          dev: 0x6668, ino: node.id, mode: node.mode, nlink: 1, uid: 0, gid: 0, rdev: 0, size,
+          atime: time, mtime: time, ctime: time, blksize: 4096, blocks: Math.ceil(size / 4096),
+        };
+      },
+      setattr(node, attr) {
+        // Modes and times cannot be set on a folder of the device: accepted and left (as
+        // shutil.copy2 expects).
+        if (attr.size === undefined) return;
+        self.writable();
+        const open = node.open;
+        if (open) {
+          self.flush(open);
+          self.call("setsize", open.id, open.fresh, attr.size);
+          open.fresh = false;
+          open.dirty = true;
+          open.size = attr.size;
+          open.version++;
+        } else if (attr.size === 0) {
+          self.truncated.add(node);
+          // Told to the folder at the next call, or once Python gives the thread back.
+          setTimeout(() => self.flushTruncations(), 0);
+        } else {
+          self.call("truncate", self.id, self.pathOf(node), attr.size);
+        }
+      },
+      lookup(parent, name) {
+        const listed = parent.listing?.get(name);
+        if (listed !== undefined) return self.node(parent, name, listed === 1);
+        const path = self.pathOf(parent);
+        const st = self.call("stat", self.id, path ? `${path}/${name}` : name);
+        return self.node(parent, name, st.dir);
+      },
+      mknod(parent, name, mode) {
+        self.writable();
+        const dir = FS.isDir(mode);
+        if (!dir && !FS.isFile(mode)) throw new FS.ErrnoError(E.PERM);
+        const path = self.pathOf(parent);
+        self.call(dir ? "mkdir" : "create", self.id, path ? `${path}/${name}` : name);
+        return self.node(parent, name, dir);
+      },
+      rename(node, newDir, newName) {
+        self.writable();
+        self.commitNode(node);
+        const to = self.pathOf(newDir);
+        self.call("rename", self.id, self.pathOf(node), to ? `${to}/${newName}` : newName);
+        self.forgetNode(newDir, newName);
+        node.parent.kids.delete(node.name);
+        newDir.kids.set(newName, node);
+        node.name = newName;
+      },
+      unlink(parent, name) {
+        self.writable();
+        const path = self.pathOf(parent);
+        self.call("unlink", self.id, path ? `${path}/${name}` : name);
+        const kid = parent.kids.get(name);
+        if (kid) self.truncated.delete(kid);
+        parent.kids.delete(name);
+      },
+      rmdir(parent, name) {
+        self.writable();
+        const path = self.pathOf(parent);
+        self.call("rmdir", self.id, path ? `${path}/${name}` : name);
+        parent.kids.delete(name);
+      },
+      readdir(node) {
+        const entries = self.call("list", self.id, self.pathOf(node));
+        node.listing = new Map(entries);
+        // Nodes known here that the folder no longer has, or has as the other kind, are
+        // forgotten: what changed outside is seen at the next listdir.
+        for (const [name, kid] of [...node.kids]) {
+          const listed = node.listing.get(name);
+          if (kid.open || self.truncated.has(kid)) continue;
+          if (listed === undefined || (listed === 1) !== FS.isDir(kid.mode)) self.forgetNode(node, name);
+        }
+        return [".", "..", ...node.listing.keys()];
+      },
+      symlink() {
+        throw new FS.ErrnoError(E.PERM);
+      },
+      readlink() {
+        throw new FS.ErrnoError(E.INVAL);
+      },
+    });
+  }
+
+  get streamOps() {
+    const self = this;
+    const { FS } = this;
+    return (this._streamOps ??= {
+      open(stream) {
+        const node = stream.node;
+        if (FS.isDir(node.mode)) return;
+        const writes = (stream.flags & 3) !== 0;
+        if (writes) self.writable();
+        const fresh = self.truncated.delete(node);
+        if (!node.open) {
+          const id = self.call("open", self.id, self.pathOf(node), (stream.flags & 64) !== 0);
+          node.open = { id, refs: 0, fresh, dirty: false, size: null, gathered: null, version: 0 };
+          self.opened.add(node);
+        } else if (fresh) {
+          // Truncated while another descriptor has it open.
+          self.call("setsize", node.open.id, false, 0);
+          node.open.dirty = true;
+          node.open.size = 0;
+          node.open.version++;
+        }
+        node.open.refs++;
+      },
+      dup(stream) {
+        if (stream.node.open) stream.node.open.refs++;
+      },
+      close(stream) {
+        const node = stream.node;
+        const open = node.open;
+        if (!open || --open.refs > 0) return;
+        node.open = null;
+        self.opened.delete(node);
+        try {
+          self.flush(open);
+        } finally {
+          self.call("close", open.id);
+        }
+      },
+      fsync(stream) {
+        self.commitNode(stream.node);
+        return 0;
+      },
+      llseek(stream, offset, whence) {
+        let position = offset;
+        if (whence === 1) position += stream.position;
+        else if (whence === 2 && FS.isFile(stream.node.mode)) position += self.sizeOf(stream.node);
+        if (position < 0) throw new FS.ErrnoError(E.INVAL);
+        return position;
+      },
+      read(stream, buffer, offset, length, position) {
+        const node = stream.node;
+        const open = node.open;
+        if (self.truncated.has(node)) return 0;
+        if (open.gathered || open.dirty) self.commitNode(node);
+        let done = 0;
+        while (done < length) {
+          const at = position + done;
+          let cache = stream.cache;
+          if (!cache || cache.version !== open.version || at < cache.position || at >= cache.position + cache.bytes.byteLength) {
+            const bytes = self.call("read", open.id, at, AREA);
+            cache = stream.cache = { position: at, bytes, version: open.version };
+            if (!bytes.byteLength) break;
+          }
+          const from = at - cache.position;
+          const n = Math.min(length - done, cache.bytes.byteLength - from);
+          buffer.set(cache.bytes.subarray(from, from + n), offset + done);
+          done += n;
+          if (cache.bytes.byteLength < AREA && from + n >= cache.bytes.byteLength) break; // the end
+        }
+        return done;
+      },
+      write(stream, buffer, offset, length, position) {
+        self.writable();
+        const open = stream.node.open;
+        stream.cache = null;
+        open.version++;
+        let g = open.gathered;
+        if (g && g.position + g.length !== position) {
+          self.flush(open);
+          g = null;
+        }
+        g = open.gathered ??= { position, chunks: [], length: 0 };
+        // A copy: the interpreter's memory is reused as soon as this returns.
+        g.chunks.push(buffer.slice(offset, offset + length));
+        g.length += length;
+        if (open.size !== null) open.size = Math.max(open.size, position + length);
+        if (g.length >= AREA) self.flush(open);
+        return length;
+      },
+      mmap() {
+        throw new FS.ErrnoError(E.PERM);
+      },
+    });
+  }
+}
+
+// Every entry point answers {ok: true, value} or {ok: false, name, message} and never throws:
+// a JS exception thrown into MicroPython ends its run.
+async function outcomeOf(run) {
+  try {
+    return { ok: true, value: await run() };
+  } catch (e) {
+    const name = e?.name === "ErrnoError" ? "UnknownError" : (e?.name ?? "UnknownError");
+    return { ok: false, name, message: e?.message || `${name} (errno ${e?.errno ?? "?"})` };
+  }
+}
+
+/** Mounts `root` (a FileSystemDirectoryHandle) at `path` of the interpreter's `FS`, in place. */
+export const mount = (FS, path, root, readOnly) =>
+  outcomeOf(async () => {
+    const worker = await ioWorker();
+    const id = nextMount++;
+    await worker.tell("mount", id, root);
+    FS.mkdirTree(path);
+    const m = new Mount(FS, worker, id, readOnly);
+    try {
+      FS.mount(m.type, {}, path);
+    } catch (e) {
+      await worker.tell("forget", id);
+      throw e;
+    }
+    mounts.set(path, m);
+  });
+
+/** Writes to the folder what files open under `path` hold and have not yet written. */
+export const commit = (path) => outcomeOf(async () => mounts.get(path)?.commitAll());
+
+/** Commits and unmounts `path`. */
+export const unmount = (path) =>
+  outcomeOf(async () => {
+    const m = mounts.get(path);
+    if (!m) return;
+    m.commitAll();
+    m.FS.unmount(path);
+    mounts.delete(path);
+    await m.io.tell("forget", m.id);
+  });
