@@ -5,6 +5,7 @@ import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ISOLATED, PLAIN, launch, waitFor } from "../tests/browser/harness.mjs";
+import { fileRows } from "./files.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const N = Number(process.env.FSH_BENCH_N ?? 2000);
@@ -87,7 +88,8 @@ const version = browser.version();
 const pages = { isolated: await openPage(browser, ISOLATED), plain: await openPage(browser, PLAIN) };
 // Rounds interleave the rows: each round runs one timed batch of every row (after its own
 // warm-up), so a slow spell of this shared machine lands on all rows alike.
-// FSH_BENCH_ROWS=a,b runs only those rows (while profiling); RESULTS.md is then left alone.
+// FSH_BENCH_ROWS=a,b runs only those rows (while profiling; "files" for the mount rows);
+// RESULTS.md is then left alone.
 const only = process.env.FSH_BENCH_ROWS?.split(",");
 const rows = ROWS.filter((r) => !only || only.includes(r.row));
 const perCall = new Map(rows.map((r) => [r.row, []]));
@@ -106,6 +108,8 @@ for (const { row, page, what } of rows) {
   results.set(row, r);
   console.error(`bench: ${row}: ${r.median.toFixed(2)} µs/call`);
 }
+const files = !only || only.includes("files") ? await fileRows(browser) : { lines: [], missed: 0 };
+console.error(files.lines.join("\n"));
 await browser.close();
 if (only) process.exit(0);
 
@@ -117,7 +121,7 @@ lines.push(`Median of ${BATCHES} batches of ${N} calls, each after a warm-up bat
 lines.push("| row | page | µs/call median | min | max |", "|---|---|---:|---:|---:|");
 for (const r of results.values()) lines.push(`| ${r.what} | ${r.page} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} |`);
 lines.push("", "| ratio | value | target | met |", "|---|---:|---|---|");
-let missed = 0;
+let missed = files.missed;
 for (const { of, to, target, ok } of RATIOS) {
   const v = results.get(of).median / results.get(to).median;
   const met = ok === null ? "" : ok(v) ? "yes" : "no";
@@ -125,14 +129,15 @@ for (const { of, to, target, ok } of RATIOS) {
   lines.push(`| ${of} / ${to} | ${v.toFixed(2)}× | ${target} | ${met} |`);
 }
 lines.push("", "| file | raw bytes | gzip bytes |", "|---|---:|---:|");
-const files = sizes();
-for (const f of files) lines.push(`| ${f.name} | ${f.raw} | ${f.gzip} |`);
+const sized = sizes();
+for (const f of sized) lines.push(`| ${f.name} | ${f.raw} | ${f.gzip} |`);
 for (const dir of ["dist/main", "dist/worker"]) {
-  const total = files.filter((f) => f.name.startsWith(`${dir}/`)).reduce((s, f) => s + f.gzip, 0);
+  const total = sized.filter((f) => f.name.startsWith(`${dir}/`)).reduce((s, f) => s + f.gzip, 0);
   const met = total <= 20 * 1024;
   if (!met) missed++;
   lines.push(`| **${dir} total (target ≤ 20480 gzip)** | | **${total}** ${met ? "met" : "missed"} |`);
 }
+lines.push(...files.lines);
 const table = lines.join("\n") + "\n";
 process.stdout.write(table);
 const path = join(ROOT, "bench/RESULTS.md");

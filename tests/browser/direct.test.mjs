@@ -149,4 +149,153 @@ report(step="done", seen=seen, later=later, gone=gone, sizes=sizes, errors=error
       await context.close();
     });
   }
+
+  for (const type of ["py", "mpy"]) {
+    it(`${type}: a tree of 1,000 files copied out and back, a 5 MiB file in 1 MiB steps and read across them`, T, async () => {
+      const context = await browser().newContext();
+      const { page } = await openPage(ISOLATED, context);
+      await ev(page, () => globalThis.fill("picked-1", "many", 1000));
+      await python(page, type, `${helpers()}
+import fshandles
+await fshandles.mount("/d")
+
+def copy(src, dst):
+    os.mkdir(dst)
+    for name in os.listdir(src):
+        if os.stat(src + "/" + name)[0] & 0x4000:
+            copy(src + "/" + name, dst + "/" + name)
+        else:
+            with open(src + "/" + name, "rb") as f, open(dst + "/" + name, "wb") as g:
+                g.write(f.read())
+
+copy("/d/many", "/tmp/many")
+copy("/tmp/many", "/d/back")
+step = 1 << 20
+with open("/d/big.bin", "wb") as f:
+    for i in range(5):
+        f.write(bytes([i + 1]) * step)
+probes = []
+with open("/d/big.bin", "rb") as f:
+    for at in (0, step - 3, 3 * step - 1, 5 * step - 2):
+        f.seek(at)
+        probes.append(list(f.read(4)))
+    f.seek(0)
+    total = 0
+    while True:
+        chunk = f.read(step)
+        if not chunk:
+            break
+        total += len(chunk)
+extra = {}
+if hasattr(os, "walk"):  # Pyodide: shutil and pathlib
+    import shutil
+    from pathlib import Path
+    shutil.copytree("/d/back", "/d/again")
+    Path("/d/again/note.txt").write_text("pathlib")
+    extra = {"again": len(list(Path("/d/again").glob("*.txt"))), "note": Path("/d/again/note.txt").read_text()}
+report(step="copied", copied=len(os.listdir("/d/back")), probes=probes, total=total, extra=extra)
+`, "copied", { answer: "authorize" });
+      const done = await crashFree(page, "copied");
+      assert.equal(done.copied, 1000);
+      assert.deepEqual(done.probes, [[1, 1, 1, 1], [1, 1, 1, 2], [3, 4, 4, 4], [5, 5]]);
+      assert.equal(done.total, 5 << 20);
+      const folder = await tree(page);
+      for (let i = 0; i < 1000; i += 1) {
+        const name = `f${String(i).padStart(4, "0")}.txt`;
+        assert.equal(folder[`back/${name}`], name);
+      }
+      const big = await ev(page, async () => {
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle("picked-1");
+        const bytes = new Uint8Array(await (await (await dir.getFileHandle("big.bin")).getFile()).arrayBuffer());
+        return { size: bytes.length, steps: [0, 1, 2, 3, 4].map((i) => bytes[i << 20]), last: bytes.at(-1) };
+      });
+      assert.deepEqual(big, { size: 5 << 20, steps: [1, 2, 3, 4, 5], last: 5 });
+      if (type === "py") {
+        assert.deepEqual(done.extra, { again: 1001, note: "pathlib" });
+        assert.equal(folder["again/f0999.txt"], "f0999.txt");
+      }
+      await context.close();
+    });
+
+    it(`${type}: fsync puts a file in the folder before close; a worker terminated mid-write leaves it as fsync'd`, T, async () => {
+      const context = await browser().newContext();
+      const { page, problems } = await openPage(ISOLATED, context);
+      await write(page, "keep.txt", "before");
+      await python(page, type, `${helpers()}
+import fshandles
+await fshandles.mount("/d")
+f = open("/d/keep.txt", "w")
+f.write("kept")
+f.flush()  # MicroPython's flush is an fsync; Python's is a write to the descriptor
+if hasattr(os, "fsync"):
+    os.fsync(f.fileno())
+report(step="synced")
+await wait_go()
+f.write("x" * 3000000)
+report(step="writing")
+while True:  # never returns to the event loop: the page terminates the worker
+    pass
+`, "synced", { answer: "authorize" });
+      assert.deepEqual(await tree(page), { "keep.txt": "kept" });
+      await go(page);
+      await crashFree(page, "writing");
+      await ev(page, () => globalThis.workers.at(-1).terminate());
+      assert.equal((await tree(page))["keep.txt"], "kept");
+      // The browser's own swap file of the cut-off write ("keep.txt.crswap" in an
+      // origin-private folder) goes once the browser has noticed that its writer is gone.
+      const names = async () => {
+        const out = [];
+        for await (const name of (await (await navigator.storage.getDirectory()).getDirectoryHandle("picked-1")).keys()) out.push(name);
+        return out.length === 1 ? out : null;
+      };
+      await waitFor(page, names, null, { timeout: 30000, what: "the cut-off write's swap file to go" });
+      assert.deepEqual(await tree(page), { "keep.txt": "kept" });
+      // Nothing is left locked: another writer can write it.
+      await write(page, "keep.txt", "after");
+      assert.deepEqual(await tree(page), { "keep.txt": "after" });
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+
+    it(`${type}: a read-only direct mount reads and refuses every write with EACCES`, T, async () => {
+      const context = await browser().newContext();
+      const { page } = await openPage(ISOLATED, context);
+      await write(page, "a.txt", "a");
+      await write(page, "sub/b.txt", "b");
+      await python(page, type, `${helpers()}
+import fshandles
+await fshandles.mount("/r", mode="read")
+refused = {
+    "write": errno_of(write, "/r/a.txt", "no"),
+    "append": errno_of(write, "/r/a.txt", "no", "a"),
+    "create": errno_of(write, "/r/new.txt", "no"),
+    "remove": errno_of(os.remove, "/r/a.txt"),
+    "mkdir": errno_of(os.mkdir, "/r/dir"),
+    "rmdir": errno_of(os.rmdir, "/r/sub"),
+    "rename": errno_of(os.rename, "/r/a.txt", "/r/c.txt"),
+}
+report(step="tried", type=fshandles.mounted["/r"].type, view=tree("/r"), refused=refused)
+`, "tried", { answer: "authorize" });
+      const r = await crashFree(page, "tried");
+      assert.equal(r.type, "direct");
+      assert.deepEqual(r.view, { "a.txt": "a", "sub": DIR, "sub/b.txt": "b" });
+      for (const [what, errno] of Object.entries(r.refused)) assert.equal(errno, ERRNO.EACCES, `${what}: errno ${errno}`);
+      assert.deepEqual(await tree(page), { "a.txt": "a", "sub": DIR, "sub/b.txt": "b" });
+      await context.close();
+    });
+  }
+
+  it("async mode mounts a copy, and says so; direct=True there is refused", T, async () => {
+    const context = await browser().newContext();
+    const { page } = await openPage(PLAIN, context);
+    await python(page, "py", `${helpers()}
+import fshandles
+await fshandles.mount("/c")
+refused = await error_of(fshandles.mount("/x", direct=True))
+report(step="mounted", type=fshandles.mounted["/c"].type, refused=refused)
+`, "mounted", { answer: "authorize" });
+    const r = await crashFree(page, "mounted");
+    assert.deepEqual([r.type, r.refused], ["copy", "UnsupportedBrowserError"]);
+    await context.close();
+  });
 });
