@@ -190,9 +190,17 @@ extra = {}
 if hasattr(os, "walk"):  # Pyodide: shutil and pathlib
     import shutil
     from pathlib import Path
-    shutil.copytree("/d/back", "/d/again")
-    Path("/d/again/note.txt").write_text("pathlib")
-    extra = {"again": len(list(Path("/d/again").glob("*.txt"))), "note": Path("/d/again/note.txt").read_text()}
+    shutil.copytree("/d/back", "/tmp/again")
+    os.makedirs("/tmp/small/inner")
+    for name in ("a.txt", "inner/b.txt"):
+        Path("/tmp/small/" + name).write_text(name)
+    shutil.copytree("/tmp/small", "/d/small")
+    Path("/d/small/note.txt").write_text("pathlib")
+    extra = {
+        "again": len(list(Path("/tmp/again").glob("*.txt"))),
+        "small": sorted(str(p.relative_to("/d/small")) for p in Path("/d/small").rglob("*")),
+        "note": Path("/d/small/note.txt").read_text(),
+    }
 report(step="copied", copied=len(os.listdir("/d/back")), probes=probes, total=total, extra=extra)
 `, "copied", { answer: "authorize" });
       const done = await crashFree(page, "copied");
@@ -211,8 +219,8 @@ report(step="copied", copied=len(os.listdir("/d/back")), probes=probes, total=to
       });
       assert.deepEqual(big, { size: 5 << 20, steps: [1, 2, 3, 4, 5], last: 5 });
       if (type === "py") {
-        assert.deepEqual(done.extra, { again: 1001, note: "pathlib" });
-        assert.equal(folder["again/f0999.txt"], "f0999.txt");
+        assert.deepEqual(done.extra, { again: 1000, small: ["a.txt", "inner", "inner/b.txt", "note.txt"], note: "pathlib" });
+        assert.equal(folder["small/inner/b.txt"], "inner/b.txt");
       }
       await context.close();
     });
@@ -254,6 +262,27 @@ while True:  # never returns to the event loop: the page terminates the worker
       await write(page, "keep.txt", "after");
       assert.deepEqual(await tree(page), { "keep.txt": "after" });
       assert.deepEqual(problems, []);
+      await context.close();
+    });
+
+    it(`${type}: a listing longer than one answer (5,000 names of 200 characters) comes whole`, T, async () => {
+      const context = await browser().newContext();
+      const { page } = await openPage(ISOLATED, context);
+      const names = await ev(page, async () => {
+        const dir = await (await (await navigator.storage.getDirectory()).getDirectoryHandle("picked-1", { create: true }))
+          .getDirectoryHandle("long", { create: true });
+        const names = Array.from({ length: 5000 }, (_, i) => `${String(i).padStart(5, "0")}${"n".repeat(195)}`);
+        for (let i = 0; i < names.length; i += 250) await Promise.all(names.slice(i, i + 250).map((n) => dir.getFileHandle(n, { create: true })));
+        return names;
+      });
+      await python(page, type, `${helpers()}
+import fshandles
+await fshandles.mount("/d")
+names = sorted(os.listdir("/d/long"))
+report(step="listed", count=len(names), first=names[0], last=names[-1], size=os.stat("/d/long/" + names[-1])[6])
+`, "listed", { answer: "authorize" });
+      const r = await crashFree(page, "listed");
+      assert.deepEqual(r, { step: "listed", count: 5000, first: names[0], last: names.at(-1), size: 0 });
       await context.close();
     });
 

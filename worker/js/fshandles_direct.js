@@ -307,11 +307,18 @@ if (typeof WorkerGlobalScope !== "undefined" && globalThis.name === IO_NAME) ser
 // ---------------------------------------------------------------------------------------------
 // The filesystem, in the interpreter's worker.
 
-let io = null;
+let starting = null;
 
-// The I/O worker, started (from this file's URL) and known to answer.
-async function ioWorker() {
-  if (io) return io;
+// The I/O worker, started once (from this file's URL) and known to answer.
+function ioWorker() {
+  starting ??= startIo().catch((e) => {
+    starting = null;
+    throw e;
+  });
+  return starting;
+}
+
+async function startIo() {
   if (!globalThis.crossOriginIsolated || typeof SharedArrayBuffer === "undefined") {
     throw new DOMException("a direct mount needs a cross-origin isolated page (sab mode)", "NotSupportedError");
   }
@@ -333,7 +340,7 @@ async function ioWorker() {
   });
   worker.onmessage = ({ data }) => told.get(data?.tell)?.(data.errno);
   const decoder = new TextDecoder();
-  io = {
+  return {
     // An op answered by message, for the async steps (mount, unmount).
     tell(op, ...args) {
       const tell = ++tells;
@@ -346,7 +353,8 @@ async function ioWorker() {
       });
     },
     // An op answered through the buffer, waited for: its value, or an ErrnoError thrown.
-    call(FS, op, args, transfer = []) {
+    // Bytes are copied into `into` when it is given and big enough (a read's reused buffer).
+    call(FS, op, args, transfer = [], into = null) {
       Atomics.store(header, 0, 0);
       worker.postMessage({ op, args }, transfer);
       if (Atomics.wait(header, 0, 0, CALL_TIMEOUT_MS) === "timed-out") {
@@ -359,7 +367,7 @@ async function ioWorker() {
       const kind = header[3];
       if (kind === KIND_NONE) return undefined;
       // A copy: TextDecoder refuses shared memory, and the next call reuses the area.
-      const bytes = new Uint8Array(length);
+      const bytes = into && into.byteLength >= length ? into.subarray(0, length) : new Uint8Array(length);
       bytes.set(area.subarray(0, Math.min(length, area.byteLength)));
       for (let at = area.byteLength; at < length; at += area.byteLength) {
         Atomics.store(header, 0, 0);
@@ -370,7 +378,6 @@ async function ioWorker() {
       return kind === KIND_BYTES ? bytes : JSON.parse(decoder.decode(bytes));
     },
   };
-  return io;
 }
 
 const mounts = new Map(); // path -> its Mount
@@ -441,11 +448,14 @@ class Mount {
     const g = open.gathered;
     if (!g) return;
     open.gathered = null;
-    const bytes = new Uint8Array(g.length);
-    let at = 0;
-    for (const chunk of g.chunks) {
-      bytes.set(chunk, at);
-      at += chunk.byteLength;
+    let bytes = g.chunks[0];
+    if (g.chunks.length > 1) {
+      bytes = new Uint8Array(g.length);
+      let at = 0;
+      for (const chunk of g.chunks) {
+        bytes.set(chunk, at);
+        at += chunk.byteLength;
+      }
     }
     open.size = this.io.call(this.FS, "write", [open.id, g.position, open.fresh, bytes], [bytes.buffer]);
     open.fresh = false;
@@ -468,13 +478,16 @@ class Mount {
     for (const node of this.opened) this.commitNode(node);
   }
 
-  // What a file holds now, as Python sees it.
+  // What a file holds now, as Python sees it. Writes not yet sent count without being sent:
+  // appending ("a") asks for the size at every write.
   sizeOf(node) {
     if (this.truncated.has(node)) return 0;
     const open = node.open;
-    if (open?.gathered) this.flush(open);
-    if (open?.dirty && open.size !== null) return open.size;
-    return this.call("stat", this.id, this.pathOf(node)).size;
+    if (!open?.gathered && !open?.dirty) return this.call("stat", this.id, this.pathOf(node)).size;
+    // Before any write went out, the file is what the folder holds (or nothing, if truncated).
+    open.size ??= open.fresh ? 0 : this.call("stat", this.id, this.pathOf(node)).size;
+    const g = open.gathered;
+    return g ? Math.max(open.size, g.position + g.length) : open.size;
   }
 
   get nodeOps() {
@@ -517,7 +530,13 @@ class Mount {
         } else if (attr.size === 0) {
           self.truncated.add(node);
           // Told to the folder at the next call, or once Python gives the thread back.
-          setTimeout(() => self.flushTruncations(), 0);
+          setTimeout(() => {
+            try {
+              self.flushTruncations();
+            } catch (e) {
+              console.warn(`fshandles: truncating ${self.FS.getPath(node)} failed (errno ${e?.errno})`);
+            }
+          }, 0);
         } else {
           self.call("truncate", self.id, self.pathOf(node), attr.size);
         }
@@ -606,6 +625,9 @@ class Mount {
         node.open.refs++;
       },
       dup(stream) {
+        // The copy of a stream gets a read-ahead buffer of its own.
+        stream.buffer = null;
+        stream.cache = null;
         if (stream.node.open) stream.node.open.refs++;
       },
       close(stream) {
@@ -641,7 +663,10 @@ class Mount {
           const at = position + done;
           let cache = stream.cache;
           if (!cache || cache.version !== open.version || at < cache.position || at >= cache.position + cache.bytes.byteLength) {
-            const bytes = self.call("read", open.id, at, AREA);
+            // The stream's one read-ahead buffer, reused: a file read through leaves no garbage.
+            stream.buffer ??= new Uint8Array(AREA);
+            self.flushTruncations();
+            const bytes = self.io.call(FS, "read", [open.id, at, AREA], [], stream.buffer);
             cache = stream.cache = { position: at, bytes, version: open.version };
             if (!bytes.byteLength) break;
           }

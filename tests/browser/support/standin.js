@@ -13,7 +13,7 @@ export const picker = (globalThis.picker = {
   delayMs: 0,
   calls: 0,
   refused: 0,
-  folder: null, // a fixed folder name, else picked-N
+  folder: null, // a fixed folder name, or a function of the picker's options giving one; else picked-N
   picked: [],
   lastOptions: null,
   // With ?permissions only (see below):
@@ -38,7 +38,7 @@ async function showDirectoryPicker(options) {
   if (picker.mode === "fail") throw new DOMException(picker.failMessage, "NotReadableError");
   if (picker.mode === "throw") throw picker.thrown;
   const root = await navigator.storage.getDirectory();
-  const name = picker.folder ?? `picked-${picker.calls}`;
+  const name = (typeof picker.folder === "function" ? picker.folder(options) : picker.folder) ?? `picked-${picker.calls}`;
   picker.picked.push(name);
   return root.getDirectoryHandle(name, { create: true });
 }
