@@ -9,7 +9,7 @@ self.onmessage = async ({ data: { mib, step } }) => {
     const block = new Uint8Array(step).fill(7);
     let t = performance.now();
     const w = await handle.createWritable();
-    for (let i = 0; i < (mib << 20) / step; i++) await w.write({ type: "write", position: i * step, data: block });
+    for (let i = 0; i < (mib * 2 ** 20) / step; i++) await w.write({ type: "write", position: i * step, data: block });
     await w.close();
     const writeMs = performance.now() - t;
     t = performance.now();
@@ -17,7 +17,7 @@ self.onmessage = async ({ data: { mib, step } }) => {
     let total = 0;
     for (let at = 0; at < file.size; at += step) total += (await file.slice(at, at + step).arrayBuffer()).byteLength;
     const readMs = performance.now() - t;
-    if (total !== mib << 20) throw new Error(`read ${total} bytes of ${mib << 20}`);
+    if (total !== mib * 2 ** 20) throw new Error(`read ${total} bytes of ${mib * 2 ** 20}`);
     await root.removeEntry("bench-floor", { recursive: true });
     self.postMessage({ ok: true, writeMs, readMs });
   } catch (e) {

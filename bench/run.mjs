@@ -108,7 +108,7 @@ for (const { row, page, what } of rows) {
   results.set(row, r);
   console.error(`bench: ${row}: ${r.median.toFixed(2)} µs/call`);
 }
-const files = !only || only.includes("files") ? await fileRows(browser) : { lines: [], missed: 0 };
+const files = !only || only.includes("files") ? await fileRows() : { lines: [], missed: 0 };
 console.error(files.lines.join("\n"));
 await browser.close();
 if (only) process.exit(0);

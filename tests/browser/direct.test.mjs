@@ -5,54 +5,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ISOLATED, PLAIN, useBrowser, ev, waitFor, said } from "./harness.mjs";
-import { python, openPage } from "./python.mjs";
+import { python, openPage, helpers, DIR } from "./python.mjs";
 
 const T = { timeout: 180000 };
 
 // Emscripten's errno numbers, which both interpreters raise (MicroPython's own errno module
 // has other numbers; Pyodide's errno module has these).
 const ERRNO = { EACCES: 2, EEXIST: 20, EISDIR: 31, ENOENT: 44, ENOTDIR: 54, ENOTEMPTY: 55 };
-
-// Python's helpers: `wait_go()` until the page's go(); `tree(root)` as the page's tree() reads
-// the folder ({"a/b.txt": text, "a": "(folder)"}); `errno_of(f, *args)`, the errno f raises.
-const helpers = (channel = "go") => `
-import asyncio
-import os
-go = []
-channel = js.BroadcastChannel.new("${channel}")
-channel.onmessage = ffi.create_proxy(lambda event: go.append(1))
-
-async def wait_go():
-    while not go:
-        await asyncio.sleep(0.02)
-    go.clear()
-
-def tree(root):
-    out = {}
-    def walk(rel):
-        for name in sorted(os.listdir(root + "/" + rel if rel else root)):
-            path = rel + "/" + name if rel else name
-            if os.stat(root + "/" + path)[0] & 0x4000:
-                out[path] = "(folder)"
-                walk(path)
-            else:
-                out[path] = read(root + "/" + path)
-    walk("")
-    return out
-
-def errno_of(f, *args):
-    try:
-        f(*args)
-        return None
-    except OSError as e:
-        return e.args[0]
-
-def write(path, text, how="w"):
-    with open(path, how) as f:
-        f.write(text)
-`;
-
-const DIR = "(folder)";
 
 // The report of `step`, or of the crash that ended the Python before it.
 const report = (page, step, timeout = 60000) =>

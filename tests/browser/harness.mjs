@@ -32,6 +32,18 @@ export async function launch(extraArgs = []) {
   return browser;
 }
 
+// A browser with a profile on disk, as a user's is: its one context, journaled like the others.
+// A launched browser's contexts are incognito ones, whose storage quota is a share of memory
+// (about 2 GB here); a profile on disk gets a share of the disk.
+export async function launchWithProfile(dir, extraArgs = []) {
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: [...FLAGS, ...extraArgs],
+  });
+  return journal(context);
+}
+
 // One browser for the tests of a `describe` block: launched before them, closed after them.
 // Returns a function that gives the browser.
 export function useBrowser(extraArgs) {

@@ -5,7 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ISOLATED, PLAIN, useBrowser, ev, waitFor, said } from "./harness.mjs";
-import { python, openPage } from "./python.mjs";
+import { python, openPage, helpers, DIR } from "./python.mjs";
 
 const T = { timeout: 180000 };
 const MODES = [
@@ -13,36 +13,6 @@ const MODES = [
   ["async", PLAIN],
 ];
 
-// Python's helpers: `wait_go()` until the page's go(), and `tree(root)`, the copy as the page's
-// tree() reads the folder ({"a/b.txt": text, "a": "(folder)"}). MicroPython has no os.walk.
-const helpers = (channel = "go") => `
-import asyncio
-import os
-go = []
-channel = js.BroadcastChannel.new("${channel}")
-channel.onmessage = ffi.create_proxy(lambda event: go.append(1))
-
-async def wait_go():
-    while not go:
-        await asyncio.sleep(0.02)
-    go.clear()
-
-def tree(root):
-    out = {}
-    def walk(rel):
-        for name in sorted(os.listdir(root + "/" + rel if rel else root)):
-            path = rel + "/" + name if rel else name
-            if os.stat(root + "/" + path)[0] & 0x4000:
-                out[path] = "(folder)"
-                walk(path)
-            else:
-                out[path] = read(root + "/" + path)
-    walk("")
-    return out
-`;
-
-// How the page's tree() marks a folder.
-const DIR = "(folder)";
 
 const report = (page, step, timeout = 60000) =>
   waitFor(page, (s) => globalThis.reports.find((r) => r.step === s), step, { timeout, what: `Python's report "${step}"` });

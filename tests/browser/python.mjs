@@ -22,6 +22,48 @@ def read(path):
         return f.read()
 `;
 
+// Python's helpers: `wait_go()` until the page's go(); `tree(root)` as the page's tree() reads
+// the folder ({"a/b.txt": text, "a": "(folder)"}); `errno_of(f, *args)`, the errno f raises.
+export const helpers = (channel = "go") => `
+import asyncio
+import os
+go = []
+channel = js.BroadcastChannel.new("${channel}")
+channel.onmessage = ffi.create_proxy(lambda event: go.append(1))
+
+async def wait_go():
+    while not go:
+        await asyncio.sleep(0.02)
+    go.clear()
+
+def tree(root):
+    out = {}
+    def walk(rel):
+        for name in sorted(os.listdir(root + "/" + rel if rel else root)):
+            path = rel + "/" + name if rel else name
+            if os.stat(root + "/" + path)[0] & 0x4000:
+                out[path] = "(folder)"
+                walk(path)
+            else:
+                out[path] = read(root + "/" + path)
+    walk("")
+    return out
+
+def errno_of(f, *args):
+    try:
+        f(*args)
+        return None
+    except OSError as e:
+        return e.args[0]
+
+def write(path, text, how="w"):
+    with open(path, how) as f:
+        f.write(text)
+`;
+
+// How the page's tree() marks a folder.
+export const DIR = "(folder)";
+
 // Runs Python in a new PyScript worker and waits for its report of `step`.
 export async function python(page, type, body, step, { answer } = {}) {
   const code = `${PRELUDE}

@@ -64,6 +64,7 @@ function serve() {
   let nextFile = 1;
   let header = null;
   let area = null;
+  let written = null; // the buffer writes go through
   const encoder = new TextEncoder();
 
   async function dirAt(mount, parts) {
@@ -150,6 +151,22 @@ function serve() {
     return open.writable;
   }
 
+  // Runs a write to `open`'s writable. A write that fails (the quota, say) leaves the
+  // writable broken: it is dropped, with what it held since the last commit, and the file
+  // stays as it was then.
+  async function unlessFailed(open, run) {
+    open.file = null;
+    try {
+      await run();
+    } catch (e) {
+      const w = open.writable;
+      open.writable = null;
+      open.size = null;
+      await w?.abort().catch(() => {});
+      throw e;
+    }
+  }
+
   async function read(open, position, length) {
     for (let tries = 0; ; tries++) {
       open.file ??= await open.handle.getFile();
@@ -212,20 +229,21 @@ function serve() {
     async read(id, position, length) {
       return read(files.get(id), position, length);
     },
-    // Writes `bytes` at `position`; answers the file's size after it.
-    async write(id, position, fresh, bytes) {
+    // Writes the `length` bytes in the area at `position`; answers the file's size after it.
+    // The bytes go through one buffer, reused: the writable takes its copy before its write
+    // resolves (and a shared buffer is not a BufferSource it takes).
+    async write(id, position, fresh, length) {
       const open = files.get(id);
-      const w = await writable(open, fresh);
-      await w.write({ type: "write", position, data: bytes });
-      open.size = Math.max(open.size, position + bytes.byteLength);
-      open.file = null;
+      const data = (written ??= new Uint8Array(area.byteLength)).subarray(0, length);
+      data.set(area.subarray(0, length));
+      await unlessFailed(open, async () => (await writable(open, fresh)).write({ type: "write", position, data }));
+      open.size = Math.max(open.size, position + length);
       return open.size;
     },
     async setsize(id, fresh, size) {
       const open = files.get(id);
-      await (await writable(open, fresh && size === 0)).truncate(size);
+      await unlessFailed(open, async () => (await writable(open, fresh && size === 0)).truncate(size));
       open.size = size;
-      open.file = null;
     },
     async commit(id) {
       const open = files.get(id);
@@ -353,10 +371,13 @@ async function startIo() {
       });
     },
     // An op answered through the buffer, waited for: its value, or an ErrnoError thrown.
-    // Bytes are copied into `into` when it is given and big enough (a read's reused buffer).
-    call(FS, op, args, transfer = [], into = null) {
+    // `payload` (at most AREA bytes: a write's) goes to the I/O worker through the buffer too;
+    // answered bytes are copied into `into` when it is given and big enough (a read's reused
+    // buffer). So streaming a file allocates nothing per call on this side.
+    call(FS, op, args, { payload = null, into = null } = {}) {
       Atomics.store(header, 0, 0);
-      worker.postMessage({ op, args }, transfer);
+      if (payload) area.set(payload);
+      worker.postMessage({ op, args: payload ? [...args, payload.byteLength] : args });
       if (Atomics.wait(header, 0, 0, CALL_TIMEOUT_MS) === "timed-out") {
         console.warn(`fshandles: the I/O worker did not answer ${op} in ${CALL_TIMEOUT_MS} ms`);
         throw new FS.ErrnoError(E.IO);
@@ -379,6 +400,9 @@ async function startIo() {
     },
   };
 }
+
+// The interpreter's heap (an Int8Array) as bytes.
+const heapBytes = (heap) => new Uint8Array(heap.buffer, heap.byteOffset, heap.byteLength);
 
 const mounts = new Map(); // path -> its Mount
 let nextMount = 1;
@@ -443,21 +467,26 @@ class Mount {
   }
 
   // The file `node` as open here: {id, refs, fresh, dirty, size, gathered, version}.
-  // Writes gather in `gathered` ({position, chunks, length}) and go out by AREA.
+  // Writes gather in `gathered` ({position, length, bytes}, a buffer of AREA bytes the file
+  // keeps while open) and go out by AREA.
   flush(open) {
     const g = open.gathered;
     if (!g) return;
     open.gathered = null;
-    let bytes = g.chunks[0];
-    if (g.chunks.length > 1) {
-      bytes = new Uint8Array(g.length);
-      let at = 0;
-      for (const chunk of g.chunks) {
-        bytes.set(chunk, at);
-        at += chunk.byteLength;
-      }
+    this.send(open, g.position, g.bytes.subarray(0, g.length));
+  }
+
+  send(open, position, bytes) {
+    try {
+      open.size = this.io.call(this.FS, "write", [open.id, position, open.fresh], { payload: bytes });
+    } catch (e) {
+      // What was written since the last commit is gone (see unlessFailed): start again from
+      // the file as the folder holds it.
+      open.dirty = false;
+      open.size = null;
+      open.version++;
+      throw e;
     }
-    open.size = this.io.call(this.FS, "write", [open.id, g.position, open.fresh, bytes], [bytes.buffer]);
     open.fresh = false;
     open.dirty = true;
   }
@@ -666,13 +695,15 @@ class Mount {
             // The stream's one read-ahead buffer, reused: a file read through leaves no garbage.
             stream.buffer ??= new Uint8Array(AREA);
             self.flushTruncations();
-            const bytes = self.io.call(FS, "read", [open.id, at, AREA], [], stream.buffer);
+            const bytes = self.io.call(FS, "read", [open.id, at, AREA], { into: stream.buffer });
             cache = stream.cache = { position: at, bytes, version: open.version };
             if (!bytes.byteLength) break;
           }
           const from = at - cache.position;
           const n = Math.min(length - done, cache.bytes.byteLength - from);
-          buffer.set(cache.bytes.subarray(from, from + n), offset + done);
+          // Through a byte view of the heap: a set between typed arrays of one type is a copy
+          // of memory, between Int8Array and Uint8Array a conversion of each element.
+          heapBytes(buffer).set(cache.bytes.subarray(from, from + n), offset + done);
           done += n;
           if (cache.bytes.byteLength < AREA && from + n >= cache.bytes.byteLength) break; // the end
         }
@@ -688,12 +719,22 @@ class Mount {
           self.flush(open);
           g = null;
         }
-        g = open.gathered ??= { position, chunks: [], length: 0 };
-        // A copy: the interpreter's memory is reused as soon as this returns.
-        g.chunks.push(buffer.slice(offset, offset + length));
-        g.length += length;
+        const heap = heapBytes(buffer);
+        let done = 0;
+        // Whole steps of AREA go out as they are; the rest is gathered (a copy: the
+        // interpreter's memory is reused as soon as this returns).
+        for (; !open.gathered && length - done >= AREA; done += AREA) {
+          self.send(open, position + done, heap.subarray(offset + done, offset + done + AREA));
+        }
+        while (done < length) {
+          g = open.gathered ??= { position: position + done, length: 0, bytes: (open.buffer ??= new Uint8Array(AREA)) };
+          const n = Math.min(length - done, AREA - g.length);
+          g.bytes.set(heap.subarray(offset + done, offset + done + n), g.length);
+          g.length += n;
+          done += n;
+          if (g.length === AREA) self.flush(open);
+        }
         if (open.size !== null) open.size = Math.max(open.size, position + length);
-        if (g.length >= AREA) self.flush(open);
         return length;
       },
       mmap() {
