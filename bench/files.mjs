@@ -14,7 +14,7 @@ import { ISOLATED, ev, clickInDialog, said, launchWithProfile } from "../tests/b
 const MIB = Number(process.env.FSH_BENCH_FILE_MIB ?? 256);
 const STEP = 1 << 20;
 // The folders: id -> [files, bytes each].
-const FOLDERS = { empty: [0, 0], files: [1000, 100 * 1024], many: [10000, 0] };
+const FOLDERS = { empty: [0, 0], files: [1000, 1 << 20], many: [10000, 0] };
 
 const PYTHON = `${PRELUDE}
 import os
@@ -83,6 +83,7 @@ try:
         await fshandles.unmount("/copy")
         t = await timed(fs.mount("/own-" + id, id=id))
         rows.append(["PyScript fs.mount", id, t, held("/own-" + id)])
+        await fs.unmount("/own-" + id)
     report(step="bench", rows=rows, write_ms=write_ms, read_ms=read_ms)
 except Exception as e:
     import traceback
