@@ -404,6 +404,9 @@ async function startIo() {
 // The interpreter's heap (an Int8Array) as bytes.
 const heapBytes = (heap) => new Uint8Array(heap.buffer, heap.byteOffset, heap.byteLength);
 
+// How many buffers of closed files a mount keeps for the next ones.
+const SPARE_BUFFERS = 4;
+
 const mounts = new Map(); // path -> its Mount
 let nextMount = 1;
 
@@ -414,6 +417,7 @@ class Mount {
     this.opened = new Set(); // nodes with an open file
     this.truncated = new Set(); // nodes truncated to 0, not yet told to the folder (see setattr)
     this.made = new Date();
+    this.spare = [];
     this.type = { mount: () => this.node(null, "/", true) };
   }
 
@@ -447,8 +451,18 @@ class Mount {
     this.FS.destroyNode(kid);
   }
 
-  writable() {
+  refuseIfReadOnly() {
     if (this.readOnly) throw new this.FS.ErrnoError(E.ACCES);
+  }
+
+  // A buffer of AREA bytes (a read-ahead or a gathering of writes), from the few that files
+  // closed before gave back: copying a thousand small files allocates a few, not a thousand.
+  borrow() {
+    return this.spare.pop() ?? new Uint8Array(AREA);
+  }
+
+  giveBack(buffer) {
+    if (buffer && this.spare.length < SPARE_BUFFERS) this.spare.push(buffer);
   }
 
   // Truncation to 0 is held back until the next call: FS.open truncates before it opens, and a
@@ -547,7 +561,7 @@ class Mount {
         // Modes and times cannot be set on a folder of the device: accepted and left (as
         // shutil.copy2 expects).
         if (attr.size === undefined) return;
-        self.writable();
+        self.refuseIfReadOnly();
         const open = node.open;
         if (open) {
           self.flush(open);
@@ -578,7 +592,7 @@ class Mount {
         return self.node(parent, name, st.dir);
       },
       mknod(parent, name, mode) {
-        self.writable();
+        self.refuseIfReadOnly();
         const dir = FS.isDir(mode);
         if (!dir && !FS.isFile(mode)) throw new FS.ErrnoError(E.PERM);
         const path = self.pathOf(parent);
@@ -586,7 +600,7 @@ class Mount {
         return self.node(parent, name, dir);
       },
       rename(node, newDir, newName) {
-        self.writable();
+        self.refuseIfReadOnly();
         self.commitNode(node);
         const to = self.pathOf(newDir);
         self.call("rename", self.id, self.pathOf(node), to ? `${to}/${newName}` : newName);
@@ -596,7 +610,7 @@ class Mount {
         node.name = newName;
       },
       unlink(parent, name) {
-        self.writable();
+        self.refuseIfReadOnly();
         const path = self.pathOf(parent);
         self.call("unlink", self.id, path ? `${path}/${name}` : name);
         const kid = parent.kids.get(name);
@@ -604,7 +618,7 @@ class Mount {
         parent.kids.delete(name);
       },
       rmdir(parent, name) {
-        self.writable();
+        self.refuseIfReadOnly();
         const path = self.pathOf(parent);
         self.call("rmdir", self.id, path ? `${path}/${name}` : name);
         parent.kids.delete(name);
@@ -638,7 +652,7 @@ class Mount {
         const node = stream.node;
         if (FS.isDir(node.mode)) return;
         const writes = (stream.flags & 3) !== 0;
-        if (writes) self.writable();
+        if (writes) self.refuseIfReadOnly();
         const fresh = self.truncated.delete(node);
         if (!node.open) {
           const id = self.call("open", self.id, self.pathOf(node), (stream.flags & 64) !== 0);
@@ -662,12 +676,15 @@ class Mount {
       close(stream) {
         const node = stream.node;
         const open = node.open;
+        self.giveBack(stream.buffer);
+        stream.buffer = stream.cache = null;
         if (!open || --open.refs > 0) return;
         node.open = null;
         self.opened.delete(node);
         try {
           self.flush(open);
         } finally {
+          self.giveBack(open.buffer);
           self.call("close", open.id);
         }
       },
@@ -693,7 +710,7 @@ class Mount {
           let cache = stream.cache;
           if (!cache || cache.version !== open.version || at < cache.position || at >= cache.position + cache.bytes.byteLength) {
             // The stream's one read-ahead buffer, reused: a file read through leaves no garbage.
-            stream.buffer ??= new Uint8Array(AREA);
+            stream.buffer ??= self.borrow();
             self.flushTruncations();
             const bytes = self.io.call(FS, "read", [open.id, at, AREA], { into: stream.buffer });
             cache = stream.cache = { position: at, bytes, version: open.version };
@@ -710,7 +727,7 @@ class Mount {
         return done;
       },
       write(stream, buffer, offset, length, position) {
-        self.writable();
+        self.refuseIfReadOnly();
         const open = stream.node.open;
         stream.cache = null;
         open.version++;
@@ -727,7 +744,7 @@ class Mount {
           self.send(open, position + done, heap.subarray(offset + done, offset + done + AREA));
         }
         while (done < length) {
-          g = open.gathered ??= { position: position + done, length: 0, bytes: (open.buffer ??= new Uint8Array(AREA)) };
+          g = open.gathered ??= { position: position + done, length: 0, bytes: (open.buffer ??= self.borrow()) };
           const n = Math.min(length - done, AREA - g.length);
           g.bytes.set(heap.subarray(offset + done, offset + done + n), g.length);
           g.length += n;
