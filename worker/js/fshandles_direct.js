@@ -772,6 +772,12 @@ async function outcomeOf(run) {
   }
 }
 
+/** Starts the I/O worker ahead of the first mount. */
+export const start = () =>
+  outcomeOf(async () => {
+    await ioWorker();
+  });
+
 /** Mounts `root` (a FileSystemDirectoryHandle) at `path` of the interpreter's `FS`, in place. */
 export const mount = (FS, path, root, readOnly) =>
   outcomeOf(async () => {

@@ -117,6 +117,7 @@ mounted = {}
 _client = None
 _engine = None
 _direct_engine = None
+_warming = None
 
 def _error(name, message):
     if name in ("NotSupportedError", "SecurityError"):
@@ -154,11 +155,25 @@ def _wasm():
     return ffi.to_js({"module_or_path": url}) if url else None
 
 
+async def _warm():
+    """Starts the direct mount's I/O worker (a thread: about 0.1 s) while the client's wasm
+    loads, so that a first mount in sab mode does not wait for it."""
+    try:
+        await _outcome((await _direct()).start())
+    except Exception:
+        pass  # the mount that needs the I/O worker raises the same failure
+
+
 async def _connect():
-    global _client, _module
+    global _client, _module, _warming
     if _client is None:
+        import js
+
+        if _warming is None and getattr(js, "crossOriginIsolated", False):
+            import asyncio
+
+            _warming = asyncio.create_task(_warm())
         if _module is None:
-            import js
             import _fshandles_loader
 
             _module = await _fshandles_loader.load(js.fshandlesModuleUrl)
