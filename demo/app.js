@@ -1,5 +1,5 @@
 // The demo page: one FsHost serving a Rust worker (gloo-worker) and a Python worker (PyScript),
-// in sync mode when the page is cross-origin isolated and async mode otherwise.
+// in sab mode when the page is cross-origin isolated and async mode otherwise.
 import { hooks } from "/node_modules/@pyscript/core/dist/core.js";
 import { usePyScript } from "/dist/main/pyscript.js";
 import initDemo, { RustWorker } from "/dist/demo/fshandles_demo.js";
@@ -25,7 +25,7 @@ const isolated = globalThis.crossOriginIsolated === true;
 
 banner.className = `banner ${isolated ? "sab" : "async"}`;
 banner.innerHTML = isolated
-  ? "Sync mode — SharedArrayBuffer + Atomics<small>This page is cross-origin isolated (served with COOP and COEP), so workers block on a shared buffer while the page prompts.</small>"
+  ? "Sab mode — SharedArrayBuffer + Atomics<small>This page is cross-origin isolated (served with COOP and COEP), so workers block on a shared buffer while the page prompts.</small>"
   : "Async mode — postMessage<small>This page is not cross-origin isolated (no COOP/COEP headers), so there is no SharedArrayBuffer: workers await promises instead.</small>";
 if (!("showDirectoryPicker" in globalThis)) document.getElementById("unsupported").hidden = false;
 
@@ -46,7 +46,7 @@ const workers = {};
 
 // The Rust worker talks to the host over a BroadcastChannel of its own: gloo's bridge owns the
 // worker's postMessage channel. No SharedArrayBuffer crosses a BroadcastChannel, so on an
-// isolated page RustWorker makes the buffer of sync mode itself and hands it to the worker in
+// isolated page RustWorker makes the buffer of sab mode itself and hands it to the worker in
 // its first message; the host gets it here.
 const channel = new BroadcastChannel(`fshandles-demo-${crypto.randomUUID()}`);
 host.attach(channel);

@@ -117,7 +117,7 @@ impl JsFsHost {
     }
 
     /// Serves a sync-mode client on `port` (attached) through `buffer`, a SharedArrayBuffer the
-    /// page handed to the client too (`FsClient.connect({port, buffer})`): sync mode over a
+    /// page handed to the client too (`FsClient.connect({port, buffer})`): sab mode over a
     /// BroadcastChannel, which no SharedArrayBuffer crosses.
     #[wasm_bindgen(js_name = attachBuffer)]
     pub fn attach_buffer(

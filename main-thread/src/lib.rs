@@ -24,7 +24,7 @@
 //! `{handler, options}`), so they are shared with PyScript's own `pyscript.fs`.
 //!
 //! A worker whose channel is taken (a gloo-worker's) talks over a `BroadcastChannel` the host
-//! is attached to; for its sync mode, the page hands the host the worker's shared buffer with
+//! is attached to; for its sab mode, the page hands the host the worker's shared buffer with
 //! [`FsHost::attach_buffer`] (see `fshandles-worker`).
 //!
 //! From JS, the same API is the `FsHost` class of `dist/main/fshandles_main.js`.
@@ -169,7 +169,7 @@ impl FsHost {
 
     /// Serves a sync-mode client on `endpoint` (attached first) through `buffer`, a
     /// `SharedArrayBuffer` the page made and handed to the client too (its
-    /// `ConnectOptions::buffer`): sync mode over a channel no `SharedArrayBuffer` crosses, such
+    /// `ConnectOptions::buffer`): sab mode over a channel no `SharedArrayBuffer` crosses, such
     /// as the `BroadcastChannel` a gloo-worker talks over.
     pub fn attach_buffer(&self, endpoint: &JsValue, buffer: &JsValue) -> Result<(), Error> {
         self.hub.attach_buffer(endpoint, buffer)

@@ -1,5 +1,5 @@
 //! The reply path: an answer goes back by message (async mode) or into the client's shared
-//! buffer (sync mode), and always goes: the worker must never be left waiting.
+//! buffer (sab mode), and always goes: the worker must never be left waiting.
 
 use crate::attachments::Attachment;
 use fshandles_shared::frame::Written;
@@ -82,7 +82,7 @@ impl Replier {
         reply: Reply,
         handle: Option<(String, FileSystemDirectoryHandle)>,
     ) {
-        // Answered even after a detach: a worker blocked in sync mode must be woken, and an
+        // Answered even after a detach: a worker blocked in sab mode must be woken, and an
         // async one told its request was abandoned rather than left waiting.
         if !matches!(reply, Reply::Ack) {
             att.served.set(att.served.get() + 1);

@@ -1,6 +1,6 @@
 //! [`Codec`](gloo_worker::Codec)s for gloo-worker bridges: [`Postcard`], the same compact
 //! encoding the protocol uses, and [`JsCodec`], which can carry JS values too: a
-//! [`SharedBuffer`] in a message is how a gloo worker gets the buffer of sync mode (gloo's
+//! [`SharedBuffer`] in a message is how a gloo worker gets the buffer of sab mode (gloo's
 //! bridge owns the worker's channel, so fshandles talks over a `BroadcastChannel`, which no
 //! `SharedArrayBuffer` crosses).
 //!

@@ -4,7 +4,7 @@
 //! - [`options`]: what a caller asks for (`MountOptions`: picker id, access mode, start folder);
 //! - [`protocol`]: the request and reply envelopes and their encoding (postcard's format),
 //!   with validation;
-//! - [`frame`]: the layout of the `SharedArrayBuffer` that carries replies in sync mode;
+//! - [`frame`]: the layout of the `SharedArrayBuffer` that carries replies in sab mode;
 //! - [`error`]: error kinds with the stable `name`s JS callers see;
 //! - [`small_map`]: the `Vec`-backed map both sides keep their few entries in.
 //!

@@ -80,7 +80,7 @@ pub enum Request {
         /// The record key.
         uid: String,
     },
-    /// Sync mode: the reply to request `id` did not fit the shared buffer; this request comes
+    /// Sab mode: the reply to request `id` did not fit the shared buffer; this request comes
     /// with a larger one, to write it into.
     Resume {
         /// The request whose reply is waiting.
@@ -172,7 +172,7 @@ pub enum Reply {
     Ack,
     /// The request failed.
     Failed(Error),
-    /// Sync mode: the handle for `uid` rides on this message; the answer comes through the
+    /// Sab mode: the handle for `uid` rides on this message; the answer comes through the
     /// shared buffer.
     Handle {
         /// The record key the handle belongs to.

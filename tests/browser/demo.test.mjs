@@ -38,7 +38,7 @@ describe("the demo", () => {
     it(`the ${mode} page: both workers pick, write, read and list one folder`, T, async (t) => {
       const { context, page, problems } = await openDemo(browser(), base);
       const banner = await ev(page, () => document.getElementById("banner").textContent);
-      assert.match(banner, mode === "sab" ? /^Sync mode/ : /^Async mode/);
+      assert.match(banner, mode === "sab" ? /^Sab mode/ : /^Async mode/);
 
       const rows = () => ev(page, () => document.querySelectorAll("#log tr").length);
       async function press(worker, op) {

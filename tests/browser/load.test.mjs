@@ -1,4 +1,4 @@
-// Load: 16 workers × 1000 calls at once, sync and async clients mixed, on one host.
+// Load: 16 workers × 1000 calls at once, sab and async clients mixed, on one host.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ISOLATED, useBrowser, openHost, ev, value, clickInDialog, memory } from "./harness.mjs";

@@ -1,4 +1,4 @@
-// The core scenarios in sync mode (SharedArrayBuffer + Atomics) on a cross-origin
+// The core scenarios in sab mode (SharedArrayBuffer + Atomics) on a cross-origin
 // isolated page.
 import { scenarios } from "./scenarios.mjs";
 import { ISOLATED } from "./harness.mjs";

@@ -1,4 +1,4 @@
-// Choosing the mode, and a sync mode that never hangs.
+// Choosing the mode, and a sab mode that never hangs.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ISOLATED, PLAIN, useBrowser, openHost, ev, waitFor, click, call, value, picker, setPicker, clickInDialog, collectGarbage, activationLapsed } from "./harness.mjs";
@@ -9,7 +9,7 @@ const T = { timeout: 60000 };
 const UID = "/local@pyscript";
 const RW = { id: "pyscript", mode: "readwrite" };
 
-describe("sync mode", () => {
+describe("sab mode", () => {
   const browser = useBrowser();
 
   async function page(base, workers = {}, query = "") {

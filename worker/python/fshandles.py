@@ -13,7 +13,7 @@ The API of PyScript's ``pyscript.fs``::
 
 built on fshandles' ``FsClient``: the page's ``FsHost`` shows the picker and prompts, remembers
 the folder in IndexedDB (shared with PyScript's own records), and re-grants permission on the
-stored folder instead of making the user pick it again. Calls block in sync mode (a cross-origin
+stored folder instead of making the user pick it again. Calls block in sab mode (a cross-origin
 isolated page) and are awaited in async mode; both work.
 
 How a folder is mounted depends on the mode. In sab mode it is mounted **directly**: Python's
@@ -141,7 +141,7 @@ async def _outcome(outcome):
 
 
 async def _call(method, *args):
-    """Calls a FsClient method through ``settle``: plainly in sync mode, as a Promise in async
+    """Calls a FsClient method through ``settle``: plainly in sab mode, as a Promise in async
     mode."""
     return await _outcome(_client.settle(method, *args))
 

@@ -19,7 +19,7 @@ pub(crate) enum Transport {
     /// Blocking, on a shared buffer.
     Sab(Sab),
     /// Futures, over messages.
-    Post(Post),
+    Async(Post),
 }
 
 /// One client's state: what both transports share, and its own transport.
@@ -45,14 +45,14 @@ impl Calls {
     pub(crate) async fn call(&self, request: Request) -> Result<bool, Error> {
         match &self.transport {
             Transport::Sab(sab) => sab.call(&self.conn, &request),
-            Transport::Post(post) => post.call(&self.conn, request).await,
+            Transport::Async(post) => post.call(&self.conn, request).await,
         }
     }
 
     pub(crate) fn call_promise(self: &Rc<Self>, request: &Request) -> Option<js_sys::Promise> {
         match &self.transport {
             Transport::Sab(_) => None,
-            Transport::Post(post) => Some(post.call_promise(&self.conn, request, self.clone())),
+            Transport::Async(post) => Some(post.call_promise(&self.conn, request, self.clone())),
         }
     }
 
@@ -65,14 +65,14 @@ impl Calls {
     ) {
         match &self.transport {
             Transport::Sab(sab) => then(sab.call(&self.conn, request)),
-            Transport::Post(post) => post.start(&self.conn, request, Settle::Then(Box::new(then))),
+            Transport::Async(post) => post.start(&self.conn, request, Settle::Then(Box::new(then))),
         }
     }
 
     pub(crate) fn call_blocking(&self, request: &Request) -> Result<bool, Error> {
         match &self.transport {
             Transport::Sab(sab) => sab.call(&self.conn, request),
-            Transport::Post(_) => Err(not_supported(
+            Transport::Async(_) => Err(not_supported(
                 "blocking calls need sab mode; this client is in async mode (await the call instead)",
             )),
         }
@@ -82,7 +82,7 @@ impl Calls {
     pub(crate) fn detached(&self) {
         match &self.transport {
             Transport::Sab(sab) => sab.detached(&self.conn),
-            Transport::Post(post) => {
+            Transport::Async(post) => {
                 self.conn.detached();
                 post.fail_all(&error::detached());
             }
@@ -94,7 +94,7 @@ impl Calls {
         // A bare number from the host is an async answer (sab clients have theirs in the
         // buffer; doorbells go the other way).
         if let Some(n) = data.as_f64() {
-            if let (Transport::Post(post), true, Some((id, answer))) =
+            if let (Transport::Async(post), true, Some((id, answer))) =
                 (&self.transport, conn.link.private(), read_compact_answer(n))
             {
                 conn.link.hear();
@@ -132,7 +132,7 @@ impl Calls {
                 Some(h) => conn.handles.arrived(&uid, h),
                 None => conn.handles.forget(&uid),
             },
-            (Transport::Post(post), reply) => {
+            (Transport::Async(post), reply) => {
                 post.heard();
                 post.on_reply(conn, id, reply, handle());
             }

@@ -1,4 +1,4 @@
-//! `FsClient`: one connection from a worker to the host, in sync or async mode.
+//! `FsClient`: one connection from a worker to the host, in sab or async mode.
 
 use crate::calls::{delete, Calls, Transport};
 use crate::conn::Conn;
@@ -40,7 +40,7 @@ impl FsClient {
             )),
         };
         // A SharedArrayBuffer crosses a worker's own channel or a MessagePort, never a
-        // BroadcastChannel: there, sync mode needs a buffer the page handed to its host.
+        // BroadcastChannel: there, sab mode needs a buffer the page handed to its host.
         let sab_can_cross = options.buffer.is_some()
             || given_port
                 .as_ref()
@@ -51,7 +51,7 @@ impl FsClient {
         ) {
             (Mode::Sab, Some(handed)) => Transport::Sab(Sab::handed(handed)?),
             (Mode::Sab, None) => Transport::Sab(Sab::new(options.buffer_bytes)?),
-            (Mode::Async, _) => Transport::Post(Post::default()),
+            (Mode::Async, _) => Transport::Async(Post::default()),
         };
         let inner = Rc::new_cyclic(|weak: &Weak<Calls>| {
             let weak = weak.clone();
@@ -89,7 +89,7 @@ impl FsClient {
     pub fn mode(&self) -> Mode {
         match self.inner.transport {
             Transport::Sab(_) => Mode::Sab,
-            Transport::Post(_) => Mode::Async,
+            Transport::Async(_) => Mode::Async,
         }
     }
 
@@ -150,7 +150,7 @@ impl FsClient {
         self.inner.call(delete(uid)).await
     }
 
-    /// Sync mode only: [`store_fs_handler`](Self::store_fs_handler), blocking the worker.
+    /// Sab mode only: [`store_fs_handler`](Self::store_fs_handler), blocking the worker.
     pub fn store_fs_handler_blocking(
         &self,
         uid: &str,
@@ -160,7 +160,7 @@ impl FsClient {
             .call_blocking(&self.inner.obtain(Obtain::Store, uid, options))
     }
 
-    /// Sync mode only: [`get_fs_handler`](Self::get_fs_handler), blocking the worker.
+    /// Sab mode only: [`get_fs_handler`](Self::get_fs_handler), blocking the worker.
     pub fn get_fs_handler_blocking(
         &self,
         uid: &str,
@@ -170,7 +170,7 @@ impl FsClient {
             .call_blocking(&self.inner.obtain(Obtain::Get, uid, options))
     }
 
-    /// Sync mode only: [`delete_fs_handler`](Self::delete_fs_handler), blocking the worker.
+    /// Sab mode only: [`delete_fs_handler`](Self::delete_fs_handler), blocking the worker.
     pub fn delete_fs_handler_blocking(&self, uid: &str) -> Result<bool, Error> {
         self.inner.conn.handles.forget(uid);
         self.inner.call_blocking(&delete(uid))

@@ -46,12 +46,12 @@ pub struct ConnectOptions {
     /// How long to wait for an answer once the host has taken the request (default: as long as
     /// it takes; a person may be choosing a folder).
     pub prompt_timeout_ms: Option<f64>,
-    /// The shared buffer's size in sync mode (it grows when a reply needs more).
+    /// The shared buffer's size in sab mode (it grows when a reply needs more).
     pub buffer_bytes: usize,
     /// The channel to the host, when not the worker's own `postMessage`: a `MessagePort` or a
     /// `BroadcastChannel` the host is attached to (a gloo-worker's own channel is taken).
     pub port: Option<JsValue>,
-    /// Sync mode over a channel no `SharedArrayBuffer` crosses (a `BroadcastChannel`): a
+    /// Sab mode over a channel no `SharedArrayBuffer` crosses (a `BroadcastChannel`): a
     /// buffer the page handed to its host itself, with `host.attach_buffer(port, buffer)`
     /// (make one with [`FsClient::new_buffer`](crate::FsClient::new_buffer)).
     pub buffer: Option<JsValue>,

@@ -1,4 +1,4 @@
-//! Sync mode: the worker blocks on a `SharedArrayBuffer` until the host answers in it.
+//! Sab mode: the worker blocks on a `SharedArrayBuffer` until the host answers in it.
 //!
 //! The first request carries the buffer in a message; after the host has answered from it,
 //! a request is written into the buffer and announced by `Atomics.notify` when the host waits

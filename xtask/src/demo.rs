@@ -1,5 +1,5 @@
 //! `cargo xtask demo [--port N]`: builds everything and serves the demo page twice — with
-//! COOP/COEP on N (sync mode) and without on N + 1 (async mode) — until Ctrl-C.
+//! COOP/COEP on N (sab mode) and without on N + 1 (async mode) — until Ctrl-C.
 
 use crate::{build, serve, setup, Result};
 
@@ -12,7 +12,7 @@ pub fn demo(args: &[String]) -> Result {
     println!();
     println!("fshandles demo — open in Chrome or Edge:");
     println!(
-        "  SAB page (sync mode, cross-origin isolated):  {}/demo/",
+        "  SAB page (sab mode, cross-origin isolated):  {}/demo/",
         isolated.url
     );
     println!(

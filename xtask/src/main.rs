@@ -5,7 +5,7 @@
 //! - `cargo xtask bench`: the benchmark in headless Chromium; writes `bench/RESULTS.md`.
 //! - `cargo xtask size [--top N]`: what the shipped wasm is made of, by crate and by item.
 //! - `cargo xtask fuzz [--seconds N]`: each cargo-fuzz target for N seconds (60), on nightly.
-//! - `cargo xtask demo [--port N]`: builds and serves the demo, in sync and async mode.
+//! - `cargo xtask demo [--port N]`: builds and serves the demo, in sab and async mode.
 //! - `cargo xtask serve [--port N]`: serves the repository with and without COOP/COEP.
 //! - `cargo xtask lint`: rustfmt, the library crates' structure (`structure.rs`), and clippy,
 //!   for the host and for wasm32; the library crates'

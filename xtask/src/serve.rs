@@ -1,5 +1,5 @@
 //! A static file server for the test and demo pages, in two flavours: cross-origin isolated
-//! (COOP + COEP, so `SharedArrayBuffer` exists and sync mode works) and plain (async mode).
+//! (COOP + COEP, so `SharedArrayBuffer` exists and sab mode works) and plain (async mode).
 //!
 //! A thread per connection, each serving its keep-alive requests in turn, on std alone. It
 //! replaced tiny_http, whose thread pool can lose a wake-up: a connection accepted while every

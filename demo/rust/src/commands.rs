@@ -20,7 +20,7 @@ pub enum Command {
         /// The channel the page's host is attached to.
         channel: String,
         /// On a cross-origin isolated page: the shared buffer the page handed to its host, for
-        /// sync mode (no `SharedArrayBuffer` crosses a `BroadcastChannel`).
+        /// sab mode (no `SharedArrayBuffer` crosses a `BroadcastChannel`).
         buffer: Option<SharedBuffer>,
     },
     /// Store (pick) the folder.
@@ -38,7 +38,7 @@ pub enum Command {
     Regrant,
     /// Forget the folder.
     Revoke,
-    /// `n` store-hits in a row without returning to the event loop (sync mode): what a Rust
+    /// `n` store-hits in a row without returning to the event loop (sab mode): what a Rust
     /// program doing file work does.
     Loop {
         /// How many calls.

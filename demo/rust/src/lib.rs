@@ -10,7 +10,7 @@
 //! gloo's bridge owns the worker's `postMessage` channel and decodes every message on it, so
 //! fshandles traffic goes over a `BroadcastChannel` of the page's choosing instead, which the
 //! page's `FsHost` is attached to. No `SharedArrayBuffer` crosses a `BroadcastChannel`, so on a
-//! cross-origin isolated page the page makes the buffer of sync mode and hands it to both: to
+//! cross-origin isolated page the page makes the buffer of sab mode and hands it to both: to
 //! the host (`attachBuffer`) and, inside the bridge's first message, to the worker.
 #![allow(clippy::disallowed_macros, clippy::disallowed_types)] // the demo: not the library users ship
 

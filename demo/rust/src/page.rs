@@ -26,7 +26,7 @@ pub struct RustWorker {
 #[wasm_bindgen]
 impl RustWorker {
     /// Spawns the worker from `script` (this module's JS) and connects its FsClient over the
-    /// `BroadcastChannel` named `channel`; on a cross-origin isolated page, in sync mode over
+    /// `BroadcastChannel` named `channel`; on a cross-origin isolated page, in sab mode over
     /// a shared buffer (`buffer`: hand it to the host with `host.attachBuffer(channel, buffer)`).
     #[wasm_bindgen(constructor)]
     pub fn new(script: &str, channel: &str) -> RustWorker {
@@ -57,7 +57,7 @@ impl RustWorker {
         worker
     }
 
-    /// The shared buffer of sync mode, for `host.attachBuffer(channel, buffer)`; undefined on
+    /// The shared buffer of sab mode, for `host.attachBuffer(channel, buffer)`; undefined on
     /// a page that is not cross-origin isolated (the worker runs async there).
     #[wasm_bindgen(getter)]
     pub fn buffer(&self) -> Option<js_sys::SharedArrayBuffer> {

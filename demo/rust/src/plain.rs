@@ -1,5 +1,5 @@
 //! A worker without gloo: wasm-bindgen alone, `FsClient` on the worker's own channel, the
-//! blocking calls of sync mode beside the awaited ones.
+//! blocking calls of sab mode beside the awaited ones.
 //!
 //! The worker script sets `globalThis.fshandlesPlainWorker = true` before it loads this module
 //! (so that the gloo worker does not take the channel), then calls `plainRun`.
@@ -12,7 +12,7 @@ fn js(e: fshandles_worker::Error) -> JsValue {
 }
 
 /// Stores `uid` (the person picks the first time), then makes `n` calls in a row: blocking
-/// ones in sync mode (the worker never returns to its event loop), awaited ones in async mode.
+/// ones in sab mode (the worker never returns to its event loop), awaited ones in async mode.
 /// Resolves with `"<mode>: <granted> of <n> granted, folder <name>"`.
 #[wasm_bindgen(js_name = plainRun)]
 pub async fn plain_run(uid: String, n: u32) -> Result<String, JsValue> {

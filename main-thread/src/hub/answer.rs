@@ -58,7 +58,7 @@ impl Hub {
                         None,
                     );
                 }
-                // Sync mode: the same, by waking the worker to see the ack.
+                // Sab mode: the same, by waking the worker to see the ack.
                 if let (false, Some(f)) = (done, frame) {
                     f.answer_later();
                 }
@@ -117,7 +117,7 @@ impl Hub {
         }
     }
 
-    /// Sync mode: the worker comes back with a larger buffer for a reply that did not fit.
+    /// Sab mode: the worker comes back with a larger buffer for a reply that did not fit.
     pub(super) fn resume(&self, att: &Attachment, id: u32, of: u32, route: &Route) {
         let stashed = att.stash.borrow_mut().remove(&of);
         let reply = stashed.unwrap_or_else(|| {
