@@ -65,6 +65,7 @@ function serve() {
   let header = null;
   let area = null;
   let written = null; // the buffer writes go through
+  let readBuffer = null; // the buffer reads go through
   const encoder = new TextEncoder();
 
   async function dirAt(mount, parts) {
@@ -155,7 +156,7 @@ function serve() {
   // writable broken: it is dropped, with what it held since the last commit, and the file
   // stays as it was then.
   async function unlessFailed(open, run) {
-    open.file = null;
+    forgetSnapshot(open);
     try {
       await run();
     } catch (e) {
@@ -167,17 +168,58 @@ function serve() {
     }
   }
 
+  // Drops `open`'s snapshot of its file, and the reader of it: the file changed.
+  function forgetSnapshot(open) {
+    open.reader?.cancel().catch(() => {});
+    open.reader = null;
+    open.file = null;
+  }
+
   async function read(open, position, length) {
     for (let tries = 0; ; tries++) {
       open.file ??= await open.handle.getFile();
       try {
-        return new Uint8Array(await open.file.slice(position, position + length).arrayBuffer());
+        return await readInto(open, position, length);
       } catch (e) {
         // The file changed since the snapshot was taken: take a new one, once.
-        open.file = null;
+        forgetSnapshot(open);
         if (e?.name !== "NotReadableError" || tries) throw e;
       }
     }
+  }
+
+  // Reads through a BYOB reader of the file's stream, kept while reads follow one another,
+  // into one buffer reused by every read: a file read through leaves no garbage behind
+  // (`arrayBuffer()` would leave a buffer a read, which a worker collects late).
+  async function readInto(open, position, length) {
+    if (!open.reader || open.readAt !== position) {
+      open.reader?.cancel().catch(() => {});
+      open.reader = null;
+      const stream = open.file.slice(position).stream();
+      try {
+        open.reader = stream.getReader({ mode: "byob" });
+      } catch {
+        // A browser whose file streams are not byte streams: a buffer a read.
+        return new Uint8Array(await open.file.slice(position, position + length).arrayBuffer());
+      }
+      open.readAt = position;
+    }
+    let buffer = readBuffer?.byteLength >= length ? readBuffer : new ArrayBuffer(Math.max(length, AREA));
+    readBuffer = null;
+    let filled = 0;
+    while (filled < length) {
+      const { value, done } = await open.reader.read(new Uint8Array(buffer, filled, length - filled));
+      if (value) buffer = value.buffer;
+      if (done) {
+        open.reader = null;
+        break;
+      }
+      filled += value.byteLength;
+    }
+    open.readAt = position + filled;
+    // The reader hands the buffer back in each answer; without one it is gone.
+    readBuffer = buffer.byteLength ? buffer : null;
+    return new Uint8Array(buffer, 0, filled);
   }
 
   const OPS = {
@@ -250,11 +292,13 @@ function serve() {
       const w = open.writable;
       open.writable = null;
       open.size = null;
-      open.file = null;
+      forgetSnapshot(open);
       if (w) await w.close();
     },
     async close(id) {
-      const w = files.get(id)?.writable;
+      const open = files.get(id);
+      const w = open?.writable;
+      if (open) forgetSnapshot(open);
       files.delete(id);
       if (w) await w.close();
     },
