@@ -7,7 +7,7 @@
 // write cut off, the worker terminated, leaves the file as it was).
 //
 // One file, two roles, so that a bundler that copies it as a plain asset keeps both: imported,
-// it is the filesystem (`mount`, `commit`, `unmount`); started as a worker named
+// it is the filesystem (`mount`, `sync`, `unmount`, `forget`: the copy mount's entry points); started as a worker named
 // "fshandles-io" (by `mount`, from this file's own URL), it is the I/O worker.
 //
 // Needs a SharedArrayBuffer (a cross-origin isolated page): the interpreter's thread sleeps in
@@ -30,7 +30,7 @@ const START_TIMEOUT_MS = 30000;
 
 // Emscripten's errno numbers (WASI's), which both interpreters' FS.ErrnoError takes.
 const E = {
-  ACCES: 2, BADF: 8, BUSY: 10, EXIST: 20, INVAL: 28, IO: 29, ISDIR: 31, NOENT: 44,
+  ACCES: 2, BUSY: 10, EXIST: 20, INVAL: 28, IO: 29, ISDIR: 31, NOENT: 44,
   NOSPC: 51, NOTDIR: 54, NOTEMPTY: 55, PERM: 63,
 };
 
@@ -56,6 +56,7 @@ function errnoOf(e, op) {
 }
 
 const split = (path) => (path ? path.split("/") : []);
+const join = (a, b) => (a ? `${a}/${b}` : b);
 
 function serve() {
   const roots = new Map(); // mount id -> its folder
@@ -66,6 +67,7 @@ function serve() {
   let area = null;
   let written = null; // the buffer writes go through
   let readBuffer = null; // the buffer reads go through
+  let pending = null; // the rest of an answer too long for the area
   const encoder = new TextEncoder();
 
   async function dirAt(mount, parts) {
@@ -92,20 +94,25 @@ function serve() {
     return dir.getFileHandle(name, { create });
   }
 
+  // The file or folder `name` in `dir`.
+  async function entryAt(dir, name) {
+    try {
+      return await dir.getFileHandle(name);
+    } catch (e) {
+      if (e?.name !== "TypeMismatchError") throw e;
+      return dir.getDirectoryHandle(name);
+    }
+  }
+
   async function stat(mount, path) {
     if (!path) {
       await dirAt(mount, []);
       return { dir: true };
     }
-    const [dir, name] = await parentOf(mount, path);
-    try {
-      const file = await (await dir.getFileHandle(name)).getFile();
-      return { dir: false, size: file.size, time: file.lastModified };
-    } catch (e) {
-      if (e?.name !== "TypeMismatchError") throw e;
-      await dir.getDirectoryHandle(name);
-      return { dir: true };
-    }
+    const entry = await entryAt(...(await parentOf(mount, path)));
+    if (entry.kind === "directory") return { dir: true };
+    const file = await entry.getFile();
+    return { dir: false, size: file.size, time: file.lastModified };
   }
 
   async function copyInto(from, dir, name) {
@@ -121,13 +128,7 @@ function serve() {
   async function rename(mount, from, to) {
     const [fromDir, fromName] = await parentOf(mount, from);
     const [toDir, toName] = await parentOf(mount, to);
-    let handle;
-    try {
-      handle = await fromDir.getFileHandle(fromName);
-    } catch (e) {
-      if (e?.name !== "TypeMismatchError") throw e;
-      handle = await fromDir.getDirectoryHandle(fromName);
-    }
+    const handle = await entryAt(fromDir, fromName);
     // POSIX replaces the target; move() may refuse to. The caller checked that a folder
     // replaces only an empty folder and a file only a file.
     await toDir.removeEntry(toName).catch((e) => {
@@ -271,6 +272,12 @@ function serve() {
     async read(id, position, length) {
       return read(files.get(id), position, length);
     },
+    // The rest of an answer too long for the area, piece by piece.
+    async more(offset) {
+      const piece = pending.subarray(offset, offset + area.byteLength);
+      if (offset + piece.byteLength >= pending.byteLength) pending = null;
+      return piece;
+    },
     // Writes the `length` bytes in the area at `position`; answers the file's size after it.
     // The bytes go through one buffer, reused: the writable takes its copy before its write
     // resolves (and a shared buffer is not a BufferSource it takes).
@@ -296,11 +303,11 @@ function serve() {
       if (w) await w.close();
     },
     async close(id) {
-      const open = files.get(id);
-      const w = open?.writable;
-      if (open) forgetSnapshot(open);
-      files.delete(id);
-      if (w) await w.close();
+      try {
+        await OPS.commit(id);
+      } finally {
+        files.delete(id);
+      }
     },
   };
 
@@ -328,14 +335,6 @@ function serve() {
     Atomics.notify(header, 0);
   }
 
-  // The rest of an answer too long for the area, fetched piece by piece.
-  let pending = null;
-  OPS.more = async (offset) => {
-    const piece = pending.subarray(offset, offset + area.byteLength);
-    if (offset + piece.byteLength >= pending.byteLength) pending = null;
-    return piece;
-  };
-
   let queue = Promise.resolve();
   self.onmessage = ({ data }) => {
     if (data?.sab) {
@@ -344,9 +343,8 @@ function serve() {
       self.postMessage({ ready: true });
       return;
     }
-    const { op, args, tell } = data;
-    // One at a time and in order: the caller waits for each answer, except for `mount` and
-    // `forget`, which answer by message (the caller awaits them).
+    const { op, args } = data;
+    // One at a time and in order: the caller waits for each answer.
     queue = queue.then(async () => {
       let errno = 0;
       let value;
@@ -358,8 +356,7 @@ function serve() {
         // A cached folder may be stale (removed and made again outside): look again next time.
         dirs.clear();
       }
-      if (tell) self.postMessage({ tell, errno });
-      else answer(errno, value);
+      answer(errno, value);
     });
   };
 }
@@ -388,8 +385,6 @@ async function startIo() {
   const sab = new SharedArrayBuffer(HEADER_WORDS * 4 + AREA);
   const header = new Int32Array(sab, 0, HEADER_WORDS);
   const area = new Uint8Array(sab, HEADER_WORDS * 4);
-  const told = new Map();
-  let tells = 0;
   await new Promise((resolve, reject) => {
     const fail = (why) => {
       worker.terminate();
@@ -400,34 +395,26 @@ async function startIo() {
     worker.onmessage = ({ data }) => data?.ready && (clearTimeout(timer), resolve());
     worker.postMessage({ sab });
   });
-  worker.onmessage = ({ data }) => told.get(data?.tell)?.(data.errno);
+  worker.onmessage = null;
   const decoder = new TextDecoder();
+  // Posts `op` and sleeps until the I/O worker has answered in the buffer.
+  const ask = (FS, op, args) => {
+    Atomics.store(header, 0, 0);
+    worker.postMessage({ op, args });
+    if (Atomics.wait(header, 0, 0, CALL_TIMEOUT_MS) === "timed-out") {
+      console.warn(`fshandles: the I/O worker did not answer ${op} in ${CALL_TIMEOUT_MS} ms`);
+      throw new FS.ErrnoError(E.IO);
+    }
+    if (header[1]) throw new FS.ErrnoError(header[1]);
+  };
   return {
-    // An op answered by message, for the async steps (mount, unmount).
-    tell(op, ...args) {
-      const tell = ++tells;
-      return new Promise((resolve, reject) => {
-        told.set(tell, (errno) => {
-          told.delete(tell);
-          errno ? reject(new DOMException(`${op} failed (errno ${errno})`, "NotFoundError")) : resolve();
-        });
-        worker.postMessage({ op, args, tell });
-      });
-    },
     // An op answered through the buffer, waited for: its value, or an ErrnoError thrown.
     // `payload` (at most AREA bytes: a write's) goes to the I/O worker through the buffer too;
     // answered bytes are copied into `into` when it is given and big enough (a read's reused
     // buffer). So streaming a file allocates nothing per call on this side.
     call(FS, op, args, { payload = null, into = null } = {}) {
-      Atomics.store(header, 0, 0);
       if (payload) area.set(payload);
-      worker.postMessage({ op, args: payload ? [...args, payload.byteLength] : args });
-      if (Atomics.wait(header, 0, 0, CALL_TIMEOUT_MS) === "timed-out") {
-        console.warn(`fshandles: the I/O worker did not answer ${op} in ${CALL_TIMEOUT_MS} ms`);
-        throw new FS.ErrnoError(E.IO);
-      }
-      const errno = header[1];
-      if (errno) throw new FS.ErrnoError(errno);
+      ask(FS, op, payload ? [...args, payload.byteLength] : args);
       const length = header[2];
       const kind = header[3];
       if (kind === KIND_NONE) return undefined;
@@ -435,9 +422,7 @@ async function startIo() {
       const bytes = into && into.byteLength >= length ? into.subarray(0, length) : new Uint8Array(length);
       bytes.set(area.subarray(0, Math.min(length, area.byteLength)));
       for (let at = area.byteLength; at < length; at += area.byteLength) {
-        Atomics.store(header, 0, 0);
-        worker.postMessage({ op: "more", args: [at] });
-        Atomics.wait(header, 0, 0, CALL_TIMEOUT_MS);
+        ask(FS, "more", [at]);
         bytes.set(area.subarray(0, Math.min(length - at, area.byteLength)), at);
       }
       return kind === KIND_BYTES ? bytes : JSON.parse(decoder.decode(bytes));
@@ -475,6 +460,11 @@ class Mount {
     const names = [];
     for (; node !== node.mount.root; node = node.parent) names.push(node.name);
     return names.reverse().join("/");
+  }
+
+  // The path of `name` in the folder `parent`.
+  pathIn(parent, name) {
+    return join(this.pathOf(parent), name);
   }
 
   node(parent, name, dir) {
@@ -560,6 +550,16 @@ class Mount {
     open.version++;
   }
 
+  // Sets the size of a file open here; written out at its commit.
+  resize(open, size) {
+    this.flush(open);
+    this.call("setsize", open.id, open.fresh, size);
+    open.fresh = false;
+    open.dirty = true;
+    open.size = size;
+    open.version++;
+  }
+
   commitAll() {
     this.flushTruncations();
     for (const node of this.opened) this.commitNode(node);
@@ -608,12 +608,7 @@ class Mount {
         self.refuseIfReadOnly();
         const open = node.open;
         if (open) {
-          self.flush(open);
-          self.call("setsize", open.id, open.fresh, attr.size);
-          open.fresh = false;
-          open.dirty = true;
-          open.size = attr.size;
-          open.version++;
+          self.resize(open, attr.size);
         } else if (attr.size === 0) {
           self.truncated.add(node);
           // Told to the folder at the next call, or once Python gives the thread back.
@@ -631,23 +626,20 @@ class Mount {
       lookup(parent, name) {
         const listed = parent.listing?.get(name);
         if (listed !== undefined) return self.node(parent, name, listed === 1);
-        const path = self.pathOf(parent);
-        const st = self.call("stat", self.id, path ? `${path}/${name}` : name);
+        const st = self.call("stat", self.id, self.pathIn(parent, name));
         return self.node(parent, name, st.dir);
       },
       mknod(parent, name, mode) {
         self.refuseIfReadOnly();
         const dir = FS.isDir(mode);
         if (!dir && !FS.isFile(mode)) throw new FS.ErrnoError(E.PERM);
-        const path = self.pathOf(parent);
-        self.call(dir ? "mkdir" : "create", self.id, path ? `${path}/${name}` : name);
+        self.call(dir ? "mkdir" : "create", self.id, self.pathIn(parent, name));
         return self.node(parent, name, dir);
       },
       rename(node, newDir, newName) {
         self.refuseIfReadOnly();
         self.commitNode(node);
-        const to = self.pathOf(newDir);
-        self.call("rename", self.id, self.pathOf(node), to ? `${to}/${newName}` : newName);
+        self.call("rename", self.id, self.pathOf(node), self.pathIn(newDir, newName));
         self.forgetNode(newDir, newName);
         node.parent.kids.delete(node.name);
         newDir.kids.set(newName, node);
@@ -655,16 +647,14 @@ class Mount {
       },
       unlink(parent, name) {
         self.refuseIfReadOnly();
-        const path = self.pathOf(parent);
-        self.call("unlink", self.id, path ? `${path}/${name}` : name);
+        self.call("unlink", self.id, self.pathIn(parent, name));
         const kid = parent.kids.get(name);
         if (kid) self.truncated.delete(kid);
         parent.kids.delete(name);
       },
       rmdir(parent, name) {
         self.refuseIfReadOnly();
-        const path = self.pathOf(parent);
-        self.call("rmdir", self.id, path ? `${path}/${name}` : name);
+        self.call("rmdir", self.id, self.pathIn(parent, name));
         parent.kids.delete(name);
       },
       readdir(node) {
@@ -704,10 +694,7 @@ class Mount {
           self.opened.add(node);
         } else if (fresh) {
           // Truncated while another descriptor has it open.
-          self.call("setsize", node.open.id, false, 0);
-          node.open.dirty = true;
-          node.open.size = 0;
-          node.open.version++;
+          self.resize(node.open, 0);
         }
         node.open.refs++;
       },
@@ -825,30 +812,42 @@ export const start = () =>
 /** Mounts `root` (a FileSystemDirectoryHandle) at `path` of the interpreter's `FS`, in place. */
 export const mount = (FS, path, root, readOnly) =>
   outcomeOf(async () => {
-    const worker = await ioWorker();
+    const io = await ioWorker();
     const id = nextMount++;
-    await worker.tell("mount", id, root);
+    io.call(FS, "mount", [id, root]);
     FS.mkdirTree(path);
-    const m = new Mount(FS, worker, id, readOnly);
+    const m = new Mount(FS, io, id, readOnly);
     try {
       FS.mount(m.type, {}, path);
     } catch (e) {
-      await worker.tell("forget", id);
+      io.call(FS, "forget", [id]);
       throw e;
     }
     mounts.set(path, m);
   });
 
+// What a sync of a direct mount reports, in the copy mount's shape: nothing to reconcile.
+const NOTHING = { read: [], written: [], removed: [], conflicts: [] };
+
 /** Writes to the folder what files open under `path` hold and have not yet written. */
-export const commit = (path) => outcomeOf(async () => mounts.get(path)?.commitAll());
+export const sync = (path) =>
+  outcomeOf(async () => {
+    mounts.get(path)?.commitAll();
+    return NOTHING;
+  });
 
 /** Commits and unmounts `path`. */
 export const unmount = (path) =>
   outcomeOf(async () => {
     const m = mounts.get(path);
-    if (!m) return;
+    if (!m) return NOTHING;
     m.commitAll();
     m.FS.unmount(path);
     mounts.delete(path);
-    await m.io.tell("forget", m.id);
+    m.io.call(m.FS, "forget", [m.id]);
+    return NOTHING;
   });
+
+/** Unmounts `path` (its folder was revoked); what open files hold is written out first, as
+ * there is no copy to keep it. */
+export const forget = unmount;

@@ -324,13 +324,15 @@ export function unmount(path) {
   return outcomeOf(async () => {
     const m = mounts.get(path);
     const report = m ? await m.sync() : null;
-    forget(path);
+    drop(path);
     return report;
   });
 }
 
 /** Unmounts `path` without syncing (its folder was revoked); whether it was mounted. */
-export function forget(path) {
+export const forget = (path) => outcomeOf(() => drop(path));
+
+function drop(path) {
   const m = mounts.get(path);
   if (!m) return false;
   mounts.delete(path);

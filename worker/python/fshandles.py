@@ -81,13 +81,11 @@ class SyncReport:
     since the last sync. There the folder's version keeps ``path`` and Python's is kept beside
     it as ``kept`` ("name (conflict N).ext"), on both sides."""
 
-    def __init__(self, value=None):
-        """``value``: the copy mount's report; None for a direct mount, which has nothing to
-        reconcile (all lists empty)."""
-        self.read = [str(p) for p in value.read] if value else []
-        self.written = [str(p) for p in value.written] if value else []
-        self.removed = [str(p) for p in value.removed] if value else []
-        self.conflicts = [(str(c.path), str(c.kept)) for c in value.conflicts] if value else []
+    def __init__(self, value):
+        self.read = [str(p) for p in value.read]
+        self.written = [str(p) for p in value.written]
+        self.removed = [str(p) for p in value.removed]
+        self.conflicts = [(str(c.path), str(c.kept)) for c in value.conflicts]
 
     def __repr__(self):
         return (
@@ -228,6 +226,8 @@ async def _direct():
 
 
 async def _engine_of(path):
+    """The JS module that keeps the mount at ``path``: both answer ``mount``, ``sync``,
+    ``unmount`` and ``forget`` alike (a direct mount's sync reports nothing)."""
     return await (_direct() if mounted[path].type == "direct" else _mounts())
 
 
@@ -328,10 +328,7 @@ async def sync(path):
     """
     if path not in mounted:
         raise KeyError(f"Path '{path}' is not mounted. Use mount() first.")
-    if mounted[path].type == "direct":
-        await _outcome((await _direct()).commit(path))
-        return SyncReport()
-    return _report(await _outcome((await _mounts()).sync(path)))
+    return _report(await _outcome((await _engine_of(path)).sync(path)))
 
 
 async def unmount(path):
@@ -339,8 +336,7 @@ async def unmount(path):
     mounted again afterwards. A sync that fails raises, and leaves ``path`` mounted."""
     if path not in mounted:
         raise KeyError(f"Path '{path}' is not mounted. Cannot unmount.")
-    outcome = await _outcome((await _engine_of(path)).unmount(path))
-    report = SyncReport() if mounted[path].type == "direct" else _report(outcome)
+    report = _report(await _outcome((await _engine_of(path)).unmount(path)))
     del mounted[path]
     return report
 
@@ -354,9 +350,6 @@ async def revoke(path, id="pyscript"):
     await _connect()
     existed = bool(await _call("deleteFSHandler", f"{path}@{id}", None))
     if path in mounted and mounted[path].id == id:
-        if mounted[path].type == "direct":
-            await _outcome((await _direct()).unmount(path))
-        else:
-            (await _mounts()).forget(path)
+        await _outcome((await _engine_of(path)).forget(path))
         del mounted[path]
     return existed
