@@ -4,7 +4,7 @@
 // Python's next open or listdir, and nothing else is touched.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, PLAIN, useBrowser, ev, waitFor, said } from "./harness.mjs";
+import { ISOLATED, PLAIN, useBrowser, ev, waitFor, said, clickInDialog, activationLapsed, workerOf, simulatePermissionsIn } from "./harness.mjs";
 import { python, openPage, helpers, DIR } from "./python.mjs";
 
 const T = { timeout: 180000 };
@@ -64,6 +64,12 @@ with open("/d/mine.txt", "r+") as f:
         write("/d/mine.txt", "from")
 sizes.append(os.stat("/d/mine.txt")[6])
 os.rename("/d/made/deep.txt", "/d/sub/moved.txt")
+# Renamed while open: the rest is written under the new name, as on a disk.
+with open("/d/moving.txt", "w") as f:
+    f.write("one ")
+    f.flush()
+    os.rename("/d/moving.txt", "/d/moved-open.txt")
+    f.write("two")
 os.rmdir("/d/made")
 write("/d/replaced.txt", "old")
 write("/d/new.txt", "new")
@@ -102,7 +108,7 @@ report(step="done", seen=seen, later=later, gone=gone, sizes=sizes, errors=error
       });
       assert.deepEqual(await tree(page), {
         "full": DIR, "full/x.txt": "x", "later.txt": "written while mounted", "mine.txt": "from",
-        "replaced.txt": "new", "sub": DIR, "sub/moved.txt": "deep",
+        "moved-open.txt": "one two", "replaced.txt": "new", "sub": DIR, "sub/moved.txt": "deep",
       });
       assert.deepEqual(problems, []);
       await context.close();
@@ -269,6 +275,57 @@ report(step="tried", type=fshandles.mounted["/r"].type, view=tree("/r"), refused
       assert.deepEqual(r.view, { "a.txt": "a", "sub": DIR, "sub/b.txt": "b" });
       for (const [what, errno] of Object.entries(r.refused)) assert.equal(errno, ERRNO.EACCES, `${what}: errno ${errno}`);
       assert.deepEqual(await tree(page), { "a.txt": "a", "sub": DIR, "sub/b.txt": "b" });
+      await context.close();
+    });
+
+    it(`${type}: a permission revoked while mounted: EACCES at the next open, listing or change, nothing touched; back once the user agrees`, T, async () => {
+      const context = await browser().newContext();
+      const { page } = await openPage(ISOLATED, context, "?permissions&ttl=0");
+      await write(page, "theirs.txt", "theirs");
+      await python(page, type, `${helpers()}
+import fshandles
+await fshandles.mount("/d")
+write("/d/mine.txt", "mine")
+report(step="mounted")
+await wait_go()
+refused = {
+    "open": errno_of(read, "/d/theirs.txt"),
+    "create": errno_of(write, "/d/new.txt", "no"),
+    "overwrite": errno_of(write, "/d/mine.txt", "no"),
+    "listdir": errno_of(os.listdir, "/d"),
+    "mkdir": errno_of(os.mkdir, "/d/sub"),
+    "remove": errno_of(os.remove, "/d/theirs.txt"),
+    "rename": errno_of(os.rename, "/d/mine.txt", "/d/moved.txt"),
+}
+report(step="revoked", refused=refused)
+# The next mount asks the user again (the page's dialog), and the folder is Python's again.
+await fshandles.unmount("/d")
+await fshandles.mount("/d")
+report(step="remounted")
+await wait_go()
+write("/d/again.txt", "again")
+report(step="again", view=tree("/d"))
+`, "mounted", { answer: "authorize" });
+      await crashFree(page, "mounted");
+      const permissions = await simulatePermissionsIn(page, await workerOf(page, "fshandles_direct.js"));
+      const before = await tree(page);
+      assert.deepEqual(before, { "mine.txt": "mine", "theirs.txt": "theirs" });
+      await ev(page, () => globalThis.picker.revoked.add("picked-1"));
+      await permissions.caughtUp();
+      // The remount below must ask the user: no click of the first prompt may still count.
+      await activationLapsed(page);
+      await go(page);
+      const r = await crashFree(page, "revoked");
+      for (const [what, errno] of Object.entries(r.refused)) assert.equal(errno, ERRNO.EACCES, `${what}: errno ${errno}`);
+      assert.deepEqual(await tree(page), before);
+      await waitFor(page, () => !!document.querySelector("dialog.fshandles-dialog[open]"), null, { timeout: 30000, what: "the dialog of the mount after the revoke" });
+      await clickInDialog(page, "authorize");
+      await crashFree(page, "remounted");
+      await permissions.caughtUp();
+      await go(page);
+      const again = await crashFree(page, "again");
+      assert.deepEqual(again.view, { "again.txt": "again", "mine.txt": "mine", "theirs.txt": "theirs" });
+      assert.deepEqual(await tree(page), again.view);
       await context.close();
     });
   }

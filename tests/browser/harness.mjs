@@ -219,3 +219,41 @@ export async function memory(page) {
   await s.detach();
   return { heap: usedSize, wasm: await ev(page, () => globalThis.wasmMemory()) };
 }
+
+// The worker of `page` whose script URL contains `part` (a nested worker too), once it runs.
+export async function workerOf(page, part, timeout = 10000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const found = page.workers().find((w) => w.url().includes(part));
+    if (found) return found;
+    if (Date.now() > end) {
+      throw new Error(`no worker of ${part} in ${timeout} ms (the page has ${page.workers().map((w) => w.url()).join(", ") || "none"}); the page said:\n${said(page)}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// Gives `worker` the page's simulated permissions (a `?permissions` page, support/standin.js):
+// its queryPermission answers "prompt" for the folders the page's picker.revoked holds, as a
+// revoked permission does in every realm of the origin.
+export async function simulatePermissionsIn(page, worker) {
+  const now = await ev(page, () => [...globalThis.picker.revoked]);
+  await worker.evaluate((names) => {
+    self.standinRevoked = new Set(names);
+    new BroadcastChannel("fshandles-standin-permissions").onmessage = ({ data }) => (self.standinRevoked = new Set(data));
+    FileSystemHandle.prototype.queryPermission = async function () {
+      return self.standinRevoked.has(this.name) ? "prompt" : "granted";
+    };
+  }, now);
+  return {
+    // Resolves once the worker's view is the page's again (the channel is async).
+    async caughtUp() {
+      const want = JSON.stringify((await ev(page, () => [...globalThis.picker.revoked])).sort());
+      const end = Date.now() + 5000;
+      while (JSON.stringify(await worker.evaluate(() => [...self.standinRevoked].sort())) !== want) {
+        if (Date.now() > end) throw new Error(`the worker's simulated permissions never became ${want}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+  };
+}

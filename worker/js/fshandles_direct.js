@@ -59,7 +59,7 @@ const split = (path) => (path ? path.split("/") : []);
 const join = (a, b) => (a ? `${a}/${b}` : b);
 
 function serve() {
-  const roots = new Map(); // mount id -> its folder
+  const roots = new Map(); // mount id -> {root: its folder, mode: the permission it needs}
   const dirs = new Map(); // "id:a/b" -> that folder's handle, a cache cleared on any doubt
   const files = new Map(); // open id -> {handle, file (a snapshot, or null), writable, size}
   let nextFile = 1;
@@ -71,7 +71,7 @@ function serve() {
   const encoder = new TextEncoder();
 
   async function dirAt(mount, parts) {
-    let dir = roots.get(mount);
+    let dir = roots.get(mount)?.root;
     if (!dir) throw new DOMException("not mounted", "NotFoundError");
     let key = `${mount}:`;
     for (const part of parts) {
@@ -135,8 +135,18 @@ function serve() {
       if (e?.name !== "NotFoundError") throw e;
     });
     if (typeof handle.move === "function") {
+      // A file open here keeps being written under its new name, as on a disk: its handle
+      // still names the old one, the moved handle the new one.
+      const moving = [];
+      if (handle.kind === "file") {
+        for (const open of files.values()) if (await open.handle.isSameEntry(handle)) moving.push(open);
+      }
       try {
         await handle.move(toDir, toName);
+        for (const open of moving) {
+          open.handle = handle;
+          forgetSnapshot(open);
+        }
         return;
       } catch (e) {
         // A folder of the device may not move in this browser: copied and removed below.
@@ -223,52 +233,74 @@ function serve() {
     return new Uint8Array(buffer, 0, filled);
   }
 
+  // Fails with NotAllowedError (EACCES) once the folder's permission is gone: the user took
+  // it back in the browser's settings, say. The browser's own calls then fail the same way;
+  // asking first gives one answer in every browser at the calls where Python meets the folder
+  // anew (an open, a listing, a change), for 0.25 ms each here (a getFileHandle: 0.8 ms).
+  async function allowed(mount) {
+    const m = roots.get(mount);
+    if (!m) throw new DOMException("not mounted", "NotFoundError");
+    const state = await m.root.queryPermission?.({ mode: m.mode });
+    if (state !== undefined && state !== "granted") {
+      throw new DOMException(`the permission to ${m.mode === "read" ? "read" : "change"} "${m.root.name}" is gone`, "NotAllowedError");
+    }
+  }
+
+  // The ops that first meet a path, each asking whether the folder is still allowed.
+  const checked = (run) => async (mount, ...args) => {
+    await allowed(mount);
+    return run(mount, ...args);
+  };
+
   const OPS = {
-    async mount(id, root) {
-      roots.set(id, root);
+    async mount(id, root, mode) {
+      roots.set(id, { root, mode });
     },
     async forget(id) {
       roots.delete(id);
       dirs.clear();
     },
     stat,
-    async list(mount, path) {
+    access: checked(async (mount, path) => {
+      await dirAt(mount, split(path));
+    }),
+    list: checked(async (mount, path) => {
       const out = [];
       for await (const [name, handle] of (await dirAt(mount, split(path))).entries()) {
         out.push([name, handle.kind === "directory" ? 1 : 0]);
       }
       return out;
-    },
-    async mkdir(mount, path) {
+    }),
+    mkdir: checked(async (mount, path) => {
       const [dir, name] = await parentOf(mount, path);
       await dir.getDirectoryHandle(name, { create: true });
-    },
-    async create(mount, path) {
+    }),
+    create: checked(async (mount, path) => {
       await fileAt(mount, path, true);
-    },
-    async unlink(mount, path) {
+    }),
+    unlink: checked(async (mount, path) => {
       const [dir, name] = await parentOf(mount, path);
       await dir.removeEntry(name);
-    },
-    async rmdir(mount, path) {
+    }),
+    rmdir: checked(async (mount, path) => {
       const [dir, name] = await parentOf(mount, path);
       await dir.removeEntry(name);
       dirs.clear();
-    },
-    async rename(mount, from, to) {
+    }),
+    rename: checked(async (mount, from, to) => {
       await rename(mount, from, to);
       dirs.clear();
-    },
-    async truncate(mount, path, size) {
+    }),
+    truncate: checked(async (mount, path, size) => {
       const w = await (await fileAt(mount, path)).createWritable({ keepExistingData: size > 0 });
       if (size > 0) await w.truncate(size);
       await w.close();
-    },
-    async open(mount, path, create) {
+    }),
+    open: checked(async (mount, path, create) => {
       const id = nextFile++;
       files.set(id, { handle: await fileAt(mount, path, create), file: null, writable: null, size: null });
       return id;
-    },
+    }),
     async read(id, position, length) {
       return read(files.get(id), position, length);
     },
@@ -684,7 +716,12 @@ class Mount {
     return (this._streamOps ??= {
       open(stream) {
         const node = stream.node;
-        if (FS.isDir(node.mode)) return;
+        if (FS.isDir(node.mode)) {
+          // A folder is opened to be listed: its errors belong here, where every libc reports
+          // them (MicroPython's listdir takes a failed readdir for the end of the folder).
+          self.call("access", self.id, self.pathOf(node));
+          return;
+        }
         const writes = (stream.flags & 3) !== 0;
         if (writes) self.refuseIfReadOnly();
         const fresh = self.truncated.delete(node);
@@ -814,7 +851,7 @@ export const mount = (FS, path, root, readOnly) =>
   outcomeOf(async () => {
     const io = await ioWorker();
     const id = nextMount++;
-    io.call(FS, "mount", [id, root]);
+    io.call(FS, "mount", [id, root, readOnly ? "read" : "readwrite"]);
     FS.mkdirTree(path);
     const m = new Mount(FS, io, id, readOnly);
     try {

@@ -6,13 +6,15 @@ import init, { FsHost } from "/dist/main/fshandles_main.js";
 import { hooks } from "/node_modules/@pyscript/core/dist/core.js";
 
 await init();
-const host = new FsHost();
+const params = new URLSearchParams(location.search);
+// `?ttl=MS`: how long the host trusts a permission it checked (a test that revokes one).
+const host = new FsHost(params.has("ttl") ? { permissionTtlMs: Number(params.get("ttl")) } : undefined);
 const reports = [];
 const workers = [];
 
 // `?own`: a page that leaves its workers to PyScript's own pyscript.fs, as a page without
 // fshandles would (its host still runs, attached to nothing).
-const own = new URLSearchParams(location.search).has("own");
+const own = params.has("own");
 
 hooks.main.onWorker.add((wrap, xworker) => {
   workers.push(xworker);

@@ -55,8 +55,23 @@ const refuse = (what) => () => {
   throw new Error(`${what} needs a page loaded with ?permissions (the simulated permissions)`);
 };
 // On other pages, reaching for the simulation is a test bug: say so instead of doing nothing.
+// The browser's permissions are the origin's, in every realm: the revoked names go out on a
+// channel, for the workers a test gives the same stand-in (harness.mjs: simulatePermissionsIn).
+class Revoked extends Set {
+  #channel = new BroadcastChannel("fshandles-standin-permissions");
+  add(name) {
+    super.add(name);
+    this.#channel.postMessage([...this]);
+    return this;
+  }
+  delete(name) {
+    const had = super.delete(name);
+    this.#channel.postMessage([...this]);
+    return had;
+  }
+}
 const simulation = simulated
-  ? { revoked: new Set(), deny: false }
+  ? { revoked: new Revoked(), deny: false }
   : { revoked: { add: refuse("picker.revoked"), has: () => false, [Symbol.iterator]: [][Symbol.iterator] } };
 Object.assign(picker, simulation);
 
