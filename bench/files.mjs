@@ -47,7 +47,7 @@ rows = []
 try:
     await fshandles._connect()  # the client's wasm, which any first call loads: not a mount's cost
     first = await timed(fshandles.mount("/big", id="empty", direct=True))
-    rows.append(["first direct mount (starts the I/O worker)", "empty", first, 0])
+    rows.append(["first direct mount in a worker, I/O worker started at its first call", "empty", first, 0])
     block = bytes(${STEP})
     report(step="big-start")
     t = now()
@@ -150,6 +150,33 @@ export async function fileRows() {
   }
 }
 
+// The first mount in a worker of a usePyScript page, which starts the I/O worker with the
+// worker (the folder's record is there already: same origin as the main run's page).
+const FIRST = `${PRELUDE}
+import fshandles
+try:
+    await fshandles._connect()
+    t = js.performance.now()
+    await fshandles.mount("/big", id="empty", direct=True)  # the record the main run stored
+    report(step="first", ms=js.performance.now() - t)
+except Exception as e:
+    report(step="first", crashed=repr(e))
+`;
+
+async function firstOnUsePyScriptPage(context) {
+  const { page } = await openPage(ISOLATED, context, "", "pyscript-plugin.html");
+  await ev(page, (code) => globalThis.runPy({ type: "py", code }), FIRST);
+  const end = Date.now() + 120000;
+  let r;
+  while (!(r = await ev(page, () => globalThis.reports.find((x) => x.step === "first")))) {
+    if (Date.now() > end) throw new Error(`no report of the first mount on the usePyScript page; the page said:\n${said(page)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (r.crashed) throw new Error(`the first mount on the usePyScript page failed: ${r.crashed}\n${said(page)}`);
+  await page.close();
+  return ["first direct mount in a worker of a usePyScript page (I/O worker started with the worker)", "empty", r.ms, 0];
+}
+
 async function rowsIn(context) {
   const { page } = await openPage(ISOLATED, context);
   await fillFolders(page);
@@ -186,6 +213,7 @@ async function rowsIn(context) {
   }
   if (r.crashed) throw new Error(`the mount bench failed: ${r.crashed}\n${said(page)}`);
   const long = await ev(page, ([from, to]) => globalThis.longTasks.filter(([t]) => t >= from - 200 && t <= to), [memory.from ?? 0, memory.to ?? 0]);
+  r.rows.splice(1, 0, await firstOnUsePyScriptPage(context));
   await context.close();
 
   const mb = MIB * (STEP / 1e6);
@@ -210,7 +238,9 @@ async function rowsIn(context) {
   const extra = memory.rss === null ? "not sampled" : both(memory.rss);
   lines.push("", `The browser's resident memory while Python streamed the file, at its peak over what it was before: ${extra}; while the floor's worker did the same: ${both(floorRun.rss)}. Target: under 64 MiB more than the floor.`);
   lines.push(`The page's main thread meanwhile: ${long.length} long tasks (over 50 ms)${long.length ? `, the longest ${Math.max(...long.map(([, d]) => d)).toFixed(0)} ms` : ""}.`);
-  const direct = r.rows.filter(([how]) => how === "direct");
+  // Every direct mount, and the first one in a worker where usePyScript starts the I/O worker
+  // early (on a page set up by hand, its first call starts it: that row is told, not held).
+  const direct = r.rows.filter(([how]) => how === "direct" || how.includes("usePyScript"));
   const mountMet = direct.every(([, , ms]) => ms <= 50);
   lines.push("", `Direct mount ≤ 50 ms whatever the folder holds: ${mountMet ? "met" : "missed"}.`);
   return { lines, missed: met.filter((m) => !m).length + (mountMet ? 0 : 1) };

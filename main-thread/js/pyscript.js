@@ -36,8 +36,13 @@ const HOST_GONE = [70, 83, 72, 1, 2, 0, 4];
 // Runs in each worker (PyScript stringifies hooks: nothing from this module is in scope there,
 // and a bundler must not rewrite its import() into its own loader, which the worker lacks).
 function registerLoader({ interpreter }) {
+  const load = (url) => import(/* webpackIgnore: true */ /* @vite-ignore */ url);
   interpreter.registerJsModule("_fshandles_loader", {
-    load: (url) => import(/* webpackIgnore: true */ /* @vite-ignore */ url),
+    load,
+    // Starts the direct mount's I/O worker (a thread: tens of milliseconds) while the
+    // worker's code begins, so that its first mount does not wait for it; a failure is the
+    // first mount's to report.
+    warm: (url) => void load(url).then((direct) => direct.start(), () => {}),
   });
 }
 
@@ -50,6 +55,9 @@ def _fshandles_install():
     js.fshandlesWasmUrl = ${JSON.stringify(WASM)}
     js.fshandlesMountUrl = ${JSON.stringify(MOUNT)}
     js.fshandlesDirectUrl = ${JSON.stringify(DIRECT)}
+    if getattr(js, "crossOriginIsolated", False):
+        import _fshandles_loader
+        _fshandles_loader.warm(js.fshandlesDirectUrl)
     request = js.XMLHttpRequest.new()
     request.open("GET", ${JSON.stringify(PYTHON)}, False)
     request.send()
