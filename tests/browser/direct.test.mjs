@@ -11,7 +11,7 @@ const T = { timeout: 180000 };
 
 // Emscripten's errno numbers, which both interpreters raise (MicroPython's own errno module
 // has other numbers; Pyodide's errno module has these).
-const ERRNO = { EACCES: 2, EEXIST: 20, EISDIR: 31, ENOENT: 44, ENOTDIR: 54, ENOTEMPTY: 55 };
+const ERRNO = { EACCES: 2, EEXIST: 20, EISDIR: 31, ENOENT: 44, ENOSPC: 51, ENOTDIR: 54, ENOTEMPTY: 55 };
 
 // The report of `step`, or of the crash that ended the Python before it.
 const report = (page, step, timeout = 60000) =>
@@ -326,6 +326,47 @@ report(step="again", view=tree("/d"))
       const again = await crashFree(page, "again");
       assert.deepEqual(again.view, { "again.txt": "again", "mine.txt": "mine", "theirs.txt": "theirs" });
       assert.deepEqual(await tree(page), again.view);
+      await context.close();
+    });
+  }
+
+  for (const type of ["py", "mpy"]) {
+    it(`${type}: a write the quota refuses is ENOSPC and leaves the file as it was; with room again, it goes through`, T, async () => {
+      const context = await browser().newContext();
+      const { page } = await openPage(ISOLATED, context);
+      await python(page, type, `${helpers()}
+import fshandles
+await fshandles.mount("/d")
+write("/d/keep.txt", "kept")
+report(step="mounted")
+await wait_go()
+big = b"x" * (8 << 20)
+def put(path):
+    with open(path, "wb") as f:
+        f.write(big)
+full = {"new": errno_of(put, "/d/big.bin"), "over": errno_of(put, "/d/keep.txt")}
+report(step="full", full=full, keep=read("/d/keep.txt"), big=os.stat("/d/big.bin")[6])
+await wait_go()
+put("/d/big.bin")
+report(step="room", big=os.stat("/d/big.bin")[6], keep=read("/d/keep.txt"))
+`, "mounted", { answer: "authorize" });
+      await crashFree(page, "mounted");
+      // The browser's own quota, lowered for this origin to what it uses and 1 MiB more (as
+      // a nearly full disk would).
+      const origin = new URL(ISOLATED).origin;
+      const s = await context.newCDPSession(page);
+      const { usage } = await ev(page, () => navigator.storage.estimate());
+      await s.send("Storage.overrideQuotaForOrigin", { origin, quotaSize: usage + (1 << 20) });
+      await go(page);
+      const full = await crashFree(page, "full");
+      assert.deepEqual(full.full, { new: ERRNO.ENOSPC, over: ERRNO.ENOSPC });
+      assert.equal(full.keep, "kept");
+      assert.equal(full.big, 0, "the new file is there, empty: its bytes were refused");
+      assert.equal((await tree(page))["keep.txt"], "kept");
+      await s.send("Storage.overrideQuotaForOrigin", { origin });
+      await go(page);
+      const room = await crashFree(page, "room");
+      assert.deepEqual(room, { step: "room", big: 8 << 20, keep: "kept" });
       await context.close();
     });
   }
