@@ -1,7 +1,7 @@
 //! What the host does for a request: the record, the permission, and a prompt only when needed.
 
 use crate::access::{self, Permission};
-use crate::dialog::Choice;
+use crate::dialog::{Ask, Choice, Dialog};
 use crate::grants::Grants;
 use crate::prompt::{Prompts, Requester};
 use crate::rechecks::Rechecks;
@@ -12,6 +12,7 @@ use fshandles_shared::protocol::{validate_uid, Obtain};
 use fshandles_shared::text;
 use fshandles_shared::{Error, ErrorKind, MountOptions};
 use std::rc::{Rc, Weak};
+use wasm_bindgen::JsValue;
 
 /// The outcome of a store or get.
 #[derive(Clone)]
@@ -44,10 +45,12 @@ pub(crate) struct Core {
     grants: Grants,
     rechecks: Rechecks,
     tabs: Tabs,
+    /// The page's `dialog` words and `onPrompt` (its options object), read by `js/dialog.js`.
+    prompt: JsValue,
 }
 
 impl Core {
-    pub fn new(namespace: &str, permission_ttl_ms: f64) -> Rc<Self> {
+    pub fn new(namespace: &str, permission_ttl_ms: f64, prompt: JsValue) -> Rc<Self> {
         Rc::new_cyclic(|weak: &Weak<Core>| {
             let records = Records::new(namespace);
             let weak = weak.clone();
@@ -64,6 +67,7 @@ impl Core {
                 grants: Grants::new(permission_ttl_ms),
                 rechecks: Rechecks::default(),
                 tabs,
+                prompt,
             }
         })
     }
@@ -130,17 +134,7 @@ impl Core {
                 return Ok(Access::granted(record));
             }
             let name = record.handle.name();
-            let text = text!(
-                "A worker on this page asks to use the folder \u{201c}",
-                name,
-                "\u{201d} again (",
-                describe(options),
-                " access)."
-            );
-            if !self
-                .activate(uid, "Allow access to a folder again?", &text)
-                .await?
-            {
+            if !self.activate(uid, "regrant", &name, options).await? {
                 return Ok(Access::DENIED);
             }
             if let Ok(Permission::Granted) = access::request(&record.handle, options).await {
@@ -151,12 +145,7 @@ impl Core {
                 return Ok(Access::DENIED);
             }
         }
-        let text = text!(
-            "A worker on this page asks for a folder on your device (",
-            describe(options),
-            " access). You will choose which one."
-        );
-        if !self.activate(uid, "Choose a folder?", &text).await? {
+        if !self.activate(uid, "pick", "", options).await? {
             return Ok(Access::DENIED);
         }
         let Some(handle) = access::pick(options).await? else {
@@ -174,13 +163,27 @@ impl Core {
         Ok(Access::granted(&record))
     }
 
-    /// Makes sure the page has user activation: now, or after a click on the dialog's Authorize.
-    /// False when the person cancels.
-    async fn activate(&self, uid: &str, title: &str, text: &str) -> Result<bool, Error> {
+    /// Makes sure the page has user activation: now, or after a click on the dialog's Authorize
+    /// (or the page's own prompt). False when the person cancels. `kind` is "pick" or
+    /// "regrant"; `name` the folder's, for a regrant.
+    async fn activate(
+        &self,
+        uid: &str,
+        kind: &'static str,
+        name: &str,
+        options: &MountOptions,
+    ) -> Result<bool, Error> {
         if access::has_activation() {
             return Ok(true);
         }
-        match self.prompts.ask(uid, title, text).await? {
+        let ask = Ask {
+            uid,
+            kind,
+            mode: options.mode.as_str(),
+            name,
+        };
+        let dialog = Dialog::show(&self.prompt, &ask)?;
+        match self.prompts.ask(uid, dialog).await? {
             Choice::Authorize => Ok(true),
             Choice::Cancel => Ok(false),
             Choice::Abort => Err(fshandles_shared::error::detached()),
@@ -212,12 +215,5 @@ impl Core {
                 ),
             )),
         }
-    }
-}
-
-fn describe(options: &MountOptions) -> &'static str {
-    match options.mode {
-        fshandles_shared::AccessMode::Read => "read",
-        fshandles_shared::AccessMode::ReadWrite => "read and write",
     }
 }

@@ -1,8 +1,9 @@
-//! The `<dialog>` that asks a person for the click a picker or permission prompt needs.
+//! What asks a person for the click a picker or permission prompt needs: the host's
+//! `<dialog>` in the page's words, or the page's own prompt (the `onPrompt` option).
 //!
-//! Every way it can end settles it exactly once and removes it from the DOM: Authorize,
-//! Cancel, Escape (the `cancel`/`close` events), and [`Dialog::abort`] (the worker that asked
-//! was detached).
+//! Every way it can end settles it exactly once and removes the dialog from the DOM:
+//! Authorize, Cancel, Escape (the `cancel`/`close` events), the page's answer, and
+//! [`Dialog::abort`] (the worker that asked was detached).
 
 use fshandles_shared::js::from_js_error;
 use fshandles_shared::Error;
@@ -23,12 +24,14 @@ pub(crate) enum Choice {
 }
 
 impl Choice {
-    /// The ending `js/dialog.js` reports, by its number.
-    fn from_js(value: &JsValue) -> Choice {
+    /// The ending `js/dialog.js` reports, by its number; or the Error that kept it from
+    /// asking (its dialog did not load, the page's words are malformed, no `<body>`).
+    fn from_js(value: &JsValue) -> Result<Choice, Error> {
         match value.as_f64() {
-            Some(0.0) => Choice::Authorize,
-            Some(1.0) => Choice::Cancel,
-            _ => Choice::Abort,
+            Some(0.0) => Ok(Choice::Authorize),
+            Some(1.0) => Ok(Choice::Cancel),
+            Some(_) => Ok(Choice::Abort),
+            None => Err(from_js_error(value)),
         }
     }
 }
@@ -37,11 +40,33 @@ impl Choice {
 // with its glue, and the dialog cost 2.8 KB gzip of the host that way.
 #[wasm_bindgen(module = "/js/dialog.js")]
 extern "C" {
-    /// Shows dialog number `n`; `settle` gets how it ended, once. Returns the function that
-    /// aborts it.
+    /// Asks prompt number `n` (`kind` "pick" or "regrant") as the host's `options` say;
+    /// `settle` gets how it ended, once. Returns the function that aborts it.
     #[wasm_bindgen(catch, js_name = showDialog)]
-    fn show_dialog(n: u32, title: &str, text: &str, settle: &Function)
-        -> Result<Function, JsValue>;
+    fn show_dialog(
+        n: u32,
+        options: &JsValue,
+        uid: &str,
+        kind: &str,
+        mode: &str,
+        name: &str,
+        settle: &Function,
+    ) -> Result<Function, JsValue>;
+
+    /// Throws a TypeError when the prompt's part of a host's options is malformed.
+    #[wasm_bindgen(catch, js_name = checkPrompt)]
+    pub(crate) fn check_prompt(options: &JsValue) -> Result<(), JsValue>;
+}
+
+/// What a prompt asks for, in the words `js/dialog.js` takes.
+pub(crate) struct Ask<'a> {
+    pub uid: &'a str,
+    /// "pick" or "regrant".
+    pub kind: &'static str,
+    /// "read" or "readwrite".
+    pub mode: &'static str,
+    /// The folder's name; empty for a pick.
+    pub name: &'a str,
 }
 
 thread_local! {
@@ -51,15 +76,16 @@ thread_local! {
 /// An open dialog. Dropping it aborts it.
 pub(crate) struct Dialog {
     abort: Function,
-    rx: RefCell<Option<oneshot::Receiver<Choice>>>,
+    rx: RefCell<Option<oneshot::Receiver<Result<Choice, Error>>>>,
     // Called by the dialog's JS until it has ended, which it has once this is dropped (drop
     // aborts it first).
     _settle: Closure<dyn FnMut(JsValue)>,
 }
 
 impl Dialog {
-    /// Shows a modal dialog with `title`, `text` and Authorize / Cancel, focused on Authorize.
-    pub fn show(title: &str, text: &str) -> Result<Dialog, Error> {
+    /// Asks the person: the page's `onPrompt`, or a modal dialog with Authorize / Cancel,
+    /// focused on Authorize. `options` are the host's (`dialog`, `onPrompt`).
+    pub fn show(options: &JsValue, ask: &Ask) -> Result<Dialog, Error> {
         let n = NEXT_ID.with(|c| {
             c.set(c.get() + 1);
             c.get()
@@ -71,7 +97,8 @@ impl Dialog {
                 let _ = tx.send(Choice::from_js(&choice));
             }
         });
-        let abort = show_dialog(n, title, text, settle.as_ref().unchecked_ref())
+        let settled = settle.as_ref().unchecked_ref();
+        let abort = show_dialog(n, options, ask.uid, ask.kind, ask.mode, ask.name, settled)
             .map_err(|e| from_js_error(&e))?;
         Ok(Dialog {
             abort,
@@ -81,11 +108,11 @@ impl Dialog {
     }
 
     /// Waits for the person (or [`Dialog::abort`]).
-    pub async fn choice(&self) -> Choice {
+    pub async fn choice(&self) -> Result<Choice, Error> {
         let rx = self.rx.borrow_mut().take();
         match rx {
-            Some(rx) => rx.await.unwrap_or(Choice::Abort),
-            None => Choice::Abort,
+            Some(rx) => rx.await.unwrap_or(Ok(Choice::Abort)),
+            None => Ok(Choice::Abort),
         }
     }
 

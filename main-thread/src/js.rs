@@ -1,7 +1,8 @@
 //! The JS face: `class FsHost` in `dist/main/fshandles_main.js`.
 
+use crate::dialog::check_prompt;
 use crate::{FsHost, HostOptions};
-use fshandles_shared::js::{args, to_js_error};
+use fshandles_shared::js::{args, from_js_error, to_js_error};
 use fshandles_shared::protocol::{whole_u32, Obtain};
 use fshandles_shared::{Error, ErrorKind, MountOptions};
 use js_sys::{Object, Promise, Reflect};
@@ -23,6 +24,35 @@ export interface HostOptions {
     namespace?: string;
     /** For how many ms a "granted" the host has seen answers without asking the browser (default 200; 0 asks for every call, but calls arriving while it asks share that answer). */
     permissionTtlMs?: number;
+    /** The dialog's words, each optional: for a first pick and for a re-grant; `{name}` in them is the folder's name, `{mode}` the access asked, as `modes` words it. */
+    dialog?: {
+        pick?: PromptWords;
+        regrant?: PromptWords;
+        modes?: { read?: string; readwrite?: string };
+    };
+    /** The page's own prompt instead of the dialog: resolve true from a click (the host uses that click to open the picker or ask the browser), false to decline. */
+    onPrompt?: (prompt: Prompt) => boolean | Promise<boolean>;
+}
+
+/** The words of one kind of prompt. */
+export interface PromptWords {
+    title?: string;
+    text?: string;
+    authorize?: string;
+    cancel?: string;
+}
+
+/** What `onPrompt` is asked. */
+export interface Prompt {
+    /** The record's key the worker asked for. */
+    uid: string;
+    /** "pick": the user will choose a folder; "regrant": a stored folder needs permission again. */
+    kind: "pick" | "regrant";
+    mode: "read" | "readwrite";
+    /** The folder's name (a re-grant); "" for a pick. */
+    name: string;
+    /** Aborted when no worker needs the answer any more: take the prompt down. */
+    signal: AbortSignal;
 }
 
 /** PyScript's own main-thread methods, backed by a host: `Object.assign(xworker.sync, host.syncMethods())`. */
@@ -86,6 +116,8 @@ impl JsFsHost {
                 if let Some(ttl) = ttl {
                     o.permission_ttl_ms = ttl as u32;
                 }
+                check_prompt(given).map_err(|e| from_js_error(&e))?;
+                o.prompt = given.into();
                 Ok(())
             });
         parsed.map_err(|e| to_js_error(&e))?;

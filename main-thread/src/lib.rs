@@ -72,6 +72,10 @@ pub struct HostOptions {
     /// revoked in the browser is reported by the first call made this long after the last
     /// check. 0 asks for every call (calls that arrive while it asks share that answer).
     pub permission_ttl_ms: u32,
+    /// The prompt in the page's words, or the page's own prompt: a JS object with the options
+    /// `dialog` and `onPrompt` of `new FsHost(options)` (the README's "The prompt"), or
+    /// `undefined` for the host's dialog in English.
+    pub prompt: JsValue,
 }
 
 impl Default for HostOptions {
@@ -79,6 +83,7 @@ impl Default for HostOptions {
         HostOptions {
             namespace: DEFAULT_NAMESPACE.to_owned(),
             permission_ttl_ms: DEFAULT_PERMISSION_TTL_MS,
+            prompt: JsValue::UNDEFINED,
         }
     }
 }
@@ -120,7 +125,11 @@ impl FsHost {
     /// A host that serves its workers until it is stopped or detached from each, however its
     /// references come and go.
     pub(crate) fn unowned(options: HostOptions) -> FsHost {
-        let core = core::Core::new(&options.namespace, f64::from(options.permission_ttl_ms));
+        let core = core::Core::new(
+            &options.namespace,
+            f64::from(options.permission_ttl_ms),
+            options.prompt,
+        );
         FsHost {
             hub: hub::Hub::new(core.clone()),
             core,

@@ -141,10 +141,10 @@ impl<T: Clone> Prompts<T> {
         st.busy = false;
     }
 
-    /// Shows a dialog for `uid`'s prompt and waits for the person; a detach that leaves the
-    /// prompt with nobody interested aborts it.
-    pub async fn ask(&self, uid: &str, title: &str, text: &str) -> Result<Choice, Error> {
-        let dialog = Rc::new(Dialog::show(title, text)?);
+    /// Asks the person through `dialog`, shown for `uid`'s prompt, and waits; a detach that
+    /// leaves the prompt with nobody interested aborts it.
+    pub async fn ask(&self, uid: &str, dialog: Dialog) -> Result<Choice, Error> {
+        let dialog = Rc::new(dialog);
         match self.state.borrow_mut().tickets.get_mut(uid) {
             Some(t) if !t.interested.is_empty() => t.dialog = Some(dialog.clone()),
             _ => return Ok(Choice::Abort),
@@ -153,7 +153,7 @@ impl<T: Clone> Prompts<T> {
         if let Some(t) = self.state.borrow_mut().tickets.get_mut(uid) {
             t.dialog = None;
         }
-        Ok(choice)
+        choice
     }
 
     /// Forgets everything `requester` asked for; prompts nobody else wants are torn down.

@@ -45,7 +45,11 @@ pub const PACKAGES: [Package; 3] = [
         krate: "fshandles-main",
         artifact: "fshandles_main",
         dir: "dist/main",
-        extra: &["main-thread/js/pyscript.js", "main-thread/js/pyscript.d.ts"],
+        extra: &[
+            "main-thread/js/pyscript.js",
+            "main-thread/js/pyscript.d.ts",
+            "main-thread/js/fshandles_dialog.js",
+        ],
         budget: Some(Budget {
             nightly: 43_500,
             stable: 52_500,
@@ -185,6 +189,7 @@ fn write_package_json(dist: &Path) -> Result {
       "default": "./main/fshandles_main.js"
     },
     "./main/fshandles_main_bg.wasm": "./main/fshandles_main_bg.wasm",
+    "./main/fshandles_dialog.js": "./main/fshandles_dialog.js",
     "./worker": {
       "types": "./worker/fshandles_worker.d.ts",
       "default": "./worker/fshandles_worker.js"
@@ -204,6 +209,7 @@ fn write_package_json(dist: &Path) -> Result {
     "main/fshandles_main.d.ts",
     "main/fshandles_main_bg.wasm",
     "main/fshandles_main_bg.wasm.d.ts",
+    "main/fshandles_dialog.js",
     "main/pyscript.js",
     "main/pyscript.d.ts",
     "worker/fshandles_worker.js",
