@@ -13,6 +13,34 @@ if (params.has("nowaitasync")) Atomics.waitAsync = undefined;
 const options = {};
 if (params.has("ns")) options.namespace = params.get("ns");
 if (params.has("ttl")) options.permissionTtlMs = Number(params.get("ttl"));
+// ?dialog=fr: the dialog in the page's words (French, {name} and {mode} in them).
+if (params.get("dialog") === "fr") {
+  options.dialog = {
+    pick: { title: "Choisir un dossier ?", text: "Un worker demande un dossier ({mode}).", authorize: "Autoriser", cancel: "Annuler" },
+    regrant: { title: "Autoriser encore ?", text: "Un worker demande encore « {name} » ({mode}).", authorize: "Oui", cancel: "Non" },
+    modes: { read: "lecture", readwrite: "lecture et écriture" },
+  };
+}
+// ?dialog=bad: words that are not strings (a mistake the first prompt reports).
+if (params.get("dialog") === "bad") options.dialog = { pick: { title: 42 } };
+// ?ownprompt: the page's own prompt. Each is kept in `prompts` with the buttons that settle
+// it: Yes and No of the page's own, and `answer(value)` for a test that settles it with no click.
+const prompts = [];
+if (params.has("ownprompt")) {
+  options.onPrompt = (prompt) =>
+    new Promise((resolve) => {
+      const entry = { ...prompt, signal: undefined, aborted: false, answer: resolve };
+      prompt.signal.addEventListener("abort", () => (entry.aborted = true));
+      for (const [id, yes] of [["own-yes", true], ["own-no", false]]) {
+        const button = document.createElement("button");
+        button.id = id;
+        button.textContent = id;
+        button.addEventListener("click", () => (document.querySelectorAll("#own-yes, #own-no").forEach((b) => b.remove()), resolve(yes)));
+        document.body.append(button);
+      }
+      prompts.push(entry);
+    });
+}
 const host = new FsHost(options);
 // Pages served with a Content-Security-Policy (?csp) give their workers one too.
 const workerQuery = params.has("csp") ? "?csp" : "";
@@ -162,6 +190,36 @@ Object.assign(globalThis, {
     return wrong;
   },
   dialogOpen: () => document.querySelectorAll("dialog.fshandles-dialog").length,
+  // The page's own prompts so far (?ownprompt), as they were asked.
+  ownPrompts: () => prompts.map(({ answer, ...p }) => p),
+  answerOwnPrompt: (value) => prompts.at(-1).answer(value),
+  // What `new FsHost(options)` throws, as {name, message}; null when it makes a host.
+  hostRefuses(options) {
+    try {
+      new FsHost(options).free();
+      return null;
+    } catch (e) {
+      return { name: e.name, message: e.message, isError: e instanceof Error };
+    }
+  },
+  // The open dialog: its words, its accessible name and description, and some computed style.
+  dialogSeen() {
+    const d = document.querySelector("dialog.fshandles-dialog[open]");
+    if (!d) return null;
+    const by = (attribute) => document.getElementById(d.getAttribute(attribute))?.textContent;
+    const style = (el) => {
+      const s = getComputedStyle(el);
+      return { color: s.color, background: s.backgroundColor, radius: s.borderRadius };
+    };
+    return {
+      kind: d.dataset.kind,
+      name: by("aria-labelledby"),
+      description: by("aria-describedby"),
+      buttons: [...d.querySelectorAll("button")].map((b) => b.textContent),
+      dialog: style(d),
+      authorize: style(d.querySelector(".fshandles-authorize")),
+    };
+  },
   activeIsAuthorize: () => document.activeElement?.classList.contains("fshandles-authorize") ?? false,
 });
 globalThis.hostReady = true;
