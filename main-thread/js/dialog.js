@@ -20,10 +20,10 @@ export function checkPrompt(options) {
 }
 
 /**
- * Asks prompt number `n` as the host's `options` say; `settle` gets how it ended (a number,
+ * Asks prompt number `n` as the host's `options` say; `ended` learns how it ended (a number,
  * or the Error that kept it from asking), once. Returns the function that aborts it.
  */
-export function showDialog(n, options, uid, kind, mode, name, settle) {
+export function showDialog(n, options, uid, kind, mode, name, ended) {
   let abort = null;
   let aborted = false;
   // A literal relative specifier: bundlers see it and ship the file (as a chunk of theirs).
@@ -33,12 +33,12 @@ export function showDialog(n, options, uid, kind, mode, name, settle) {
   });
   loading
     .then((dialog) => {
-      if (!aborted) abort = dialog.ask(n, options, { uid, kind, mode, name }, settle);
+      if (!aborted) abort = dialog.ask(n, options, { uid, kind, mode, name }, ended);
     })
-    .catch(settle);
+    .catch(ended);
   return () => {
     aborted = true;
     if (abort) abort();
-    else settle(ABORT);
+    else ended(ABORT);
   };
 }

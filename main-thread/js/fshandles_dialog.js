@@ -110,15 +110,15 @@ function adoptLook(doc) {
  * Asks for prompt number `n` (`{uid, kind, mode, name}`: kind "pick" or "regrant", the folder's
  * name, the access asked): through the page's `options.onPrompt`, or a modal dialog in
  * `options.dialog`'s words, focused on Authorize. However it ends (a button, Escape, any other
- * close, the page's answer, or the returned function called), `settle` is called once with
+ * close, the page's answer, or the returned function called), `ended` is called once with
  * the ending's number, and the dialog leaves the DOM.
  */
-export function ask(n, options, { uid, kind, mode, name }, settle) {
+export function ask(n, options, { uid, kind, mode, name }, ended) {
   let done = false;
   const end = (choice) => {
     if (done) return;
     done = true;
-    settle(choice);
+    ended(choice);
   };
   const { onPrompt, dialog: words } = promptOf(options);
   if (typeof onPrompt === "function") {

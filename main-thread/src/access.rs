@@ -87,7 +87,7 @@ pub(crate) fn has_activation() -> bool {
     page_has_activation().unwrap_or(false)
 }
 
-async fn settle(p: Result<Promise, JsValue>) -> Result<JsValue, Error> {
+async fn awaited(p: Result<Promise, JsValue>) -> Result<JsValue, Error> {
     let p = p.map_err(|e| from_js_error(&e))?;
     JsFuture::from(p).await.map_err(|e| from_js_error(&e))
 }
@@ -102,7 +102,7 @@ pub(crate) async fn pick(
     let called = f
         .call1(&global(), &options.to_js())
         .and_then(|p| p.dyn_into::<Promise>());
-    match settle(called).await {
+    match awaited(called).await {
         Ok(handle) => handle.dyn_into::<FileSystemDirectoryHandle>().map(Some).map_err(|_| {
             Error::new(ErrorKind::Data, "showDirectoryPicker resolved to something that is not a FileSystemDirectoryHandle")
         }),
@@ -144,5 +144,5 @@ async fn permission(
     } else {
         handle.query_permission(&descriptor)
     };
-    Ok(Permission::parse(&settle(called).await?))
+    Ok(Permission::parse(&awaited(called).await?))
 }

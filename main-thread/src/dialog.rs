@@ -1,7 +1,7 @@
 //! What asks a person for the click a picker or permission prompt needs: the host's
 //! `<dialog>` in the page's words, or the page's own prompt (the `onPrompt` option).
 //!
-//! Every way it can end settles it exactly once and removes the dialog from the DOM:
+//! Every way it can end ends it exactly once and removes the dialog from the DOM:
 //! Authorize, Cancel, Escape (the `cancel`/`close` events), the page's answer, and
 //! [`Dialog::abort`] (the worker that asked was detached).
 
@@ -41,7 +41,7 @@ impl Choice {
 #[wasm_bindgen(module = "/js/dialog.js")]
 extern "C" {
     /// Asks prompt number `n` (`kind` "pick" or "regrant") as the host's `options` say;
-    /// `settle` gets how it ended, once. Returns the function that aborts it.
+    /// `ended` learns how it ended, once. Returns the function that aborts it.
     #[wasm_bindgen(catch, js_name = showDialog)]
     fn show_dialog(
         n: u32,
@@ -50,7 +50,7 @@ extern "C" {
         kind: &str,
         mode: &str,
         name: &str,
-        settle: &Function,
+        ended: &Function,
     ) -> Result<Function, JsValue>;
 
     /// Throws a TypeError when the prompt's part of a host's options is malformed.
@@ -79,7 +79,7 @@ pub(crate) struct Dialog {
     rx: RefCell<Option<oneshot::Receiver<Result<Choice, Error>>>>,
     // Called by the dialog's JS until it has ended, which it has once this is dropped (drop
     // aborts it first).
-    _settle: Closure<dyn FnMut(JsValue)>,
+    _ended: Closure<dyn FnMut(JsValue)>,
 }
 
 impl Dialog {
@@ -92,18 +92,18 @@ impl Dialog {
         });
         let (tx, rx) = oneshot::channel();
         let mut tx = Some(tx);
-        let settle = Closure::<dyn FnMut(JsValue)>::new(move |choice: JsValue| {
+        let ended = Closure::<dyn FnMut(JsValue)>::new(move |choice: JsValue| {
             if let Some(tx) = tx.take() {
                 let _ = tx.send(Choice::from_js(&choice));
             }
         });
-        let settled = settle.as_ref().unchecked_ref();
-        let abort = show_dialog(n, options, ask.uid, ask.kind, ask.mode, ask.name, settled)
+        let on_end = ended.as_ref().unchecked_ref();
+        let abort = show_dialog(n, options, ask.uid, ask.kind, ask.mode, ask.name, on_end)
             .map_err(|e| from_js_error(&e))?;
         Ok(Dialog {
             abort,
             rx: RefCell::new(Some(rx)),
-            _settle: settle,
+            _ended: ended,
         })
     }
 

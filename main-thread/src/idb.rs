@@ -36,7 +36,7 @@ pub(crate) async fn open(
 ) -> Result<IdbDatabase, Error> {
     let opening = open_js(name, store, OPEN_TIMEOUT_MS)
         .map_err(|e| unavailable(from_js_error(&e).message))?;
-    let db = settled(Ok(opening), "open").await?;
+    let db = awaited(Ok(opening), "open").await?;
     if db.is_null() {
         return Err(Error::new(ErrorKind::Storage, open_timed_out()));
     }
@@ -53,25 +53,25 @@ fn open_timed_out() -> String {
 
 /// The value under `key` in `store`, or `undefined`.
 pub(crate) async fn read(store: &IdbObjectStore, key: &str) -> Result<JsValue, Error> {
-    settled(read_js(store, key), "read").await
+    awaited(read_js(store, key), "read").await
 }
 
 /// Puts `value` under `key` in `store`, and waits for its transaction to commit.
 pub(crate) async fn write(store: &IdbObjectStore, key: &str, value: &JsValue) -> Result<(), Error> {
-    settled(write_js(store, key, value), "write")
+    awaited(write_js(store, key, value), "write")
         .await
         .map(drop)
 }
 
 /// Deletes `key` from `store`, and waits for its transaction to commit; whether it was there.
 pub(crate) async fn remove(store: &IdbObjectStore, key: &str) -> Result<bool, Error> {
-    Ok(settled(remove_js(store, key), "delete").await?.is_truthy())
+    Ok(awaited(remove_js(store, key), "delete").await?.is_truthy())
 }
 
-/// What the promise a call answered settles with. A call that threw gives its error as it is
-/// (as `access::settle` does); a rejection (IndexedDB's error, or null) is a Storage error that
+/// What the promise a call answered comes to. A call that threw gives its error as it is
+/// (as `access::awaited` does); a rejection (IndexedDB's error, or null) is a Storage error that
 /// says which step (`what`) failed.
-async fn settled(called: Result<Promise, JsValue>, what: &str) -> Result<JsValue, Error> {
+async fn awaited(called: Result<Promise, JsValue>, what: &str) -> Result<JsValue, Error> {
     let promise = called.map_err(|e| from_js_error(&e))?;
     JsFuture::from(promise).await.map_err(|error| {
         if error.is_null() || error.is_undefined() {

@@ -2,7 +2,7 @@
 //!
 //! A request that needs a person waits for its turn; requests for a uid whose prompt is
 //! already queued or showing join it and get the same answer. When every requester of a
-//! prompt is gone (their workers detached), its dialog is torn down and it settles as aborted.
+//! prompt is gone (their workers detached), its dialog is torn down and it ends as aborted.
 
 // The one VecDeque of the wasm crates: its pop_front is less code than Vec::remove(0) (79
 // bytes of wasm, measured).
@@ -171,7 +171,7 @@ impl<T: Clone> Prompts<T> {
                 }
             }
         }
-        // Outside the borrow: aborting settles futures that may look at the state.
+        // Outside the borrow: aborting ends futures that may look at the state.
         for d in abandoned {
             d.abort();
         }

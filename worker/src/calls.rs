@@ -2,7 +2,7 @@
 //! come back from the host.
 
 use crate::conn::Conn;
-use crate::post::{Post, Settle};
+use crate::post::{AnswerTo, Post};
 use crate::sab::Sab;
 use crate::scope::not_supported;
 use fshandles_shared::js::message;
@@ -65,7 +65,9 @@ impl Calls {
     ) {
         match &self.transport {
             Transport::Sab(sab) => then(sab.call(&self.conn, request)),
-            Transport::Async(post) => post.start(&self.conn, request, Settle::Then(Box::new(then))),
+            Transport::Async(post) => {
+                post.start(&self.conn, request, AnswerTo::Then(Box::new(then)))
+            }
         }
     }
 

@@ -18,12 +18,12 @@ use web_sys::FileSystemDirectoryHandle;
 
 struct Pending {
     uid: Option<String>,
-    tx: Settle,
+    tx: AnswerTo,
     _prompt_timer: Option<Timer>,
 }
 
 /// Who learns how a call ended.
-pub(crate) enum Settle {
+pub(crate) enum AnswerTo {
     Future(oneshot::Sender<Result<bool, Error>>),
     /// A JS promise, and the client it keeps alive until it settles: a JS caller may drop its
     /// last reference to the client while the call is in flight, and a garbage collection
@@ -32,12 +32,14 @@ pub(crate) enum Settle {
     Then(Box<dyn FnOnce(Result<bool, Error>)>),
 }
 
-impl Settle {
+impl AnswerTo {
     fn send(self, result: Result<bool, Error>) {
         match self {
-            Settle::Future(tx) => drop(tx.send(result)),
-            Settle::Then(next) => next(result),
-            Settle::Promise(resolvers, _client) => resolvers.settle(result.map(JsValue::from_bool)),
+            AnswerTo::Future(tx) => drop(tx.send(result)),
+            AnswerTo::Then(next) => next(result),
+            AnswerTo::Promise(resolvers, _client) => {
+                resolvers.settle(result.map(JsValue::from_bool))
+            }
         }
     }
 }
@@ -58,7 +60,7 @@ struct State {
 impl Post {
     pub async fn call(&self, conn: &Rc<Conn>, request: Request) -> Result<bool, Error> {
         let (tx, rx) = oneshot::channel();
-        self.start(conn, &request, Settle::Future(tx));
+        self.start(conn, &request, AnswerTo::Future(tx));
         rx.await
             .unwrap_or_else(|_| Err(Error::new(ErrorKind::Abort, "the call was dropped")))
     }
@@ -67,13 +69,13 @@ impl Post {
     /// `client` is kept until then.
     pub fn call_promise(&self, conn: &Rc<Conn>, request: &Request, client: Rc<dyn Any>) -> Promise {
         let (promise, resolvers) = new_promise();
-        self.start(conn, request, Settle::Promise(resolvers, client));
+        self.start(conn, request, AnswerTo::Promise(resolvers, client));
         promise
     }
 
-    /// Posts `request`; `settle` learns how it ended, whatever happens (a request that cannot
-    /// be encoded or posted settles it at once).
-    pub fn start(&self, conn: &Rc<Conn>, request: &Request, settle: Settle) {
+    /// Posts `request`; `answer_to` learns how it ended, whatever happens (a request that
+    /// cannot be encoded or posted is answered at once).
+    pub fn start(&self, conn: &Rc<Conn>, request: &Request, answer_to: AnswerTo) {
         let state = &self.state;
         let id = conn.next_id();
         let repeat = conn.link.repeats(request);
@@ -82,7 +84,7 @@ impl Post {
         } else {
             match conn.encode(id, request) {
                 Ok(bytes) => message::wrap(&bytes).into(),
-                Err(e) => return settle.send(Err(e)),
+                Err(e) => return answer_to.send(Err(e)),
             }
         };
         let uid = request.uid().map(str::to_owned);
@@ -90,7 +92,7 @@ impl Post {
             id,
             Pending {
                 uid,
-                tx: settle,
+                tx: answer_to,
                 _prompt_timer: None,
             },
         );
@@ -145,7 +147,7 @@ impl Post {
         handle: Option<FileSystemDirectoryHandle>,
     ) {
         let state = &self.state;
-        let settle = |result: Result<bool, Error>| {
+        let answer = |result: Result<bool, Error>| {
             let p = state.pending.borrow_mut().remove(id);
             if let Some(p) = p {
                 if let (Ok(true), Some(uid), Some(h)) = (&result, &p.uid, handle) {
@@ -174,8 +176,8 @@ impl Post {
                     p._prompt_timer = Some(timer);
                 }
             }
-            Reply::Answer(granted) => settle(Ok(granted)),
-            Reply::Failed(e) => settle(Err(e)),
+            Reply::Answer(granted) => answer(Ok(granted)),
+            Reply::Failed(e) => answer(Err(e)),
             Reply::Handle { .. } | Reply::Detached => {}
         }
     }

@@ -65,7 +65,7 @@ impl Hub {
     }
 
     /// Stops answering `endpoint` and lets its clients go: calls in flight end with
-    /// DetachedError and its open prompts settle. False when it was not attached.
+    /// DetachedError and its open prompts end. False when it was not attached.
     pub fn detach(&self, endpoint: &JsValue) -> bool {
         self.let_go(Some(endpoint))
     }
