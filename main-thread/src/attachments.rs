@@ -208,3 +208,128 @@ impl Drop for Registry {
         }
     }
 }
+
+// With real MessagePorts, in Node (wasm-bindgen-test-runner; `cargo xtask test` runs these
+// with the native tests).
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use super::*;
+    use fshandles_shared::protocol::Obtain;
+    use fshandles_shared::MountOptions;
+    use wasm_bindgen_test::wasm_bindgen_test;
+    use web_sys::MessageChannel;
+
+    fn port() -> JsValue {
+        MessageChannel::new().unwrap().port1().into()
+    }
+
+    fn channel(target: &JsValue) -> Channel {
+        Channel {
+            listener: EventListener::on_messages(target, |_| {}),
+            slot: FrameSlot::default(),
+            sent: RefCell::default(),
+            last: RefCell::default(),
+        }
+    }
+
+    fn registry_with(endpoints: &[JsValue]) -> Registry {
+        let registry = Registry::new();
+        for e in endpoints {
+            registry.add(e, |_, _| EventListener::on_messages(e, |_| {}));
+        }
+        registry
+    }
+
+    #[wasm_bindgen_test]
+    fn keys_count_up_from_after_the_page_and_are_never_reused() {
+        let (a, b, c) = (port(), port(), port());
+        let registry = registry_with(&[a.clone(), b.clone()]);
+        assert_eq!(registry.find(&a).map(|x| x.key), Some(PAGE + 1));
+        assert_eq!(registry.find(&b).map(|x| x.key), Some(PAGE + 2));
+        assert!(registry.find(&c).is_none());
+        assert_eq!(
+            registry.by_key(PAGE + 2).map(|x| x.endpoint == b),
+            Some(true)
+        );
+        assert_eq!(registry.remove(Some(&a)), Some(PAGE + 1));
+        assert_eq!(registry.remove(Some(&a)), None, "already gone");
+        registry.add(&a, |_, _| EventListener::on_messages(&a, |_| {}));
+        assert_eq!(
+            registry.find(&a).map(|x| x.key),
+            Some(PAGE + 3),
+            "a new key, not a reused one"
+        );
+        // `None` removes the newest; then the rest; then nothing is left.
+        assert_eq!(registry.remove(None), Some(PAGE + 3));
+        assert_eq!(registry.remove(None), Some(PAGE + 2));
+        assert!(registry.is_empty());
+        assert_eq!(registry.remove(None), None);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_client_learns_of_each_record_once_per_generation() {
+        let endpoint = port();
+        let registry = registry_with(std::slice::from_ref(&endpoint));
+        let att = registry.find(&endpoint).unwrap();
+        let own = att.channels.borrow()[0].listener.target().clone();
+        assert!(att.note_sent(&own, "/a@x", 1), "first time: news");
+        assert!(
+            !att.note_sent(&own, "/a@x", 1),
+            "the same record again: not news"
+        );
+        assert!(att.note_sent(&own, "/a@x", 2), "a newer record: news");
+        assert!(att.note_sent(&own, "/b@x", 1), "another uid: news");
+        // A second client, on its own port, keeps its own account.
+        let theirs = port();
+        att.adopt(channel(&theirs));
+        assert!(att.note_sent(&theirs, "/a@x", 2));
+        assert!(
+            !att.note_sent(&port(), "/a@x", 3),
+            "a port not adopted has no account"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn a_port_remembers_its_last_request_for_a_repeat() {
+        let endpoint = port();
+        let registry = registry_with(std::slice::from_ref(&endpoint));
+        let att = registry.find(&endpoint).unwrap();
+        let client = port();
+        att.adopt(channel(&client));
+        assert_eq!(att.last_request(&client), None);
+        let request = Request::obtain(Obtain::Get, "/a@x".into(), MountOptions::default(), true);
+        att.remember(&client, Some(&request));
+        assert_eq!(att.last_request(&client), Some(request));
+        att.remember(&client, None);
+        assert_eq!(
+            att.last_request(&client),
+            None,
+            "a request that could not be read clears it"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn past_the_limit_the_oldest_port_is_let_go_and_the_endpoint_kept() {
+        let endpoint = port();
+        let registry = registry_with(std::slice::from_ref(&endpoint));
+        let att = registry.find(&endpoint).unwrap();
+        let ports: Vec<JsValue> = (0..PORT_LIMIT + 3).map(|_| port()).collect();
+        for p in &ports {
+            att.adopt(channel(p));
+            att.note_sent(p, "/a@x", 1);
+        }
+        let kept = |p: &JsValue| att.channel(p).is_some();
+        assert!(
+            kept(&endpoint),
+            "the endpoint's own channel is never evicted"
+        );
+        // Adopting past PORT_LIMIT + 1 channels lets the oldest ports go, oldest first.
+        let gone = ports.len() + 1 - (PORT_LIMIT + 1);
+        assert!(
+            ports[..gone].iter().all(|p| !kept(p)),
+            "the oldest {gone} ports are let go"
+        );
+        assert!(ports[gone..].iter().all(kept), "the newest are kept");
+        assert_eq!(att.channels.borrow().len(), PORT_LIMIT + 1);
+    }
+}

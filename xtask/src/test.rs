@@ -1,5 +1,5 @@
-//! `cargo xtask test`: native tests, then the packages' size budgets and the browser tests in
-//! headless Chromium.
+//! `cargo xtask test`: native tests (and those needing JS values, in Node), then the
+//! packages' size budgets and the browser tests in headless Chromium.
 //!
 //! `--native` or `--browser` runs one half; `--grep PATTERN` picks browser tests by name.
 
@@ -19,12 +19,35 @@ pub fn test(args: &[String]) -> Result {
         .and_then(|i| args.get(i + 1));
     if native {
         run(Command::new("cargo").args(["test", "--workspace"]))?;
+        js_value_tests()?;
     }
     if browser {
         setup::for_test()?;
         let built = build::build()?;
         size::check_budgets(&built)?;
         browser_tests(grep.map(String::as_str))?;
+    }
+    Ok(())
+}
+
+/// The Rust tests that need JS values (options parsing, attachment bookkeeping): built for
+/// wasm32 and run in Node by wasm-bindgen-test-runner, which comes with wasm-bindgen-cli.
+fn js_value_tests() -> Result {
+    setup::wasm_target()?;
+    setup::wasm_bindgen()?;
+    for (package, target) in [
+        ("fshandles-main", ["--lib", ""]),
+        ("fshandles-worker", ["--test", "options_js"]),
+    ] {
+        let mut cargo = Command::new("cargo");
+        cargo
+            .args(["test", "--target", "wasm32-unknown-unknown", "-p", package])
+            .args(target.iter().filter(|a| !a.is_empty()))
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            );
+        run(&mut cargo)?;
     }
     Ok(())
 }
