@@ -137,6 +137,19 @@ async fn permission(
     options: &MountOptions,
     ask: bool,
 ) -> Result<Permission, Error> {
+    // Firefox's and Safari's handles have no permission methods: say so, rather than the
+    // TypeError of calling what is not there.
+    let method = if ask {
+        "requestPermission"
+    } else {
+        "queryPermission"
+    };
+    if !Reflect::get(handle, &method.into()).is_ok_and(|f| f.is_function()) {
+        return Err(Error::new(
+            ErrorKind::NotSupported,
+            "this browser's folder handles have no queryPermission/requestPermission (the File System Access API's permissions): use a Chromium-based browser such as Chrome or Edge",
+        ));
+    }
     let handle = handle.unchecked_ref::<PermissionHandle>();
     let descriptor = options.permission_descriptor();
     let called = if ask {

@@ -53,7 +53,7 @@ extern "C" {
         ended: &Function,
     ) -> Result<Function, JsValue>;
 
-    /// Throws a TypeError when the prompt's part of a host's options is malformed.
+    /// Throws a DataError when the prompt's part of a host's options is malformed.
     #[wasm_bindgen(catch, js_name = checkPrompt)]
     pub(crate) fn check_prompt(options: &JsValue) -> Result<(), JsValue>;
 }

@@ -75,7 +75,9 @@ impl ErrorKind {
     /// [`ErrorKind::Unknown`].
     pub fn from_name(name: &str) -> Self {
         match name {
-            "TypeError" | "DataCloneError" => ErrorKind::Data,
+            // A TypeError inside the library or the browser is no fault of the caller's input
+            // (that is checked first, and refused as Data): Unknown, with its message.
+            "DataCloneError" => ErrorKind::Data,
             "InvalidStateError" | "VersionError" => ErrorKind::Storage,
             // Ours by the names [`ErrorKind::name`] gives: no second list of them to keep in step.
             _ => ErrorKind::ALL
@@ -185,7 +187,7 @@ mod tests {
 
     #[test]
     fn dom_names_map_to_kinds() {
-        assert_eq!(ErrorKind::from_name("TypeError"), ErrorKind::Data);
+        assert_eq!(ErrorKind::from_name("TypeError"), ErrorKind::Unknown);
         assert_eq!(ErrorKind::from_name("DataCloneError"), ErrorKind::Data);
         assert_eq!(
             ErrorKind::from_name("InvalidStateError"),

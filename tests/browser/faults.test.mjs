@@ -155,6 +155,41 @@ describe("faults", () => {
     await context.close();
   });
 
+  it("a browser whose handles have no permission methods: NotSupportedError that says so, and nothing stored", T, async () => {
+    // As Firefox's and Safari's handles are (a browser, not a permission, is simulated here).
+    const { page, context } = await withWorkers({ w: "async" });
+    await ev(page, () => {
+      delete FileSystemHandle.prototype.queryPermission;
+      delete FileSystemHandle.prototype.requestPermission;
+    });
+    const stored = call(page, "w", "store", UID, RW);
+    await clickInDialog(page, "authorize");
+    const r = await stored;
+    assert.equal(r.ok, false, JSON.stringify(r));
+    assert.equal(r.error.name, "NotSupportedError", r.error.message);
+    assert.match(r.error.message, /no queryPermission\/requestPermission/);
+    assert.equal(await ev(page, (uid) => globalThis.idbRecord(uid), UID), null);
+    await context.close();
+  });
+
+  it("a TypeError inside the host is an UnknownError with its message, not a DataError", T, async () => {
+    const { page, context } = await withWorkers({ w: "sab" });
+    await ev(page, () => {
+      FileSystemHandle.prototype.requestPermission = function () {
+        throw new TypeError("requestPermission exploded");
+      };
+    });
+    const stored = call(page, "w", "store", UID, RW);
+    await clickInDialog(page, "authorize");
+    const r = await stored;
+    assert.equal(r.ok, false, JSON.stringify(r));
+    assert.deepEqual([r.error.name, r.error.message], ["UnknownError", "requestPermission exploded"]);
+    // The caller's own mistakes stay DataErrors.
+    const bad = await call(page, "w", "store", UID, { mode: "write" });
+    assert.equal(bad.error?.name, "DataError", JSON.stringify(bad));
+    await context.close();
+  });
+
   it("a permission revoked between calls is reported: at once with permissionTtlMs 0, after the TTL by default", T, async () => {
     for (const [query, wait] of [["?ttl=0&permissions", 0], ["?permissions", 250]]) {
       const { page, context } = await withWorkers({ w: "sab" }, query);
