@@ -4,29 +4,14 @@
 // Python's next open or listdir, and nothing else is touched.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, PLAIN, useBrowser, ev, waitFor, said, clickInDialog, activationLapsed, workerOf, simulatePermissionsIn } from "./harness.mjs";
-import { python, openPage, helpers, DIR } from "./python.mjs";
+import { ISOLATED, PLAIN, useBrowser, ev, waitFor, clickInDialog, activationLapsed, workerOf, simulatePermissionsIn } from "./harness.mjs";
+import { python, openPage, helpers, DIR, crashFree, write, remove, tree, go } from "./python.mjs";
 
 const T = { timeout: 180000 };
 
 // Emscripten's errno numbers, which both interpreters raise (MicroPython's own errno module
 // has other numbers; Pyodide's errno module has these).
 const ERRNO = { EACCES: 2, EEXIST: 20, EISDIR: 31, ENOENT: 44, ENOSPC: 51, ENOTDIR: 54, ENOTEMPTY: 55 };
-
-// The report of `step`, or of the crash that ended the Python before it.
-const report = (page, step, timeout = 60000) =>
-  waitFor(page, (s) => globalThis.reports.find((r) => r.step === s || r.crashed), step, { timeout, what: `Python's report "${step}"` });
-
-async function crashFree(page, step, timeout) {
-  const r = await report(page, step, timeout);
-  assert.equal(r.crashed, undefined, `Python failed: ${r.crashed}; the page said:\n${said(page)}`);
-  return r;
-}
-
-const write = (page, path, text, folder = "picked-1") => ev(page, ([f, p, t]) => globalThis.write(f, p, t), [folder, path, text]);
-const remove = (page, path, folder = "picked-1") => ev(page, ([f, p]) => globalThis.remove(f, p), [folder, path]);
-const tree = (page, folder = "picked-1") => ev(page, ([f]) => globalThis.tree(f), [folder]);
-const go = (page, name = "go") => ev(page, (n) => globalThis.go(n), name);
 
 describe("direct mount: Python works on the folder in place", () => {
   const browser = useBrowser();

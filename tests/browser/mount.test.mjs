@@ -4,28 +4,14 @@
 // every change of either side, and removes from the folder only what Python removed.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ISOLATED, PLAIN, useBrowser, ev, waitFor, said } from "./harness.mjs";
-import { python, openPage, helpers, DIR } from "./python.mjs";
+import { ISOLATED, PLAIN, useBrowser, ev } from "./harness.mjs";
+import { python, openPage, helpers, DIR, report, crashFree, write, remove, tree } from "./python.mjs";
 
 const T = { timeout: 180000 };
 const MODES = [
   ["sab", ISOLATED],
   ["async", PLAIN],
 ];
-
-
-const report = (page, step, timeout = 60000) =>
-  waitFor(page, (s) => globalThis.reports.find((r) => r.step === s), step, { timeout, what: `Python's report "${step}"` });
-
-async function crashFree(page, step) {
-  const r = await report(page, step);
-  assert.equal(r.crashed, undefined, `Python failed: ${r.crashed}; the page said:\n${said(page)}`);
-  return r;
-}
-
-const write = (page, path, text, folder = "picked-1") => ev(page, ([f, p, t]) => globalThis.write(f, p, t), [folder, path, text]);
-const remove = (page, path, folder = "picked-1") => ev(page, ([f, p]) => globalThis.remove(f, p), [folder, path]);
-const tree = (page, stamps = false, folder = "picked-1") => ev(page, ([f, s]) => globalThis.tree(f, s), [folder, stamps]);
 
 describe("mount and sync with writers on both sides", () => {
   const browser = useBrowser();
@@ -218,7 +204,7 @@ report(step="synced", written=sorted(r.written), read=sorted(r.read), removed=li
       assert.equal((await report(page, "mounted")).files, 1000);
       await write(page, "many/f0002.txt", "changed outside");
       await write(page, "many/outside.txt", "new");
-      const stamps = await tree(page, true);
+      const stamps = await tree(page, { stamps: true });
       await ev(page, () => globalThis.go("go"));
       const synced = await crashFree(page, "synced");
       assert.deepEqual(synced.written, ["many/f0001.txt", "many/f0500.txt", "many/f0999.txt", "many/python.txt"]);
@@ -226,7 +212,7 @@ report(step="synced", written=sorted(r.written), read=sorted(r.read), removed=li
       assert.deepEqual(synced.removed, []);
       assert.equal(synced.files, 1002);
       assert.equal(synced.outside, "changed outside");
-      const after = await tree(page, true);
+      const after = await tree(page, { stamps: true });
       const rewritten = Object.keys(stamps).filter((p) => stamps[p] !== DIR && after[p] !== stamps[p]);
       assert.deepEqual(rewritten.sort(), ["many/f0001.txt", "many/f0500.txt", "many/f0999.txt"]);
       assert.deepEqual(problems, []);

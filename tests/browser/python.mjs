@@ -1,6 +1,6 @@
 // Running Python in PyScript workers of the test pages (pages/pyscript*.html), for the tests.
 import assert from "node:assert/strict";
-import { ev, waitFor, clickInDialog } from "./harness.mjs";
+import { ev, waitFor, clickInDialog, said } from "./harness.mjs";
 
 // What every test's Python starts with: `report(**kw)` posts to the page's `reports`.
 export const PRELUDE = `
@@ -103,3 +103,24 @@ export async function openPage(base, context, query = "", file = "pyscript.html"
   return { page, problems };
 }
 
+
+// Python's report of `step`, or of the crash that ended the Python before it.
+export const report = (page, step, timeout = 60000) =>
+  waitFor(page, (s) => globalThis.reports.find((r) => r.step === s || r.crashed), step, { timeout, what: `Python's report "${step}"` });
+
+// The report of `step`, failing the test with what the page said if Python crashed instead.
+export async function crashFree(page, step, timeout) {
+  const r = await report(page, step, timeout);
+  assert.equal(r.crashed, undefined, `Python failed: ${r.crashed}; the page said:\n${said(page)}`);
+  return r;
+}
+
+// What another program does to a folder, through the page's own handle (pages/pyscript.html):
+// `path` is "a/b.txt" under the origin-private folder `folder`.
+export const write = (page, path, text, folder = "picked-1") => ev(page, ([f, p, t]) => globalThis.write(f, p, t), [folder, path, text]);
+export const remove = (page, path, folder = "picked-1") => ev(page, ([f, p]) => globalThis.remove(f, p), [folder, path]);
+// The folder as the page reads it ({"a/b.txt": text, "a": DIR}; with `stamps`, each file's
+// lastModified too).
+export const tree = (page, { stamps = false, folder = "picked-1" } = {}) => ev(page, ([f, s]) => globalThis.tree(f, s), [folder, stamps]);
+// Lets Python's wait_go() return.
+export const go = (page, name = "go") => ev(page, (n) => globalThis.go(n), name);
