@@ -232,6 +232,15 @@ mod tests {
         }
     }
 
+    /// A registry with one attached endpoint: the registry (which lets go of it when
+    /// dropped), its attachment and the endpoint.
+    fn one_attached() -> (Registry, Rc<Attachment>, JsValue) {
+        let endpoint = port();
+        let registry = registry_with(std::slice::from_ref(&endpoint));
+        let att = registry.find(&endpoint).unwrap();
+        (registry, att, endpoint)
+    }
+
     fn registry_with(endpoints: &[JsValue]) -> Registry {
         let registry = Registry::new();
         for e in endpoints {
@@ -268,9 +277,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn a_client_learns_of_each_record_once_per_generation() {
-        let endpoint = port();
-        let registry = registry_with(std::slice::from_ref(&endpoint));
-        let att = registry.find(&endpoint).unwrap();
+        let (_registry, att, _) = one_attached();
         let own = att.channels.borrow()[0].listener.target().clone();
         assert!(att.note_sent(&own, "/a@x", 1), "first time: news");
         assert!(
@@ -291,9 +298,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn a_port_remembers_its_last_request_for_a_repeat() {
-        let endpoint = port();
-        let registry = registry_with(std::slice::from_ref(&endpoint));
-        let att = registry.find(&endpoint).unwrap();
+        let (_registry, att, _) = one_attached();
         let client = port();
         att.adopt(channel(&client));
         assert_eq!(att.last_request(&client), None);
@@ -310,9 +315,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn past_the_limit_the_oldest_port_is_let_go_and_the_endpoint_kept() {
-        let endpoint = port();
-        let registry = registry_with(std::slice::from_ref(&endpoint));
-        let att = registry.find(&endpoint).unwrap();
+        let (_registry, att, endpoint) = one_attached();
         let ports: Vec<JsValue> = (0..PORT_LIMIT + 3).map(|_| port()).collect();
         for p in &ports {
             att.adopt(channel(p));
