@@ -73,8 +73,9 @@ function checkWords(dialog) {
     throw new DOMException(`FsHost options: ${what}`, "DataError");
   };
   for (const key of Object.keys(dialog ?? {})) {
+    if (key !== "modes" && !KINDS.includes(key)) fail(`dialog.${key} is not a kind of prompt (pick, regrant, or modes)`);
+    if (dialog[key] !== undefined && (typeof dialog[key] !== "object" || !dialog[key])) fail(`dialog.${key} must be an object`);
     if (key === "modes") continue;
-    if (!KINDS.includes(key)) fail(`dialog.${key} is not a kind of prompt (pick, regrant, or modes)`);
     for (const [field, value] of Object.entries(dialog[key] ?? {})) {
       if (!FIELDS.includes(field)) fail(`dialog.${key}.${field} is not one of ${FIELDS.join(", ")}`);
       if (typeof value !== "string") fail(`dialog.${key}.${field} must be a string`);

@@ -143,5 +143,12 @@ describe("the prompt in the page's words and look, or the page's own", () => {
     assert.match(r.error.message, /dialog\.pick\.title must be a string/);
     assert.equal(await dialogsOpen(page), 0);
     await context.close();
+
+    // Words given as a string where an object of them goes: said so, at the first prompt.
+    const flat = await withWorker("?dialog=flat");
+    const f = await call(flat.page, "w", "store", UID, RW);
+    assert.equal(f.error?.name, "DataError", JSON.stringify(f));
+    assert.match(f.error.message, /dialog\.regrant must be an object/);
+    await flat.context.close();
   });
 });

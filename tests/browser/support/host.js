@@ -23,6 +23,7 @@ if (params.get("dialog") === "fr") {
 }
 // ?dialog=bad: words that are not strings (a mistake the first prompt reports).
 if (params.get("dialog") === "bad") options.dialog = { pick: { title: 42 } };
+if (params.get("dialog") === "flat") options.dialog = { regrant: "Autoriser ?" };
 // ?ownprompt: the page's own prompt. Each is kept in `prompts` with the buttons that settle
 // it: Yes and No of the page's own, and `answer(value)` for a test that settles it with no click.
 const prompts = [];
