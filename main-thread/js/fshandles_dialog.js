@@ -60,12 +60,6 @@ const ABORT = 2;
 const KINDS = ["pick", "regrant"];
 const FIELDS = ["title", "text", "authorize", "cancel"];
 
-// The prompt's part of a host's options (an object or a Map, as the host takes them).
-const promptOf = (options) => {
-  const get = (key) => (options instanceof Map ? options.get(key) : options?.[key]);
-  return { dialog: get("dialog"), onPrompt: get("onPrompt") };
-};
-
 // Throws a DataError, which the worker that asked gets, when the page's words are malformed
 // (the host checked `dialog` is an object and `onPrompt` a function when it was made).
 function checkWords(dialog) {
@@ -109,19 +103,19 @@ function adoptLook(doc) {
 
 /**
  * Asks for prompt number `n` (`{uid, kind, mode, name}`: kind "pick" or "regrant", the folder's
- * name, the access asked): through the page's `options.onPrompt`, or a modal dialog in
- * `options.dialog`'s words, focused on Authorize. However it ends (a button, Escape, any other
- * close, the page's answer, or the returned function called), `ended` is called once with
- * the ending's number, and the dialog leaves the DOM.
+ * name, the access asked): through the page's `onPrompt`, or a modal dialog in the page's
+ * `dialog` words (both from the host's options, checked when it was made), focused on
+ * Authorize. However it ends (a button, Escape, any other close, the page's answer, or the
+ * returned function called), `ended` is called once with the ending's number, and the dialog
+ * leaves the DOM.
  */
-export function ask(n, options, { uid, kind, mode, name }, ended) {
+export function ask(n, { dialog: words, onPrompt }, { uid, kind, mode, name }, ended) {
   let done = false;
   const end = (choice) => {
     if (done) return;
     done = true;
     ended(choice);
   };
-  const { onPrompt, dialog: words } = promptOf(options);
   if (typeof onPrompt === "function") {
     // The page's own prompt. Its signal says when the host no longer needs an answer (the
     // worker that asked is gone), so that the page can take its prompt down.
