@@ -154,7 +154,7 @@ def _wasm():
 
 
 async def _warm():
-    """Starts the direct mount's I/O worker (a thread: about 0.1 s) while the client's wasm
+    """Starts the direct mount's I/O worker (a thread: 40–170 ms here) while the client's wasm
     loads, so that a first mount in sab mode does not wait for it."""
     try:
         await _outcome((await _direct()).start())
