@@ -35,14 +35,15 @@ pub fn test(args: &[String]) -> Result {
 fn js_value_tests() -> Result {
     setup::wasm_target()?;
     setup::wasm_bindgen()?;
-    for (package, target) in [
-        ("fshandles-main", ["--lib", ""]),
-        ("fshandles-worker", ["--test", "options_js"]),
-    ] {
+    let runs: [(&str, &[&str]); 2] = [
+        ("fshandles-main", &["--lib"]),
+        ("fshandles-worker", &["--test", "options_js"]),
+    ];
+    for (package, target) in runs {
         let mut cargo = Command::new("cargo");
         cargo
             .args(["test", "--target", "wasm32-unknown-unknown", "-p", package])
-            .args(target.iter().filter(|a| !a.is_empty()))
+            .args(target)
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
                 "wasm-bindgen-test-runner",
