@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPage, PRELUDE } from "../tests/browser/python.mjs";
-import { ISOLATED, ev, clickInDialog, said, launchWithProfile } from "../tests/browser/harness.mjs";
+import { ISOLATED, ev, waitFor, clickInDialog, said, launchWithProfile } from "../tests/browser/harness.mjs";
 
 // The big file, in MiB (FSH_BENCH_FILE_MIB; 4200 for the issue's "bigger than 4 GB").
 const MIB = Number(process.env.FSH_BENCH_FILE_MIB ?? 256);
@@ -166,12 +166,10 @@ except Exception as e:
 async function firstOnUsePyScriptPage(context) {
   const { page } = await openPage(ISOLATED, context, "", "pyscript-plugin.html");
   await ev(page, (code) => globalThis.runPy({ type: "py", code }), FIRST);
-  const end = Date.now() + 120000;
-  let r;
-  while (!(r = await ev(page, () => globalThis.reports.find((x) => x.step === "first")))) {
-    if (Date.now() > end) throw new Error(`no report of the first mount on the usePyScript page; the page said:\n${said(page)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const r = await waitFor(page, () => globalThis.reports.find((x) => x.step === "first"), null, {
+    timeout: 120000,
+    what: "the report of the first mount on the usePyScript page",
+  });
   if (r.crashed) throw new Error(`the first mount on the usePyScript page failed: ${r.crashed}\n${said(page)}`);
   await page.close();
   return ["first direct mount in a worker of a usePyScript page (I/O worker started with the worker)", "empty", r.ms, 0];

@@ -168,9 +168,8 @@ export function scenarios({ mode, base }) {
       await waitFor(page, () => document.querySelector("dialog.fshandles-dialog[open]"));
       assert.equal(await ev(page, () => globalThis.activeIsAuthorize()), true, "focus starts on Authorize");
       const named = await ev(page, () => {
-        const dialog = document.querySelector("dialog.fshandles-dialog[open]");
-        const by = (attribute) => document.getElementById(dialog.getAttribute(attribute))?.textContent;
-        return { name: by("aria-labelledby"), description: by("aria-describedby") };
+        const { name, description } = globalThis.dialogSeen();
+        return { name, description };
       });
       assert.deepEqual(
         named,

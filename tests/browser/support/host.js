@@ -21,7 +21,8 @@ if (params.get("dialog") === "fr") {
     modes: { read: "lecture", readwrite: "lecture et écriture" },
   };
 }
-// ?dialog=bad: words that are not strings (a mistake the first prompt reports).
+// ?dialog=bad and ?dialog=flat: words that are not strings, and a string where an object of
+// words goes (mistakes the first prompt reports).
 if (params.get("dialog") === "bad") options.dialog = { pick: { title: 42 } };
 if (params.get("dialog") === "flat") options.dialog = { regrant: "Autoriser ?" };
 // ?ownprompt: the page's own prompt. Each is kept in `prompts` with the buttons that settle
@@ -30,8 +31,9 @@ const prompts = [];
 if (params.has("ownprompt")) {
   options.onPrompt = (prompt) =>
     new Promise((resolve) => {
-      const entry = { ...prompt, signal: undefined, aborted: false, answer: resolve };
-      prompt.signal.addEventListener("abort", () => (entry.aborted = true));
+      const { signal, ...asked } = prompt;
+      const entry = { ...asked, aborted: false, answer: resolve };
+      signal.addEventListener("abort", () => (entry.aborted = true));
       for (const [id, yes] of [["own-yes", true], ["own-no", false]]) {
         const button = document.createElement("button");
         button.id = id;
