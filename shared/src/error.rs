@@ -55,20 +55,9 @@ impl ErrorKind {
 
     /// The stable `name` a JS `Error` carries for this kind.
     pub const fn name(self) -> &'static str {
-        match self {
-            ErrorKind::NotSupported => "NotSupportedError",
-            ErrorKind::Abort => "AbortError",
-            ErrorKind::NotAllowed => "NotAllowedError",
-            ErrorKind::Security => "SecurityError",
-            ErrorKind::Timeout => "TimeoutError",
-            ErrorKind::Data => "DataError",
-            ErrorKind::Protocol => "ProtocolError",
-            ErrorKind::NotFound => "NotFoundError",
-            ErrorKind::Quota => "QuotaExceededError",
-            ErrorKind::Storage => "UnknownStorageError",
-            ErrorKind::Unknown => "UnknownError",
-            ErrorKind::Detached => "DetachedError",
-        }
+        // One table, indexed by the kind (in wire order): a `match` here put the names into
+        // the wasm twice, once for each way they were read.
+        NAMES[self as usize]
     }
 
     /// The kind for a JS error `name` (a `DOMException`'s or one of ours); unknown names map to
@@ -87,6 +76,22 @@ impl ErrorKind {
         }
     }
 }
+
+/// The names of [`ErrorKind::ALL`], in its order.
+static NAMES: [&str; 12] = [
+    "NotSupportedError",
+    "AbortError",
+    "NotAllowedError",
+    "SecurityError",
+    "TimeoutError",
+    "DataError",
+    "ProtocolError",
+    "NotFoundError",
+    "QuotaExceededError",
+    "UnknownStorageError",
+    "UnknownError",
+    "DetachedError",
+];
 
 /// An error with a kind and a human-readable message; it travels as is between host and worker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
