@@ -8,25 +8,10 @@ const ABORT = 2;
 
 let loading = null;
 
-// The prompt's part of a host's options (an object or a Map, as the host takes them).
-const promptOf = (options) => {
-  const get = (key) => (options instanceof Map ? options.get(key) : options?.[key]);
-  return { dialog: get("dialog"), onPrompt: get("onPrompt") };
-};
-
-/** Throws a DataError when a host's `dialog` or `onPrompt` option is not what it takes. */
-export function checkPrompt(options) {
-  const { dialog, onPrompt } = promptOf(options);
-  const fail = (what) => {
-    throw new DOMException(`FsHost options: ${what}`, "DataError");
-  };
-  if (!["undefined", "function"].includes(typeof onPrompt)) fail("onPrompt must be a function");
-  if (dialog !== undefined && (typeof dialog !== "object" || !dialog)) fail("dialog must be an object");
-}
-
 /**
- * Asks prompt number `n` as the host's `options` say; `ended` learns how it ended (a number,
- * or the Error that kept it from asking), once. Returns the function that aborts it.
+ * Asks prompt number `n` as the host's `options` say (read by `options.js`); `ended` learns how
+ * it ended (a number, or the Error that kept it from asking), once. Returns the function that
+ * aborts it.
  */
 export function showDialog(n, options, uid, kind, mode, name, ended) {
   let abort = null;
@@ -38,7 +23,7 @@ export function showDialog(n, options, uid, kind, mode, name, ended) {
   });
   loading
     .then((dialog) => {
-      if (!aborted) abort = dialog.ask(n, promptOf(options), { uid, kind, mode, name }, ended);
+      if (!aborted) abort = dialog.ask(n, options, { uid, kind, mode, name }, ended);
     })
     .catch(ended);
   return () => {

@@ -1,39 +1,32 @@
 //! The browser's File System Access API: the picker, permissions, user activation.
 //!
-//! `showDirectoryPicker` is looked up on `globalThis` at call time (never bound at load), so a
-//! page or a test can install or replace it after the module has loaded.
+//! What it reads of the page is in `js/picker.js`: `showDirectoryPicker` is looked up on
+//! `globalThis` at call time (never bound at load), so a page or a test can install or replace
+//! it after the module has loaded; and where the browser has no picker, the host's option
+//! `fallback: "private"` makes an origin-private folder stand in for the picked one.
 
 use fshandles_shared::js::from_js_error;
-use fshandles_shared::text;
-use fshandles_shared::{Error, ErrorKind, MountOptions};
-use js_sys::{Function, Promise, Reflect};
+use fshandles_shared::{Error, MountOptions};
+use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::FileSystemDirectoryHandle;
 
-// Two reads of the page's globals, in JS, where each is a line. A page whose globals throw
-// when read has no activation and no cross-origin frame that we can see.
-#[wasm_bindgen(module = "/js/page.js")]
+// `options`: the host's options object, whose `fallback` the functions read.
+#[wasm_bindgen(module = "/js/picker.js")]
 extern "C" {
+    #[wasm_bindgen(js_name = fallsBack)]
+    fn falls_back_in(options: &JsValue) -> bool;
+    // `catch`: a page whose globals throw when read has no activation that we can see. (It
+    // also keeps a shim in the glue, which the build's folding of snippets needs.)
     #[wasm_bindgen(catch, js_name = hasActivation)]
     fn page_has_activation() -> Result<bool, JsValue>;
-    #[wasm_bindgen(catch, js_name = inCrossOriginFrame)]
-    fn in_cross_origin_frame() -> Result<bool, JsValue>;
-}
-
-// Declared here rather than through `web_sys_unstable_apis`: two methods, called on the object.
-#[wasm_bindgen]
-extern "C" {
-    type PermissionHandle;
-
-    #[wasm_bindgen(method, catch, js_name = queryPermission)]
-    fn query_permission(this: &PermissionHandle, descriptor: &JsValue) -> Result<Promise, JsValue>;
-
-    #[wasm_bindgen(method, catch, js_name = requestPermission)]
-    fn request_permission(
-        this: &PermissionHandle,
-        descriptor: &JsValue,
-    ) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = checkSupported)]
+    fn check_supported_in(options: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(js_name = pickFolder)]
+    fn pick_folder(options: &JsValue, mount_options: &JsValue) -> Promise;
+    #[wasm_bindgen(js_name = permission)]
+    fn permission_of(handle: &JsValue, mode: &str, ask: bool, options: &JsValue) -> Promise;
 }
 
 /// A permission state, as the API reports it.
@@ -54,32 +47,16 @@ impl Permission {
     }
 }
 
-fn global() -> JsValue {
-    js_sys::global().into()
+/// Whether the host's options (`page`) ask for origin-private folders where the browser has
+/// no directory picker, and this browser has none: then no prompt is shown, nor needed.
+pub(crate) fn falls_back(page: &JsValue) -> bool {
+    falls_back_in(page)
 }
 
-fn picker() -> Option<Function> {
-    Reflect::get(&global(), &"showDirectoryPicker".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<Function>().ok())
-}
-
-/// Fails with NotSupported where there is no directory picker, with SecurityError in a
-/// cross-origin iframe (browsers refuse pickers there).
-pub(crate) fn check_supported() -> Result<(), Error> {
-    if picker().is_none() {
-        return Err(Error::new(
-            ErrorKind::NotSupported,
-            "this browser has no showDirectoryPicker (the File System Access API): use a Chromium-based browser such as Chrome or Edge",
-        ));
-    }
-    if in_cross_origin_frame().unwrap_or(false) {
-        return Err(Error::new(
-            ErrorKind::Security,
-            "this page runs in a cross-origin iframe, where browsers refuse the directory picker: open it as a top-level page or in a same-origin frame",
-        ));
-    }
-    Ok(())
+/// Fails with NotSupported where there is no directory picker (and no fallback), with
+/// SecurityError in a cross-origin iframe (browsers refuse pickers there).
+pub(crate) fn check_supported(page: &JsValue) -> Result<(), Error> {
+    check_supported_in(page).map_err(|e| from_js_error(&e))
 }
 
 /// Whether the page has transient user activation now (a click moments ago).
@@ -87,75 +64,45 @@ pub(crate) fn has_activation() -> bool {
     page_has_activation().unwrap_or(false)
 }
 
-async fn awaited(p: Result<Promise, JsValue>) -> Result<JsValue, Error> {
-    let p = p.map_err(|e| from_js_error(&e))?;
+async fn awaited(p: Promise) -> Result<JsValue, Error> {
     JsFuture::from(p).await.map_err(|e| from_js_error(&e))
 }
 
-/// Shows the picker. `Ok(None)` when the user cancels it.
+/// Shows the picker (or, falling back, gives the origin-private folder of the picker id).
+/// `Ok(None)` when the user cancels it.
 pub(crate) async fn pick(
     options: &MountOptions,
+    page: &JsValue,
 ) -> Result<Option<FileSystemDirectoryHandle>, Error> {
-    check_supported()?;
-    let f = picker()
-        .ok_or_else(|| Error::new(ErrorKind::NotSupported, "showDirectoryPicker vanished"))?;
-    let called = f
-        .call1(&global(), &options.to_js())
-        .and_then(|p| p.dyn_into::<Promise>());
-    match awaited(called).await {
-        Ok(handle) => handle.dyn_into::<FileSystemDirectoryHandle>().map(Some).map_err(|_| {
-            Error::new(ErrorKind::Data, "showDirectoryPicker resolved to something that is not a FileSystemDirectoryHandle")
-        }),
-        Err(e) if e.kind == ErrorKind::Abort => Ok(None),
-        Err(mut e) => {
-            if e.kind == ErrorKind::Security {
-                e.message = text!("the directory picker was refused (", e.message, "); it needs a click (user activation) and a top-level or same-origin frame");
-            }
-            Err(e)
-        }
-    }
+    let folder = awaited(pick_folder(page, &options.to_js())).await?;
+    Ok((!folder.is_null()).then(|| folder.unchecked_into()))
 }
 
-/// The handle's current permission for `options.mode`, without prompting.
+/// The handle's current permission for `options.mode`, without prompting. `page`: the host's
+/// options, whose `fallback` counts handles without permission methods as granted.
 pub(crate) async fn query(
     handle: &FileSystemDirectoryHandle,
     options: &MountOptions,
+    page: &JsValue,
 ) -> Result<Permission, Error> {
-    permission(handle, options, false).await
+    permission(handle, options, false, page).await
 }
 
 /// Asks for permission for `options.mode` (may show the browser's prompt; needs activation).
 pub(crate) async fn request(
     handle: &FileSystemDirectoryHandle,
     options: &MountOptions,
+    page: &JsValue,
 ) -> Result<Permission, Error> {
-    permission(handle, options, true).await
+    permission(handle, options, true, page).await
 }
 
 async fn permission(
     handle: &FileSystemDirectoryHandle,
     options: &MountOptions,
     ask: bool,
+    page: &JsValue,
 ) -> Result<Permission, Error> {
-    // Firefox's and Safari's handles have no permission methods: say so, rather than the
-    // TypeError of calling what is not there.
-    let method = if ask {
-        "requestPermission"
-    } else {
-        "queryPermission"
-    };
-    if !Reflect::get(handle, &method.into()).is_ok_and(|f| f.is_function()) {
-        return Err(Error::new(
-            ErrorKind::NotSupported,
-            "this browser's folder handles have no queryPermission/requestPermission (the File System Access API's permissions): use a Chromium-based browser such as Chrome or Edge",
-        ));
-    }
-    let handle = handle.unchecked_ref::<PermissionHandle>();
-    let descriptor = options.permission_descriptor();
-    let called = if ask {
-        handle.request_permission(&descriptor)
-    } else {
-        handle.query_permission(&descriptor)
-    };
-    Ok(Permission::parse(&awaited(called).await?))
+    let state = awaited(permission_of(handle, options.mode.as_str(), ask, page)).await?;
+    Ok(Permission::parse(&state))
 }

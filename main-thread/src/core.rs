@@ -45,12 +45,13 @@ pub(crate) struct Core {
     grants: Grants,
     rechecks: Rechecks,
     tabs: Tabs,
-    /// The page's `dialog` words and `onPrompt` (its options object), read by `js/dialog.js`.
-    prompt: JsValue,
+    /// The page's options object: its `dialog` words and `onPrompt` (read by `js/dialog.js`),
+    /// its `fallback` (`js/fallback.js`).
+    page: JsValue,
 }
 
 impl Core {
-    pub fn new(namespace: &str, permission_ttl_ms: f64, prompt: JsValue) -> Rc<Self> {
+    pub fn new(namespace: &str, permission_ttl_ms: f64, page: JsValue) -> Rc<Self> {
         Rc::new_cyclic(|weak: &Weak<Core>| {
             let records = Records::new(namespace);
             let weak = weak.clone();
@@ -67,7 +68,7 @@ impl Core {
                 grants: Grants::new(permission_ttl_ms),
                 rechecks: Rechecks::default(),
                 tabs,
-                prompt,
+                page,
             }
         })
     }
@@ -77,7 +78,7 @@ impl Core {
         let now = js_sys::Date::now();
         // A handle whose folder is gone makes queryPermission throw: not usable, ask again.
         let granted = matches!(
-            access::query(&record.handle, options).await,
+            access::query(&record.handle, options, &self.page).await,
             Ok(Permission::Granted)
         );
         if granted {
@@ -118,7 +119,7 @@ impl Core {
         if let Some(record) = rechecked {
             return Ok(Access::granted(&record));
         }
-        access::check_supported()?;
+        access::check_supported(&self.page)?;
         self.prompts
             .run(uid, requester, || self.prompt(op, uid, options))
             .await
@@ -129,29 +130,36 @@ impl Core {
         // another tab, stored this very uid.
         let _lock = self.tabs.prompt_lock(uid).await;
         let record = self.records.reload(uid).await?;
+        // No picker, and the page asked for origin-private folders: one with no prompt.
+        let private = access::falls_back(&self.page);
         if let Some(record) = &record {
             if self.usable(uid, record, options).await {
                 return Ok(Access::granted(record));
             }
-            let name = record.handle.name();
-            if !self.activate(uid, "regrant", &name, options).await? {
-                return Ok(Access::DENIED);
-            }
-            if let Ok(Permission::Granted) = access::request(&record.handle, options).await {
-                self.grants.granted(uid, options.mode, js_sys::Date::now());
-                return Ok(Access::granted(record));
-            }
-            if op == Obtain::Store {
-                return Ok(Access::DENIED);
+            // A private folder that is not usable is gone (the site's data was cleared): a new
+            // one is made below.
+            if !private {
+                let name = record.handle.name();
+                if !self.activate(uid, "regrant", &name, options).await? {
+                    return Ok(Access::DENIED);
+                }
+                let asked = access::request(&record.handle, options, &self.page).await;
+                if let Ok(Permission::Granted) = asked {
+                    self.grants.granted(uid, options.mode, js_sys::Date::now());
+                    return Ok(Access::granted(record));
+                }
+                if op == Obtain::Store {
+                    return Ok(Access::DENIED);
+                }
             }
         }
-        if !self.activate(uid, "pick", "", options).await? {
+        if !private && !self.activate(uid, "pick", "", options).await? {
             return Ok(Access::DENIED);
         }
-        let Some(handle) = access::pick(options).await? else {
+        let Some(handle) = access::pick(options, &self.page).await? else {
             return Ok(Access::DENIED);
         };
-        if access::request(&handle, options).await? != Permission::Granted {
+        if access::request(&handle, options, &self.page).await? != Permission::Granted {
             return Ok(Access::DENIED);
         }
         let record = self
@@ -182,7 +190,7 @@ impl Core {
             mode: options.mode.as_str(),
             name,
         };
-        let dialog = Dialog::show(&self.prompt, &ask)?;
+        let dialog = Dialog::show(&self.page, &ask)?;
         match self.prompts.ask(uid, dialog).await? {
             Choice::Authorize => Ok(true),
             Choice::Cancel => Ok(false),

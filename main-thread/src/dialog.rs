@@ -52,10 +52,6 @@ extern "C" {
         name: &str,
         ended: &Function,
     ) -> Result<Function, JsValue>;
-
-    /// Throws a DataError when the prompt's part of a host's options is malformed.
-    #[wasm_bindgen(catch, js_name = checkPrompt)]
-    pub(crate) fn check_prompt(options: &JsValue) -> Result<(), JsValue>;
 }
 
 /// What a prompt asks for, in the words `js/dialog.js` takes.

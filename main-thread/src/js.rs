@@ -1,9 +1,8 @@
 //! The JS face: `class FsHost` in `dist/main/fshandles_main.js`.
 
-use crate::dialog::check_prompt;
 use crate::{FsHost, HostOptions};
-use fshandles_shared::js::{args, from_js_error, to_js_error};
-use fshandles_shared::protocol::{whole_u32, Obtain};
+use fshandles_shared::js::{args, to_js_error};
+use fshandles_shared::protocol::Obtain;
 use fshandles_shared::{Error, ErrorKind, MountOptions};
 use js_sys::{Object, Promise, Reflect};
 use std::cell::RefCell;
@@ -12,6 +11,19 @@ use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
+
+// The constructor's options are read and checked in JS: most are read there (the prompt's
+// words, `onPrompt`, `fallback`), and a Map or an object is one case there.
+#[wasm_bindgen(module = "/js/options.js")]
+extern "C" {
+    type CheckedOptions;
+    #[wasm_bindgen(catch, js_name = hostOptions)]
+    fn host_options(given: &JsValue) -> Result<CheckedOptions, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn namespace(this: &CheckedOptions) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = permissionTtlMs)]
+    fn permission_ttl_ms(this: &CheckedOptions) -> Option<f64>;
+}
 
 #[wasm_bindgen(typescript_custom_section)]
 const SHARED_TS: &str = fshandles_shared::js::typescript::DECLARATIONS;
@@ -32,6 +44,8 @@ export interface HostOptions {
     };
     /** The page's own prompt instead of the dialog: resolve true from a click (the host uses that click to open the picker or ask the browser), false to decline. */
     onPrompt?: (prompt: Prompt) => boolean | Promise<boolean>;
+    /** `"private"`: where the browser has no directory picker (Firefox, Safari), a store or get gives a folder of the origin-private file system, one per picker id, with no prompt. Without it, such browsers get `NotSupportedError`. */
+    fallback?: "private";
 }
 
 /** The words of one kind of prompt. */
@@ -93,34 +107,15 @@ impl JsFsHost {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "HostOptions")] options: JsValue,
     ) -> Result<JsFsHost, JsValue> {
+        let given = host_options(&options)?;
         let mut o = HostOptions::default();
-        let parsed =
-            args::object(&options, "{namespace, permissionTtlMs} for FsHost").and_then(|given| {
-                let Some(given) = given else { return Ok(()) };
-                if let Some(ns) = args::string_field(given, "namespace")? {
-                    if ns.is_empty() {
-                        return Err(Error::new(
-                            ErrorKind::Data,
-                            "namespace must be a non-empty string",
-                        ));
-                    }
-                    o.namespace = ns;
-                }
-                let whole_ms = |t: f64| whole_u32(t).is_some();
-                let ttl = args::number_field(
-                    given,
-                    "permissionTtlMs",
-                    whole_ms,
-                    "a whole number of milliseconds, 0 or more",
-                )?;
-                if let Some(ttl) = ttl {
-                    o.permission_ttl_ms = ttl as u32;
-                }
-                check_prompt(given).map_err(|e| from_js_error(&e))?;
-                o.prompt = given.into();
-                Ok(())
-            });
-        parsed.map_err(|e| to_js_error(&e))?;
+        if let Some(ns) = given.namespace() {
+            o.namespace = ns;
+        }
+        if let Some(ttl) = given.permission_ttl_ms() {
+            o.permission_ttl_ms = ttl as u32;
+        }
+        o.js_options = given.into();
         Ok(JsFsHost {
             host: FsHost::unowned(o),
         })

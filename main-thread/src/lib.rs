@@ -72,10 +72,12 @@ pub struct HostOptions {
     /// revoked in the browser is reported by the first call made this long after the last
     /// check. 0 asks for every call (calls that arrive while it asks share that answer).
     pub permission_ttl_ms: u32,
-    /// The prompt in the page's words, or the page's own prompt: a JS object with the options
-    /// `dialog` and `onPrompt` of `new FsHost(options)` (the README's "The prompt"), or
-    /// `undefined` for the host's dialog in English.
-    pub prompt: JsValue,
+    /// The options of `new FsHost(options)` that are read in JS, as a JS object: `dialog` and
+    /// `onPrompt` (the prompt in the page's words, or the page's own: the README's "The
+    /// prompt"), and `fallback: "private"` (origin-private folders where the browser has no
+    /// picker: the README's "Every browser"). `undefined`: the host's dialog in English, and
+    /// `NotSupportedError` where there is no picker.
+    pub js_options: JsValue,
 }
 
 impl Default for HostOptions {
@@ -83,7 +85,7 @@ impl Default for HostOptions {
         HostOptions {
             namespace: DEFAULT_NAMESPACE.to_owned(),
             permission_ttl_ms: DEFAULT_PERMISSION_TTL_MS,
-            prompt: JsValue::UNDEFINED,
+            js_options: JsValue::UNDEFINED,
         }
     }
 }
@@ -128,7 +130,7 @@ impl FsHost {
         let core = core::Core::new(
             &options.namespace,
             f64::from(options.permission_ttl_ms),
-            options.prompt,
+            options.js_options,
         );
         FsHost {
             hub: hub::Hub::new(core.clone()),

@@ -6,13 +6,20 @@
 use crate::promise::new_promise;
 use crate::{ConnectOptions, FsClient};
 use fshandles_shared::error::quoted;
-use fshandles_shared::js::bindings::Thenable;
 use fshandles_shared::js::{args, from_js_error, to_js_error};
 use fshandles_shared::protocol::Obtain;
 use fshandles_shared::text;
 use fshandles_shared::{Error, ErrorKind};
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(module = "/js/client.js")]
+extern "C" {
+    /// `p`'s outcome as `{ok: true, value}` or `{ok: false, name, message}`.
+    fn settled(p: &Promise) -> Promise;
+    #[wasm_bindgen(js_name = kindOf)]
+    fn kind_of(handle: &Promise) -> Promise;
+}
 
 #[wasm_bindgen(typescript_custom_section)]
 const SHARED_TS: &str = fshandles_shared::js::typescript::DECLARATIONS;
@@ -34,6 +41,9 @@ export interface ConnectOptions {
     /** Sab mode over a BroadcastChannel: the buffer the page handed to its host (`host.attachBuffer`). */
     buffer?: SharedArrayBuffer;
 }
+
+/** Where a stored folder is: on the device (picked by the user), or in the origin-private file system. */
+export type FolderKind = "device" | "private";
 
 /** What the calls of `FsClient` answer: a plain boolean in sab mode, a promise in async mode. */
 export type Answer = boolean | Promise<boolean>;
@@ -99,17 +109,17 @@ impl JsFsClient {
     }
 
     /// Like the method named `method` (`"storeFSHandler"`, `"getFSHandler"`,
-    /// `"deleteFSHandler"` or `"handle"`), but never throws or rejects: answers
+    /// `"deleteFSHandler"`, `"handle"` or `"kind"`), but never throws or rejects: answers
     /// `{ok: true, value}` or `{ok: false, name, message}` — plainly in sab mode, as a Promise in
-    /// async mode (and always for `"handle"`). For callers that cannot catch a JS exception well
+    /// async mode (and always for `"handle"` and `"kind"`). For callers that cannot catch a JS exception well
     /// (MicroPython's FFI), and it hands them the error's stable `name` as is.
     #[wasm_bindgen(
-        unchecked_return_type = "Settled<boolean> | Promise<Settled<boolean | FileSystemDirectoryHandle>>"
+        unchecked_return_type = "Settled<boolean> | Promise<Settled<boolean | FileSystemDirectoryHandle | FolderKind>>"
     )]
     pub fn settle(
         &self,
         #[wasm_bindgen(
-            unchecked_param_type = "\"storeFSHandler\" | \"getFSHandler\" | \"deleteFSHandler\" | \"handle\""
+            unchecked_param_type = "\"storeFSHandler\" | \"getFSHandler\" | \"deleteFSHandler\" | \"handle\" | \"kind\""
         )]
         method: &str,
         #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue,
@@ -119,10 +129,8 @@ impl JsFsClient {
             "storeFSHandler" => Call::Obtain(Obtain::Store),
             "getFSHandler" => Call::Obtain(Obtain::Get),
             "deleteFSHandler" => Call::Delete,
-            "handle" => {
-                let answer = self.handle(uid);
-                return settled_promise(answer).into();
-            }
+            "handle" => return settled(&self.handle(uid)).into(),
+            "kind" => return settled(&self.kind(uid)).into(),
             other => {
                 return outcome(Err(to_js_error(&Error::new(
                     ErrorKind::Data,
@@ -133,7 +141,7 @@ impl JsFsClient {
         };
         match self.dispatch(call, uid, options) {
             Ok(v) => match v.dyn_into::<Promise>() {
-                Ok(p) => settled_promise(p).into(),
+                Ok(p) => settled(&p).into(),
                 Err(v) => outcome(Ok(v)).into(),
             },
             Err(e) => outcome(Err(e)).into(),
@@ -157,6 +165,15 @@ impl JsFsClient {
         });
         promise
     }
+
+    /// `Promise<"device" | "private">`: where the folder stored under `uid` is. `"private"`: in
+    /// the origin-private file system (the host's `fallback: "private"`, where the browser has
+    /// no picker), kept by the browser for this site and cleared with the site's data;
+    /// `"device"`: a folder the user picked.
+    #[wasm_bindgen(unchecked_return_type = "Promise<FolderKind>")]
+    pub fn kind(&self, #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue) -> Promise {
+        kind_of(&self.handle(uid))
+    }
 }
 
 /// `{ok: true, value}` or `{ok: false, name, message}`.
@@ -178,26 +195,6 @@ fn outcome(result: Result<JsValue, JsValue>) -> Object {
         }
     }
     o
-}
-
-type Settler = Closure<dyn FnMut(JsValue) -> JsValue>;
-
-thread_local! {
-    // Made once, never dropped: any promise `settle()` wraps may call them, however late.
-    static SETTLERS: (Settler, Settler) = (
-        Closure::new(|value| outcome(Ok(value)).into()),
-        Closure::new(|error| outcome(Err(error)).into()),
-    );
-}
-
-/// `p`, its outcome turned into `{ok, value}` or `{ok: false, name, message}`.
-fn settled_promise(p: Promise) -> Promise {
-    SETTLERS.with(|(fulfilled, rejected)| {
-        p.unchecked_ref::<Thenable>().then_both(
-            fulfilled.as_ref().unchecked_ref(),
-            rejected.as_ref().unchecked_ref(),
-        )
-    })
 }
 
 impl JsFsClient {

@@ -6,9 +6,9 @@
 //! This puts each snippet inside the glue instead, in a function scope of its own (its names
 //! cannot meet the glue's), and removes `snippets/`.
 //!
-//! A snippet may export only with `export function name(` at the start of a line, and may
-//! import nothing; anything else, or an import line of another shape, stops the build rather
-//! than ship a glue that cannot load.
+//! A snippet may export only with `export function name(` (or `export async function`) at the
+//! start of a line, and may import nothing; anything else, or an import line of another shape,
+//! stops the build rather than ship a glue that cannot load.
 
 use crate::Result;
 use std::path::Path;
@@ -69,13 +69,19 @@ fn scoped(source: &str, names: &[(&str, &str)]) -> Result<String> {
     let mut body = String::with_capacity(source.len());
     let mut exported = Vec::new();
     for line in source.lines() {
-        if let Some(rest) = line.strip_prefix("export function ") {
+        let exports = ["export function ", "export async function "]
+            .iter()
+            .find_map(|p| {
+                line.strip_prefix(p)
+                    .map(|rest| (&p["export ".len()..], rest))
+            });
+        if let Some((function, rest)) = exports {
             exported.push(rest.split('(').next().unwrap_or("").trim());
-            body.push_str("function ");
+            body.push_str(function);
             body.push_str(rest);
         } else if line.starts_with("export") || line.starts_with("import") {
             return Err(format!(
-                "`{line}`: a snippet may only `export function name(`, and import nothing"
+                "`{line}`: a snippet may only `export function name(` (or `export async function`), and import nothing"
             ));
         } else {
             body.push_str(line);
@@ -120,11 +126,11 @@ mod tests {
 
     #[test]
     fn a_snippet_keeps_its_names_to_itself() {
-        let source = "const A = 1;\nexport function show(x) {\n  return x + A;\n}\n";
+        let source = "const A = 1;\nexport function show(x) {\n  return x + A;\n}\nexport async function later() {}\n";
         let folded = scoped(source, &[("show", "show_1")]).unwrap();
         assert_eq!(
             folded,
-            "const { show: show_1 } = (() => {\nconst A = 1;\nfunction show(x) {\n  return x + A;\n}\nreturn { show };\n})();\n"
+            "const { show: show_1 } = (() => {\nconst A = 1;\nfunction show(x) {\n  return x + A;\n}\nasync function later() {}\nreturn { show };\n})();\n"
         );
     }
 

@@ -13,6 +13,9 @@ if (params.has("nowaitasync")) Atomics.waitAsync = undefined;
 const options = {};
 if (params.has("ns")) options.namespace = params.get("ns");
 if (params.has("ttl")) options.permissionTtlMs = Number(params.get("ttl"));
+// ?fallback: origin-private folders where the browser has no picker (with ?nopicker here, or
+// in Firefox).
+if (params.has("fallback")) options.fallback = "private";
 // ?dialog=fr: the dialog in the page's words (French, {name} and {mode} in them).
 if (params.get("dialog") === "fr") {
   options.dialog = {
@@ -63,15 +66,20 @@ function spawn(name, { attach = true, script = "/tests/browser/support/worker.js
   return w.loaded.then(() => true);
 }
 
+// The origin-private folder at `path` ("picked-1", or "fshandles/pyscript" for a fallback's).
+async function folderAt(path, create = false) {
+  let dir = await navigator.storage.getDirectory();
+  for (const part of path.split("/")) dir = await dir.getDirectoryHandle(part, { create });
+  return dir;
+}
+
 async function readFile(folder, name) {
-  const root = await navigator.storage.getDirectory();
-  const dir = await root.getDirectoryHandle(folder);
+  const dir = await folderAt(folder);
   return (await (await dir.getFileHandle(name)).getFile()).text();
 }
 
 async function writeFile(folder, name, text) {
-  const root = await navigator.storage.getDirectory();
-  const dir = await root.getDirectoryHandle(folder, { create: true });
+  const dir = await folderAt(folder, true);
   const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
   await w.write(text);
   await w.close();

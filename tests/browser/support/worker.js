@@ -55,6 +55,8 @@ const commands = {
     const r = client.storeFSHandler(uid, options);
     return r instanceof Promise ? "promise" : typeof r;
   },
+  kind: (uid) => client.kind(uid),
+  settleKind: (uid) => client.settle("kind", uid),
   async handleName(uid) {
     return (await client.handle(uid)).name;
   },
