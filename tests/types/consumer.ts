@@ -8,6 +8,7 @@ import initWorker, {
   type Answer,
   type ConnectOptions,
   type FsHandlesErrorName,
+  type FolderKind,
   type Settled,
 } from "../../dist/worker/fshandles_worker.js";
 
@@ -16,6 +17,7 @@ export async function onThePage(worker: Worker, channel: BroadcastChannel, buffe
   const options: HostOptions = { namespace: "@pyscript.fs", permissionTtlMs: 0 };
   const host = new FsHost(options);
   new FsHost();
+  new FsHost({ fallback: "private" });
   host.attach(worker);
   host.attach(channel);
   host.attachBuffer(channel, buffer);
@@ -39,6 +41,8 @@ export async function onThePage(worker: Worker, channel: BroadcastChannel, buffe
   void host.getFSHandler("/x", { startIn: "attic" });
   // @ts-expect-error: a namespace is a string
   new FsHost({ namespace: 3 });
+  // @ts-expect-error: the one fallback is "private"
+  new FsHost({ fallback: "opfs" });
   // @ts-expect-error: a host attaches channels, not strings
   host.attach("worker");
 }
@@ -54,7 +58,7 @@ export async function inTheWorker(): Promise<void> {
   const folder: FileSystemDirectoryHandle = await client.handle("/local@pyscript");
   const settled = await client.settle("storeFSHandler", "/local@pyscript");
   if (settled.ok) {
-    const value: boolean | FileSystemDirectoryHandle = settled.value;
+    const value: boolean | FileSystemDirectoryHandle | FolderKind = settled.value;
     void value;
   } else {
     const name: FsHandlesErrorName = settled.name;
@@ -62,7 +66,8 @@ export async function inTheWorker(): Promise<void> {
     void [name, message];
   }
   const typed: Settled<boolean> = { ok: false, name: "DetachedError", message: "the host let go" };
-  void [mode, granted, folder, typed];
+  const kind: "device" | "private" = await client.kind("/local@pyscript");
+  void [mode, granted, folder, typed, kind];
 
   // @ts-expect-error: not a mode
   FsClient.connect({ mode: "fast" });

@@ -10,6 +10,7 @@ The API of PyScript's ``pyscript.fs``::
     await fshandles.sync("/local")              # a copy mount: both ways, yours out, theirs in
     await fshandles.unmount("/local")
     await fshandles.revoke("/local")            # forget the folder: the next mount asks again
+    await fshandles.kind("/local")              # "device", or "private" (no picker: Firefox)
 
 built on fshandles' ``FsClient``: the page's ``FsHost`` shows the picker and prompts, remembers
 the folder in IndexedDB (shared with PyScript's own records), and re-grants permission on the
@@ -290,6 +291,18 @@ async def mount(path, mode="readwrite", root="", id="pyscript", direct=None):
     engine = await (_direct() if direct else _mounts())
     await _outcome(engine.mount(_fs(), path, handle, mode == "read"))
     mounted[path] = _Mounted(path, id, mode, "direct" if direct else "copy")
+
+
+async def kind(path, id=None):
+    """Where the folder stored for ``path`` is: ``"device"``, a folder of the user's device
+    (picked), or ``"private"``, a folder of the browser's origin-private file system (the
+    page's ``fallback: "private"``, where the browser has no folder picker). A private folder is
+    kept by the browser for this site, and is cleared with the site's data. ``id`` is the
+    mount's, else ``"pyscript"``."""
+    if id is None:
+        id = mounted[path].id if path in mounted else "pyscript"
+    await _connect()
+    return str(await _call("kind", f"{path}@{id}"))
 
 
 async def regrant(path, mode="readwrite", id="pyscript"):

@@ -1,6 +1,6 @@
 //! Installs what a fresh machine lacks, and nothing it already has: the wasm32 target,
-//! wasm-bindgen-cli at the exact version in Cargo.lock, Chromium and its driver, and the
-//! pinned npm packages.
+//! wasm-bindgen-cli at the exact version in Cargo.lock, Chromium and its driver, Firefox ESR,
+//! and the pinned npm packages.
 
 use crate::{root, run, Result};
 use std::path::{Path, PathBuf};
@@ -16,7 +16,8 @@ pub fn for_build() -> Result {
 /// Everything `test` needs.
 pub fn for_test() -> Result {
     for_build()?;
-    chromium().map(drop)
+    chromium()?;
+    firefox().map(drop)
 }
 
 fn output(cmd: &mut Command) -> Option<String> {
@@ -110,26 +111,44 @@ pub fn chromium() -> Result<PathBuf> {
     }
     let path = Path::new("/usr/bin/chromium");
     if !path.exists() || !Path::new("/usr/bin/chromedriver").exists() {
-        eprintln!("xtask: installing chromium and chromium-driver with apt-get");
-        let sudo = output(Command::new("id").arg("-u"))
-            .map(|u| u.trim() != "0")
-            .unwrap_or(true);
-        let apt = |args: &[&str]| {
-            let mut c = if sudo {
-                Command::new("sudo")
-            } else {
-                Command::new("apt-get")
-            };
-            if sudo {
-                c.arg("apt-get");
-            }
-            c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
-            run(&mut c)
-        };
-        apt(&["update"])?;
-        apt(&["install", "-y", "chromium", "chromium-driver"])?;
+        apt_install(&["chromium", "chromium-driver"])?;
     }
     Ok(path.to_path_buf())
+}
+
+/// The second browser: Debian's firefox-esr (driven over WebDriver BiDi by puppeteer-core,
+/// which needs no driver of its own), installed by apt when missing.
+pub fn firefox() -> Result<PathBuf> {
+    if let Ok(path) = std::env::var("FIREFOX") {
+        return Ok(PathBuf::from(path));
+    }
+    let path = Path::new("/usr/bin/firefox-esr");
+    if !path.exists() {
+        apt_install(&["firefox-esr"])?;
+    }
+    Ok(path.to_path_buf())
+}
+
+/// `apt-get install -y` of Debian's `packages` (after an update), through sudo unless root.
+fn apt_install(packages: &[&str]) -> Result {
+    eprintln!("xtask: installing {} with apt-get", packages.join(" "));
+    let sudo = output(Command::new("id").arg("-u"))
+        .map(|u| u.trim() != "0")
+        .unwrap_or(true);
+    let apt = |args: &[&str]| {
+        let mut c = if sudo {
+            Command::new("sudo")
+        } else {
+            Command::new("apt-get")
+        };
+        if sudo {
+            c.arg("apt-get");
+        }
+        c.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut c)
+    };
+    apt(&["update"])?;
+    apt(&[&["install", "-y"][..], packages].concat())
 }
 
 /// Whether `cargo xtask build` can rebuild the standard library on the machine's nightly

@@ -64,17 +64,11 @@ pub fn browser_env(node: &mut Command) -> Result {
     Ok(())
 }
 
+/// The browser tests: Chromium's (`tests/browser`), then Firefox's (`tests/firefox`), each
+/// file after the other.
 fn browser_tests(grep: Option<&str>) -> Result {
-    let dir = root().join("tests/browser");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err("no browser tests found in tests/browser".into());
-    }
+    let mut files = test_files("tests/browser")?;
+    files.extend(test_files("tests/firefox")?);
     let mut node = Command::new("node");
     // One file at a time: the machine has two cores and each file drives a browser.
     node.args(["--test", "--test-concurrency=1", "--test-reporter=spec"]);
@@ -83,5 +77,21 @@ fn browser_tests(grep: Option<&str>) -> Result {
     }
     node.args(&files);
     browser_env(&mut node)?;
+    node.env("FIREFOX", setup::firefox()?);
     run(&mut node)
+}
+
+/// The `*.test.mjs` files of `folder`, sorted; an error when there are none.
+fn test_files(folder: &str) -> Result<Vec<std::path::PathBuf>> {
+    let dir = root().join(folder);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("no browser tests found in {folder}"));
+    }
+    Ok(files)
 }

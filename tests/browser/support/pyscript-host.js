@@ -7,8 +7,12 @@ import { hooks } from "/node_modules/@pyscript/core/dist/core.js";
 
 await init();
 const params = new URLSearchParams(location.search);
+const options = {};
 // `?ttl=MS`: how long the host trusts a permission it checked (a test that revokes one).
-const host = new FsHost(params.has("ttl") ? { permissionTtlMs: Number(params.get("ttl")) } : undefined);
+if (params.has("ttl")) options.permissionTtlMs = Number(params.get("ttl"));
+// `?fallback`: origin-private folders where the browser has no picker (Firefox).
+if (params.has("fallback")) options.fallback = "private";
+const host = new FsHost(options);
 const reports = [];
 const workers = [];
 
