@@ -62,8 +62,8 @@ class FsHandlesError(Exception):
 
 
 class UnsupportedBrowserError(FsHandlesError):
-    """The browser lacks the File System Access API (use Chrome or Edge), or the page is in a
-    cross-origin iframe."""
+    """The browser lacks the File System Access API (use Chrome or Edge, or give the page's host
+    ``fallback: "private"``), or the page is in a cross-origin iframe."""
 
 
 class NotGrantedError(_PermissionError):
