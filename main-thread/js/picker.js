@@ -36,11 +36,16 @@ function inCrossOriginFrame() {
 }
 
 /**
- * Throws NotSupportedError where there is no picker (and no fallback), SecurityError in a
- * cross-origin frame (browsers refuse pickers there).
+ * Throws NotSupportedError where there is no picker (and no fallback, or no origin-private
+ * file system to fall back on), SecurityError in a cross-origin frame (browsers refuse pickers
+ * there).
  */
 export function checkSupported(options) {
-  if (fallsBack(options)) return;
+  if (fallsBack(options)) {
+    if (typeof globalThis.navigator?.storage?.getDirectory === "function") return;
+    // WebKitGTK, seen here: neither a picker nor an origin-private file system.
+    throw new DOMException("this browser has neither showDirectoryPicker nor the origin-private file system (navigator.storage.getDirectory): use a current Chrome, Edge, Firefox or Safari", "NotSupportedError");
+  }
   if (typeof picker() !== "function") {
     throw new DOMException("this browser has no showDirectoryPicker (the File System Access API): use a Chromium-based browser such as Chrome or Edge, or give the host fallback: \"private\"", "NotSupportedError");
   }

@@ -93,6 +93,16 @@ describe("fallback: origin-private folders where there is no picker", () => {
     await context.close();
   });
 
+  it("no picker and no origin-private file system either (WebKitGTK): NotSupportedError that says so", T, async () => {
+    const { page, context } = await withWorker(PLAIN, "?nopicker&fallback", "async");
+    await ev(page, () => void delete StorageManager.prototype.getDirectory);
+    const r = await call(page, "w", "store", UID, RW);
+    assert.equal(r.error?.name, "NotSupportedError", JSON.stringify(r));
+    assert.match(r.error.message, /neither showDirectoryPicker nor the origin-private file system/);
+    assert.equal(await ev(page, (uid) => globalThis.idbRecord(uid), UID), null);
+    await context.close();
+  });
+
   it("kind() of a folder the picker gave is that of where it is; a uid never stored is NotFoundError", T, async () => {
     // The tests' picker hands out origin-private folders: "private" is the truth about them.
     // A real picker's folder is on the device, outside the origin-private file system.

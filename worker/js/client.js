@@ -17,6 +17,9 @@ export function settled(p) {
  * the host's `fallback: "private"`); "device": anywhere else (a folder the user picked).
  */
 export async function kindOf(handle) {
+  handle = await handle;
+  // No origin-private file system (WebKitGTK): no folder can be a private one.
+  if (!navigator.storage?.getDirectory) return "device";
   const root = await navigator.storage.getDirectory();
-  return Array.isArray(await root.resolve(await handle)) ? "private" : "device";
+  return Array.isArray(await root.resolve(handle)) ? "private" : "device";
 }
