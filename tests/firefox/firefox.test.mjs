@@ -81,6 +81,23 @@ describe("Firefox", () => {
     });
   }
 
+  it("static hosting: coi-serviceworker isolates a page of the plain server, and auto is sab", T, async () => {
+    const page = await newPage(browser());
+    await page.goto(`${PLAIN}/tests/browser/pages/coi.html?nopicker&fallback`);
+    // The first load registers the service worker and reloads once; the second is isolated.
+    const end = Date.now() + 20000;
+    while (!(await page.evaluate(() => globalThis.crossOriginIsolated === true && globalThis.hostReady === true).catch(() => false))) {
+      if (Date.now() > end) throw new Error(`the page was not isolated by its service worker in 20 s; the page said:\n${page.said()}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await page.evaluate(() => globalThis.spawn("w"));
+    assert.equal(await value(page, "w", "connect", {}), "sab");
+    assert.deepEqual(await call(page, "w", "store", UID, RW), { ok: true, value: true });
+    assert.equal(await value(page, "w", "writeFile", UID, "note.txt", "isolated"), true);
+    assert.equal(await readBack(page, "fshandles/pyscript", "note.txt"), "isolated");
+    await page.close();
+  });
+
   it("the folder and its files come back after a reload and after the browser restarts", T, async () => {
     const profile = await mkdtemp(join(tmpdir(), "fshandles-firefox-"));
     let own = null;

@@ -42,6 +42,12 @@ fn mime(path: &Path) -> &'static str {
 /// The file a URL path names under `root`, refusing anything that climbs out of it.
 fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
     let path = url.split(['?', '#']).next().unwrap_or("/");
+    // A static site that cannot send COOP/COEP puts coi-serviceworker.js at its root (a service
+    // worker controls only what is under its own folder); here it comes from npm.
+    let path = match path {
+        "/coi-serviceworker.js" => "/node_modules/coi-serviceworker/coi-serviceworker.js",
+        other => other,
+    };
     let mut out = root.to_path_buf();
     for c in Path::new(path.trim_start_matches('/')).components() {
         match c {
