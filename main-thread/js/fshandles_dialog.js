@@ -17,6 +17,12 @@ const WORDS = {
     authorize: "Authorize",
     cancel: "Cancel",
   },
+  import: {
+    title: "Import a folder?",
+    text: "A worker on this page asks to copy a folder of your device into its folder \u201c{name}\u201d. You will choose which one.",
+    authorize: "Choose a folder",
+    cancel: "Cancel",
+  },
   modes: { read: "read", readwrite: "read and write" },
 };
 
@@ -57,7 +63,7 @@ const AUTHORIZE = 0;
 const CANCEL = 1;
 const ABORT = 2;
 
-const KINDS = ["pick", "regrant"];
+const KINDS = ["pick", "regrant", "import"];
 const FIELDS = ["title", "text", "authorize", "cancel"];
 
 // Throws a DataError, which the worker that asked gets, when the page's words are malformed
@@ -67,7 +73,7 @@ function checkWords(dialog) {
     throw new DOMException(`FsHost options: ${what}`, "DataError");
   };
   for (const key of Object.keys(dialog ?? {})) {
-    if (key !== "modes" && !KINDS.includes(key)) fail(`dialog.${key} is not a kind of prompt (pick, regrant, or modes)`);
+    if (key !== "modes" && !KINDS.includes(key)) fail(`dialog.${key} is not a kind of prompt (pick, regrant, import, or modes)`);
     if (dialog[key] !== undefined && (typeof dialog[key] !== "object" || !dialog[key])) fail(`dialog.${key} must be an object`);
     if (key === "modes") continue;
     for (const [field, value] of Object.entries(dialog[key] ?? {})) {
@@ -102,7 +108,8 @@ function adoptLook(doc) {
 }
 
 /**
- * Asks for prompt number `n` (`{uid, kind, mode, name}`: kind "pick" or "regrant", the folder's
+ * Asks for prompt number `n` (`{uid, kind, mode, name}`: kind "pick", "regrant" or "import" (a
+ * folder of the device to copy in, `fshandles_files.js`), the folder's
  * name, the access asked): through the page's `onPrompt`, or a modal dialog in the page's
  * `dialog` words (both from the host's options, checked when it was made), focused on
  * Authorize. However it ends (a button, Escape, any other close, the page's answer, or the

@@ -107,6 +107,18 @@ function hold(xworker) {
 
 const SYNC_METHODS = ["storeFSHandler", "getFSHandler", "deleteFSHandler"];
 
+let fileModule = null;
+
+// `call` of the methods of `fshandles_files.js` for the host `ready` gives; like them, a settled
+// outcome, never a rejection (a literal relative specifier: bundlers see it and ship the file).
+function fileCall(ready, options, call) {
+  fileModule ??= import("./fshandles_files.js");
+  return Promise.all([fileModule, ready]).then(
+    ([m, host]) => call(m.fileMethods(host, options)),
+    (e) => ({ ok: false, name: "NotSupportedError", message: `fshandles_files.js (beside pyscript.js) did not load, or the host did not start: ${e?.message}` }),
+  );
+}
+
 /**
  * @param {typeof import("@pyscript/core").hooks} hooks PyScript's hooks
  * @param {import("./fshandles_main.js").HostOptions} [options] passed to `new FsHost(options)`
@@ -134,6 +146,9 @@ export function usePyScript(hooks, options) {
       methods = host.syncMethods();
       Object.assign(xworker.sync, methods);
     };
+    // fshandles.import_folder and fshandles.export: their module loads at the first use.
+    xworker.sync.fshandlesImport = (uid) => fileCall(ready, options, (m) => m.fshandlesImport(uid));
+    xworker.sync.fshandlesExport = (uid, path) => fileCall(ready, options, (m) => m.fshandlesExport(uid, path));
     if (host) return serve(host);
     const release = hold(xworker);
     for (const name of SYNC_METHODS) {

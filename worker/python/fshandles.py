@@ -11,6 +11,8 @@ The API of PyScript's ``pyscript.fs``::
     await fshandles.unmount("/local")
     await fshandles.revoke("/local")            # forget the folder: the next mount asks again
     await fshandles.kind("/local")              # "device", or "private" (no picker: Firefox)
+    await fshandles.import_folder("/local")     # a folder of the device copied in
+    await fshandles.export("/local/note.txt")   # a file out, as a download
 
 built on fshandles' ``FsClient``: the page's ``FsHost`` shows the picker and prompts, remembers
 the folder in IndexedDB (shared with PyScript's own records), and re-grants permission on the
@@ -93,6 +95,21 @@ class SyncReport:
             f"SyncReport(read={self.read}, written={self.written}, "
             f"removed={self.removed}, conflicts={self.conflicts})"
         )
+
+
+class ImportReport:
+    """What an ``import_folder`` did, as lists of paths relative to the folder: ``written``
+    (new there), ``same`` (there already, with the same bytes: left as it was), and
+    ``renamed``: ``(path, kept_as)`` pairs for files whose name another file had, imported
+    beside it as "name (imported N).ext". Nothing in the folder is overwritten."""
+
+    def __init__(self, value):
+        self.written = [str(p) for p in value.written]
+        self.same = [str(p) for p in value.same]
+        self.renamed = [(str(r[0]), str(r[1])) for r in value.renamed]
+
+    def __repr__(self):
+        return f"ImportReport(written={self.written}, same={self.same}, renamed={self.renamed})"
 
 
 class _Mounted:
@@ -303,6 +320,52 @@ async def kind(path, id=None):
         id = mounted[path].id if path in mounted else "pyscript"
     await _connect()
     return str(await _call("kind", f"{path}@{id}"))
+
+
+def _page(method):
+    """The page's main-thread method ``method`` for this worker (``usePyScript`` gives them)."""
+    from pyscript.context import sync
+
+    found = getattr(sync, method, None)
+    if found is None:
+        raise FsHandlesError(
+            "NotSupportedError",
+            f"the page gives its workers no {method}: usePyScript(hooks) does, or "
+            "Object.assign(xworker.sync, fileMethods(host, options)) from fshandles_files.js",
+        )
+    return found
+
+
+async def import_folder(path, id=None):
+    """Copies a folder of the user's device, which they choose in the browser's file dialog,
+    into the folder stored for ``path`` (mounted or not): where the browser has no folder
+    picker, the way to bring their files into a ``"private"`` folder (see ``kind``). Nothing
+    there is overwritten (see ``ImportReport``). The page asks for the click the file dialog
+    needs. A copy mount of ``path`` is synced afterwards, so that Python sees the files.
+    Returns the ``ImportReport``, or None when the user cancels."""
+    if id is None:
+        id = mounted[path].id if path in mounted else "pyscript"
+    value = await _outcome(_page("fshandlesImport")(f"{path}@{id}"))
+    if getattr(value, "written", None) is None:
+        return None
+    if path in mounted and mounted[path].type == "copy":
+        await sync(path)
+    return ImportReport(value)
+
+
+async def export(path):
+    """Offers the file at ``path``, in a mounted folder, to the user as a download under its
+    own name: the way to take a file out of a ``"private"`` folder. The mount is synced first
+    (a copy mount's changes go out; a direct mount's open files are written), so that the
+    download is what Python wrote. Returns the file's name."""
+    inside = [m for m in mounted if path.startswith(m.rstrip("/") + "/")]
+    if not inside:
+        raise KeyError(f"'{path}' is in no mounted folder. Use mount() first.")
+    mount = max(inside, key=len)
+    await sync(mount)
+    relative = path[len(mount.rstrip("/")) + 1 :]
+    key = f"{mount}@{mounted[mount].id}"
+    return str((await _outcome(_page("fshandlesExport")(key, relative))).name)
 
 
 async def regrant(path, mode="readwrite", id="pyscript"):

@@ -49,6 +49,8 @@ pub const PACKAGES: [Package; 3] = [
             "main-thread/js/pyscript.js",
             "main-thread/js/pyscript.d.ts",
             "main-thread/js/fshandles_dialog.js",
+            "main-thread/js/fshandles_files.js",
+            "main-thread/js/fshandles_files.d.ts",
         ],
         budget: Some(Budget {
             nightly: 43_500,
@@ -190,6 +192,10 @@ fn write_package_json(dist: &Path) -> Result {
     },
     "./main/fshandles_main_bg.wasm": "./main/fshandles_main_bg.wasm",
     "./main/fshandles_dialog.js": "./main/fshandles_dialog.js",
+    "./files": {
+      "types": "./main/fshandles_files.d.ts",
+      "default": "./main/fshandles_files.js"
+    },
     "./worker": {
       "types": "./worker/fshandles_worker.d.ts",
       "default": "./worker/fshandles_worker.js"
@@ -210,6 +216,8 @@ fn write_package_json(dist: &Path) -> Result {
     "main/fshandles_main_bg.wasm",
     "main/fshandles_main_bg.wasm.d.ts",
     "main/fshandles_dialog.js",
+    "main/fshandles_files.js",
+    "main/fshandles_files.d.ts",
     "main/pyscript.js",
     "main/pyscript.d.ts",
     "worker/fshandles_worker.js",

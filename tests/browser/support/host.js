@@ -160,7 +160,15 @@ function rawCall(name, cmd, ...args) {
   });
 }
 
+// A folder of the device into the folder stored under `uid`, and a file out of it as a
+// download (fshandles_files.js, as a page's own code calls it): {ok, value} or {ok: false, error}.
+const files = () => import("/dist/main/fshandles_files.js");
+const outcome = (p) => p.then((value) => ({ ok: true, value }), (e) => ({ ok: false, error: { name: e?.name, message: e?.message } }));
+const importInto = (uid) => outcome(files().then((m) => m.importFolder(host, uid, options)));
+const exportOut = (uid, path) => outcome(files().then((m) => m.exportFile(host, uid, path)));
+
 Object.assign(globalThis, {
+  importInto, exportOut,
   spawnRaw, rawCall,
   wasmMemory: () => wasm.memory.buffer.byteLength,
   served: (name) => host.served(workers.get(name).worker) ?? null,

@@ -4,6 +4,7 @@
 import { picker } from "/tests/browser/support/standin.js";
 import init, { FsHost } from "/dist/main/fshandles_main.js";
 import { hooks } from "/node_modules/@pyscript/core/dist/core.js";
+import { fileMethods } from "/dist/main/fshandles_files.js";
 
 await init();
 const params = new URLSearchParams(location.search);
@@ -24,8 +25,9 @@ hooks.main.onWorker.add((wrap, xworker) => {
   workers.push(xworker);
   if (!own) {
     host.attach(xworker);
-    // PyScript's own pyscript.fs then goes through this host too.
-    Object.assign(xworker.sync, host.syncMethods());
+    // PyScript's own pyscript.fs then goes through this host too; fshandles.import_folder and
+    // fshandles.export go through fileMethods.
+    Object.assign(xworker.sync, host.syncMethods(), fileMethods(host, options));
   }
   xworker.addEventListener("message", ({ data }) => {
     if (data?.pytest) reports.push(data.pytest);
