@@ -1,6 +1,6 @@
 //! Installs what a fresh machine lacks, and nothing it already has: the wasm32 target,
 //! wasm-bindgen-cli at the exact version in Cargo.lock, Chromium and its driver, Firefox ESR,
-//! and the pinned npm packages.
+//! WebKitGTK's driver with Xvfb, and the pinned npm packages.
 
 use crate::{root, run, Result};
 use std::path::{Path, PathBuf};
@@ -17,7 +17,8 @@ pub fn for_build() -> Result {
 pub fn for_test() -> Result {
     for_build()?;
     chromium()?;
-    firefox().map(drop)
+    firefox()?;
+    webkit().map(drop)
 }
 
 fn output(cmd: &mut Command) -> Option<String> {
@@ -125,6 +126,19 @@ pub fn firefox() -> Result<PathBuf> {
     let path = Path::new("/usr/bin/firefox-esr");
     if !path.exists() {
         apt_install(&["firefox-esr"])?;
+    }
+    Ok(path.to_path_buf())
+}
+
+/// The third browser: Debian's WebKitGTK, whose WebKitWebDriver drives its MiniBrowser on a
+/// virtual display (Xvfb), installed by apt when missing.
+pub fn webkit() -> Result<PathBuf> {
+    if let Ok(path) = std::env::var("WEBKIT_DRIVER") {
+        return Ok(PathBuf::from(path));
+    }
+    let path = Path::new("/usr/bin/WebKitWebDriver");
+    if !path.exists() || !Path::new("/usr/bin/Xvfb").exists() {
+        apt_install(&["webkit2gtk-driver", "xvfb"])?;
     }
     Ok(path.to_path_buf())
 }

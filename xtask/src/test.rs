@@ -64,11 +64,12 @@ pub fn browser_env(node: &mut Command) -> Result {
     Ok(())
 }
 
-/// The browser tests: Chromium's (`tests/browser`), then Firefox's (`tests/firefox`), each
-/// file after the other.
+/// The browser tests: Chromium's (`tests/browser`), then Firefox's (`tests/firefox`) and
+/// WebKitGTK's (`tests/webkit`), each file after the other.
 fn browser_tests(grep: Option<&str>) -> Result {
     let mut files = test_files("tests/browser")?;
     files.extend(test_files("tests/firefox")?);
+    files.extend(test_files("tests/webkit")?);
     let mut node = Command::new("node");
     // One file at a time: the machine has two cores and each file drives a browser.
     node.args(["--test", "--test-concurrency=1", "--test-reporter=spec"]);
@@ -77,7 +78,8 @@ fn browser_tests(grep: Option<&str>) -> Result {
     }
     node.args(&files);
     browser_env(&mut node)?;
-    node.env("FIREFOX", setup::firefox()?);
+    node.env("FIREFOX", setup::firefox()?)
+        .env("WEBKIT_DRIVER", setup::webkit()?);
     run(&mut node)
 }
 
