@@ -23,7 +23,8 @@ export function showDialog(n, options, uid, kind, mode, name, ended) {
   });
   loading
     .then((dialog) => {
-      if (!aborted) abort = dialog.ask(n, options, { uid, kind, mode, name }, ended);
+      // No options given: the host keeps none.
+      if (!aborted) abort = dialog.ask(n, options ?? {}, { uid, kind, mode, name }, ended);
     })
     .catch(ended);
   return () => {

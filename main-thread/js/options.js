@@ -3,13 +3,13 @@
 
 /**
  * The options as a plain object (given as an object or a Map, as PyScript's Python dicts
- * arrive; `{}` for none), or a DataError that names the one that is wrong.
+ * arrive; undefined for none), or a DataError that names the one that is wrong.
  */
 export function hostOptions(given) {
   const fail = (what) => {
     throw new DOMException(`FsHost options: ${what}`, "DataError");
   };
-  if (given == null) return {};
+  if (given == null) return undefined;
   if (typeof given !== "object") fail("expected an object like {namespace, permissionTtlMs, dialog, onPrompt, fallback}");
   const o = given instanceof Map ? Object.fromEntries(given) : { ...given };
   const { namespace, permissionTtlMs: ttl, dialog, onPrompt, fallback } = o;

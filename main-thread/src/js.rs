@@ -100,22 +100,26 @@ fn rejected(e: Error) -> Promise {
 
 #[wasm_bindgen(js_class = FsHost)]
 impl JsFsHost {
-    /// `new FsHost({namespace?, permissionTtlMs?})`; records go to the IndexedDB database
-    /// `IDBMap/<namespace>` (default `"@pyscript.fs"`, PyScript's). A "granted" seen by the host
-    /// is trusted for `permissionTtlMs` (default 200; 0 asks the browser on every call).
+    /// `new FsHost({namespace?, permissionTtlMs?, dialog?, onPrompt?, fallback?})`; records go
+    /// to the IndexedDB database `IDBMap/<namespace>` (default `"@pyscript.fs"`, PyScript's). A
+    /// "granted" seen by the host is trusted for `permissionTtlMs` (default 200; 0 asks the
+    /// browser on every call). `HostOptions` says what the others do.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "HostOptions")] options: JsValue,
     ) -> Result<JsFsHost, JsValue> {
         let given = host_options(&options)?;
         let mut o = HostOptions::default();
-        if let Some(ns) = given.namespace() {
-            o.namespace = ns;
+        // None given: nothing to read, and nothing for the host to keep.
+        if !given.is_undefined() {
+            if let Some(ns) = given.namespace() {
+                o.namespace = ns;
+            }
+            if let Some(ttl) = given.permission_ttl_ms() {
+                o.permission_ttl_ms = ttl as u32;
+            }
+            o.js_options = given.into();
         }
-        if let Some(ttl) = given.permission_ttl_ms() {
-            o.permission_ttl_ms = ttl as u32;
-        }
-        o.js_options = given.into();
         Ok(JsFsHost {
             host: FsHost::unowned(o),
         })
