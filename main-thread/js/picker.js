@@ -89,13 +89,23 @@ export async function pickFolder(options, mountOptions) {
 
 /**
  * The permission state of `handle` for `mode` (asked for with `ask`, else queried); handles
- * without the permission methods count as granted where the page asked for origin-private
- * folders.
+ * without the permission methods count as granted, while their folder is there, where the page
+ * asked for origin-private folders.
  */
 export async function permission(handle, mode, ask, options) {
   const method = handle[ask ? "requestPermission" : "queryPermission"];
   if (typeof method === "function") return method.call(handle, { mode });
-  if (privateAsked(options)) return "granted";
+  if (privateAsked(options)) {
+    // Granted while the folder is there; one removed since (the site's data cleared, or a
+    // program's removeEntry) is not, and the host makes it anew.
+    try {
+      await handle.keys().next();
+      return "granted";
+    } catch (e) {
+      if (e?.name === "NotFoundError") return "prompt";
+      throw e;
+    }
+  }
   throw new DOMException(
     "this browser's folder handles have no queryPermission/requestPermission (the File System Access API's permissions): use a Chromium-based browser such as Chrome or Edge, or give the host fallback: \"private\"",
     "NotSupportedError",

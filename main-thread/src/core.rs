@@ -46,7 +46,7 @@ pub(crate) struct Core {
     rechecks: Rechecks,
     tabs: Tabs,
     /// The page's options object: its `dialog` words and `onPrompt` (read by `js/dialog.js`),
-    /// its `fallback` (`js/fallback.js`).
+    /// its `fallback` (`js/picker.js`).
     page: JsValue,
 }
 

@@ -62,6 +62,17 @@ describe("Firefox", () => {
       assert.deepEqual([record.handler, record.options], ["pyscript", RW]);
       assert.equal(await page.evaluate(() => document.querySelectorAll("dialog").length), 0, "no dialog");
 
+      // A folder removed under its record (a program's removeEntry, or the site's data
+      // cleared) is made anew at the next store, once the host's last check is old.
+      await page.evaluate(async () => {
+        const root = await navigator.storage.getDirectory();
+        await (await root.getDirectoryHandle("fshandles")).removeEntry("pyscript", { recursive: true });
+      });
+      await new Promise((r) => setTimeout(r, 250)); // the host's permissionTtlMs (200)
+      assert.deepEqual(await call(page, "w", "store", UID, RW), { ok: true, value: true });
+      assert.equal(await value(page, "w", "writeFile", UID, "note.txt", `from a ${mode} worker`), true);
+      assert.equal(await readBack(page, "fshandles/pyscript", "note.txt"), `from a ${mode} worker`);
+
       // Forgetting the folder keeps its files; the next store finds them.
       assert.deepEqual(await call(page, "w", "delete", UID), { ok: true, value: true });
       assert.equal(await page.evaluate((uid) => globalThis.idbRecord(uid), UID), null);
