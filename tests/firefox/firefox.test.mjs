@@ -139,6 +139,23 @@ describe("Firefox", () => {
     }
   });
 
+  // The README's JS page and worker snippet, as written (tests/browser/support/lifetime.js and
+  // readme-worker.js), in both modes.
+  for (const [mode, base] of MODES) {
+    it(`the README's JS page and worker snippet work, ${mode} mode`, T, async () => {
+      const page = await newPage(browser());
+      await page.goto(`${base}/tests/browser/pages/lifetime.html?nopicker`);
+      await waitFor(page, () => typeof globalThis.readmePage === "function", null, { what: "the page" });
+      await page.evaluate(() => globalThis.readmePage("w"));
+      for (const text of ["first", "second"]) {
+        assert.equal(await value(page, "w", "note", text), "pyscript");
+        assert.equal(await readBack(page, "fshandles/pyscript", "note.txt"), text);
+      }
+      assert.deepEqual(page.problems, []);
+      await page.close();
+    });
+  }
+
   // The README's one-call page, unchanged (it asks for the fallback), in Pyodide.
   for (const [mode, base] of MODES) {
     it(`the README's one-call PyScript page works, Pyodide, ${mode} mode`, T, async () => {

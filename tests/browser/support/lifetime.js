@@ -12,7 +12,8 @@ const hosts = new Map();
 
 // The README's page, as written, inside a function: the host is a local that goes out of scope.
 async function readmePage(name) {
-  const host = new FsHost(); // records in IndexedDB "IDBMap/@pyscript.fs"
+  const host = new FsHost({ fallback: "private" }); // records in IndexedDB "IDBMap/@pyscript.fs";
+  // no picker (Firefox, Safari): an origin-private folder
   const { worker, loaded } = spawn(name, "/tests/browser/support/readme-worker.js");
   host.attach(worker); // listens with addEventListener; other messages are left alone
   hosts.set(name, new WeakRef(host));
