@@ -107,40 +107,41 @@ pub fn npm() -> Result {
 
 /// The browser: Debian's chromium and chromium-driver, installed by apt when missing.
 pub fn chromium() -> Result<PathBuf> {
-    if let Ok(path) = std::env::var("CHROMIUM") {
-        return Ok(PathBuf::from(path));
-    }
-    let path = Path::new("/usr/bin/chromium");
-    if !path.exists() || !Path::new("/usr/bin/chromedriver").exists() {
-        apt_install(&["chromium", "chromium-driver"])?;
-    }
-    Ok(path.to_path_buf())
+    installed(
+        "CHROMIUM",
+        "/usr/bin/chromium",
+        &["/usr/bin/chromedriver"],
+        &["chromium", "chromium-driver"],
+    )
 }
 
 /// The second browser: Debian's firefox-esr (driven over WebDriver BiDi by puppeteer-core,
 /// which needs no driver of its own), installed by apt when missing.
 pub fn firefox() -> Result<PathBuf> {
-    if let Ok(path) = std::env::var("FIREFOX") {
-        return Ok(PathBuf::from(path));
-    }
-    let path = Path::new("/usr/bin/firefox-esr");
-    if !path.exists() {
-        apt_install(&["firefox-esr"])?;
-    }
-    Ok(path.to_path_buf())
+    installed("FIREFOX", "/usr/bin/firefox-esr", &[], &["firefox-esr"])
 }
 
 /// The third browser: Debian's WebKitGTK, whose WebKitWebDriver drives its MiniBrowser on a
 /// virtual display (Xvfb), installed by apt when missing.
 pub fn webkit() -> Result<PathBuf> {
-    if let Ok(path) = std::env::var("WEBKIT_DRIVER") {
+    installed(
+        "WEBKIT_DRIVER",
+        "/usr/bin/WebKitWebDriver",
+        &["/usr/bin/Xvfb"],
+        &["webkit2gtk-driver", "xvfb"],
+    )
+}
+
+/// The program the variable `env` names; else `program`, after installing Debian's `packages`
+/// when it or any of `also` is missing.
+fn installed(env: &str, program: &str, also: &[&str], packages: &[&str]) -> Result<PathBuf> {
+    if let Ok(path) = std::env::var(env) {
         return Ok(PathBuf::from(path));
     }
-    let path = Path::new("/usr/bin/WebKitWebDriver");
-    if !path.exists() || !Path::new("/usr/bin/Xvfb").exists() {
-        apt_install(&["webkit2gtk-driver", "xvfb"])?;
+    if ![program].iter().chain(also).all(|p| Path::new(p).exists()) {
+        apt_install(packages)?;
     }
-    Ok(path.to_path_buf())
+    Ok(PathBuf::from(program))
 }
 
 /// `apt-get install -y` of Debian's `packages` (after an update), through sudo unless root.
