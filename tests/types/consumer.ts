@@ -3,6 +3,7 @@
 // directive would be unused, and that is an error too.
 import init, { FsHost, type MountOptions, type HostOptions, type SyncMethods } from "../../dist/main/fshandles_main.js";
 import { usePyScript, type PyScriptHooks } from "../../dist/main/pyscript.js";
+import { importFolder, exportFile, fileMethods, type ImportReport } from "../../dist/main/fshandles_files.js";
 import initWorker, {
   FsClient,
   type Answer,
@@ -32,6 +33,14 @@ export async function onThePage(worker: Worker, channel: BroadcastChannel, buffe
   const sync: SyncMethods = host.syncMethods();
   const again: boolean = await sync.getFSHandler({ mode: "readwrite" });
   void [stored, regranted, deleted, folder, pending, served, detached, again];
+
+  const report: ImportReport | null = await importFolder(host, "/local@pyscript", options);
+  const renamed: [string, string][] = report?.renamed ?? [];
+  const exported: { name: string; size: number } = await exportFile(host, "/local@pyscript", "a/b.txt");
+  const outcome = await fileMethods(host).fshandlesImport("/local@pyscript");
+  void [renamed, exported, outcome.ok];
+  // @ts-expect-error: a path is a string
+  void exportFile(host, "/local@pyscript", 3);
 
   // @ts-expect-error: a uid is a string
   void host.storeFSHandler(42);
