@@ -49,11 +49,4 @@ impl MountOptions {
         }
         o
     }
-
-    /// `{mode}`: the descriptor `queryPermission` and `requestPermission` take.
-    pub fn permission_descriptor(&self) -> Object {
-        let o = Object::new();
-        let _ = Reflect::set(&o, &"mode".into(), &self.mode.as_str().into());
-        o
-    }
 }
