@@ -1,6 +1,6 @@
 // The shipped declarations are real TypeScript. A consumer of both packages compiles
 // with `tsc --strict` (its `@ts-expect-error` lines are misuses the types must reject), and the
-// public classes say `any` nowhere.
+// public classes say `any` nowhere. The mount engines' JS is checked against their contract.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -15,6 +15,14 @@ describe("TypeScript declarations", () => {
       execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tests/types"], { cwd: ROOT, encoding: "utf8" });
     } catch (e) {
       assert.fail(`tsc --strict failed:\n${e.stdout}${e.stderr}`);
+    }
+  });
+
+  it("both mount engines' JS is type-checked, and each is an Engine (worker/js/engine_types.d.ts)", () => {
+    try {
+      execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tests/types/tsconfig.engines.json"], { cwd: ROOT, encoding: "utf8" });
+    } catch (e) {
+      assert.fail(`tsc --checkJs failed:\n${e.stdout}${e.stderr}`);
     }
   });
 

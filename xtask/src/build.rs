@@ -11,9 +11,21 @@ pub struct Package {
     pub artifact: &'static str,
     /// Where the package goes.
     pub dir: &'static str,
-    extra: &'static [&'static str],
+    extra: &'static [Extra],
     /// A library package's (what users ship) size budget; the demo's has none.
     pub budget: Option<Budget>,
+}
+
+/// A file of a package beside its wasm and glue.
+pub enum Extra {
+    /// A file copied as it is.
+    Copy(&'static str),
+    /// A folder copied as it is, with what it holds.
+    Folder(&'static str),
+    /// A JS module bundled with what it imports (esbuild) into one file of the same name: a
+    /// bundler that copies the shipped file as a plain asset gets all of it, while the source
+    /// keeps one job a file.
+    Bundle(&'static str),
 }
 
 /// The most a library package may weigh, in bytes of gzip (wasm and JS glue), built on nightly
@@ -46,11 +58,11 @@ pub const PACKAGES: [Package; 3] = [
         artifact: "fshandles_main",
         dir: "dist/main",
         extra: &[
-            "main-thread/js/pyscript.js",
-            "main-thread/js/pyscript.d.ts",
-            "main-thread/js/fshandles_dialog.js",
-            "main-thread/js/fshandles_files.js",
-            "main-thread/js/fshandles_files.d.ts",
+            Extra::Copy("main-thread/js/pyscript.js"),
+            Extra::Copy("main-thread/js/pyscript.d.ts"),
+            Extra::Copy("main-thread/js/fshandles_dialog.js"),
+            Extra::Copy("main-thread/js/fshandles_files.js"),
+            Extra::Copy("main-thread/js/fshandles_files.d.ts"),
         ],
         budget: Some(Budget {
             nightly: 43_500,
@@ -62,9 +74,9 @@ pub const PACKAGES: [Package; 3] = [
         artifact: "fshandles_worker",
         dir: "dist/worker",
         extra: &[
-            "worker/python/fshandles.py",
-            "worker/js/fshandles_mount.js",
-            "worker/js/fshandles_direct.js",
+            Extra::Folder("worker/python/fshandles"),
+            Extra::Bundle("worker/js/fshandles_copy.js"),
+            Extra::Bundle("worker/js/fshandles_direct.js"),
         ],
         budget: Some(Budget {
             nightly: 25_350,
@@ -134,18 +146,63 @@ pub fn build() -> Result<Built> {
         let out = root.join(p.dir);
         let bg = package(&bindgen, &wasm_dir, p.artifact, &out, Names::Strip)?;
         for extra in p.extra {
-            let src = root.join(extra);
-            if src.exists() {
-                let name = src.file_name().expect("a file");
-                std::fs::copy(&src, out.join(name))
-                    .map_err(|e| format!("{}: {e}", src.display()))?;
-            }
+            add(extra, &out)?;
         }
         let size = std::fs::metadata(&bg).map(|m| m.len()).unwrap_or(0);
         eprintln!("xtask: {} ({} bytes of wasm)", out.display(), size);
     }
     write_package_json(&root.join("dist"))?;
     Ok(Built { wasm_dir, nightly })
+}
+
+/// Puts `extra` into the package folder `out`.
+fn add(extra: &Extra, out: &Path) -> Result {
+    let (Extra::Copy(src) | Extra::Folder(src) | Extra::Bundle(src)) = *extra;
+    let src = root().join(src);
+    let to = out.join(src.file_name().expect("a file or folder"));
+    match extra {
+        Extra::Copy(_) => std::fs::copy(&src, &to)
+            .map(drop)
+            .map_err(|e| format!("{}: {e}", src.display())),
+        Extra::Folder(_) => copy_folder(&src, &to),
+        Extra::Bundle(_) => {
+            let esbuild = setup::esbuild().ok_or("esbuild not found (npm package esbuild)")?;
+            let from = src
+                .strip_prefix(root())
+                .unwrap_or(&src)
+                .display()
+                .to_string();
+            run(Command::new(esbuild)
+                .arg(&src)
+                .args(["--bundle", "--format=esm", "--log-level=warning"])
+                .arg(format!(
+                    "--banner:js=// fshandles: {from} and the modules it imports, bundled by \
+                     `cargo xtask build` (esbuild). The sources, one job a file, are in the \
+                     repository's worker/js/."
+                ))
+                // The copy engine loads the direct one beside it, at run time.
+                .arg("--external:./fshandles_direct.js")
+                .arg(format!("--outfile={}", to.display())))
+        }
+    }
+}
+
+fn copy_folder(from: &Path, to: &Path) -> Result {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    let entries = std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path.file_name().expect("an entry has a name");
+        if path.is_dir() {
+            // Python's byte-code caches are not the package's.
+            if name != "__pycache__" {
+                copy_folder(&path, &to.join(name))?;
+            }
+        } else {
+            std::fs::copy(&path, to.join(name)).map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// `cargo build`s every package's crate for wasm32; returns where the wasm went.
@@ -205,8 +262,9 @@ fn write_package_json(dist: &Path) -> Result {
       "types": "./main/pyscript.d.ts",
       "default": "./main/pyscript.js"
     },
-    "./fshandles.py": "./worker/fshandles.py",
-    "./worker/fshandles_mount.js": "./worker/fshandles_mount.js",
+    "./fshandles/*": "./worker/fshandles/*",
+    "./worker/fshandles/*": "./worker/fshandles/*",
+    "./worker/fshandles_copy.js": "./worker/fshandles_copy.js",
     "./worker/fshandles_direct.js": "./worker/fshandles_direct.js",
     "./package.json": "./package.json"
   },
@@ -224,8 +282,8 @@ fn write_package_json(dist: &Path) -> Result {
     "worker/fshandles_worker.d.ts",
     "worker/fshandles_worker_bg.wasm",
     "worker/fshandles_worker_bg.wasm.d.ts",
-    "worker/fshandles.py",
-    "worker/fshandles_mount.js",
+    "worker/fshandles/",
+    "worker/fshandles_copy.js",
     "worker/fshandles_direct.js"
   ],
   "sideEffects": false

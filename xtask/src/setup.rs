@@ -210,6 +210,11 @@ pub fn terser() -> Option<PathBuf> {
     npm_bin("terser")
 }
 
+/// `esbuild` from the npm package of that name, if installed.
+pub fn esbuild() -> Option<PathBuf> {
+    npm_bin("esbuild")
+}
+
 /// A command installed by an npm package of package.json, if installed.
 fn npm_bin(name: &str) -> Option<PathBuf> {
     let p = root().join("node_modules/.bin").join(name);

@@ -1,5 +1,6 @@
-//! `cargo xtask test`: native tests (and those needing JS values, in Node), then the
-//! packages' size budgets and the browser tests in headless Chromium.
+//! `cargo xtask test`: native tests (and those needing JS values, and the JS that needs no
+//! browser, in Node), then the packages' size budgets and the browser tests in headless
+//! Chromium.
 //!
 //! `--native` or `--browser` runs one half; `--grep PATTERN` picks browser tests by name.
 
@@ -20,6 +21,7 @@ pub fn test(args: &[String]) -> Result {
     if native {
         run(Command::new("cargo").args(["test", "--workspace"]))?;
         js_value_tests()?;
+        node_tests()?;
     }
     if browser {
         setup::for_test()?;
@@ -51,6 +53,15 @@ fn js_value_tests() -> Result {
         run(&mut cargo)?;
     }
     Ok(())
+}
+
+/// The JS tests that need no browser (`tests/node`: the direct mount's blocking call, its
+/// steps in real threads under a scheduler): Node's own test runner.
+fn node_tests() -> Result {
+    let files = test_files("tests/node")?;
+    run(Command::new("node")
+        .args(["--test", "--test-reporter=spec"])
+        .args(&files))
 }
 
 /// Serves the repository isolated and plain, and points `node` at both servers and at
@@ -93,7 +104,7 @@ fn test_files(folder: &str) -> Result<Vec<std::path::PathBuf>> {
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err(format!("no browser tests found in {folder}"));
+        return Err(format!("no tests found in {folder}"));
     }
     Ok(files)
 }

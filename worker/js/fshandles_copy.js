@@ -10,31 +10,17 @@
 // - Removed from the folder only what Python removed: a folder is removed only once empty.
 // - A read-only mount never writes to the folder; Python's file functions get EACCES there.
 //
-// Every entry point answers {ok: true, value} or {ok: false, name, message} and never throws:
-// a JS exception thrown into MicroPython ends its run.
+// A mount engine (engine_types.d.ts), as fshandles_direct.js is.
+import { outcomeOf, NO_CHANGES } from "./engine.js";
+import { S } from "./emscripten.js";
 
 // The direct mount's module, beside this one, for a page whose `js_modules` name only this one
 // (usePyScript says where the direct module is itself: a bundler may put it anywhere).
 export const loadDirect = () => import(/* webpackIgnore: true */ /* @vite-ignore */ "./fshandles_direct.js");
 
-const FILE_MODE = 0o666;
-const DIR_MODE = 0o777;
-const READ_ONLY_FILE = 0o444;
-const READ_ONLY_DIR = 0o555;
-
 const join = (a, b) => (a ? `${a}/${b}` : b);
 const parentOf = (rel) => rel.slice(0, Math.max(0, rel.lastIndexOf("/")));
 const nameOf = (rel) => rel.slice(rel.lastIndexOf("/") + 1);
-
-// `run`'s value as {ok: true, value}, or its error as {ok: false, name, message}.
-async function outcomeOf(run) {
-  try {
-    return { ok: true, value: await run() };
-  } catch (e) {
-    const name = e?.name === "ErrnoError" ? "UnknownError" : (e?.name ?? "UnknownError");
-    return { ok: false, name, message: e?.message || `${name} (errno ${e?.errno ?? "?"})` };
-  }
-}
 
 // What one side holds at `rel`: a folder, or a file of a size and a modification time.
 const same = (a, b) =>
@@ -42,9 +28,13 @@ const same = (a, b) =>
 
 class CopyMount {
   constructor(FS, path, root, readOnly) {
-    Object.assign(this, { FS, path, root, readOnly });
+    this.FS = FS;
+    this.path = path;
+    this.root = root;
+    this.readOnly = readOnly;
     // rel -> {local, remote}: what both sides held after the last sync.
     this.base = new Map();
+    /** @type {Promise<unknown>} */
     this.busy = Promise.resolve();
   }
 
@@ -110,7 +100,7 @@ class CopyMount {
   mkdirLocal(rel, local) {
     if (!rel || local.get(rel)?.dir) return;
     this.mkdirLocal(parentOf(rel), local);
-    this.FS.mkdir(this.local(rel), this.readOnly ? READ_ONLY_DIR : DIR_MODE);
+    this.FS.mkdir(this.local(rel), this.readOnly ? S.DIR_RO : S.DIR_RW);
     local.set(rel, { dir: true });
   }
 
@@ -125,7 +115,7 @@ class CopyMount {
     FS.writeFile(this.local(rel), new Uint8Array(await file.arrayBuffer()));
     // The copy keeps the folder's time, as `cp -p` does; a write by Python changes it.
     FS.utime(this.local(rel), file.lastModified, file.lastModified);
-    if (this.readOnly) FS.chmod(this.local(rel), READ_ONLY_FILE);
+    if (this.readOnly) FS.chmod(this.local(rel), S.FILE_RO);
     remote.set(rel, { dir: false, size: file.size, time: file.lastModified, handle: r.handle });
     local.set(rel, { dir: false, size: file.size, time: file.lastModified });
     report.read.push(rel);
@@ -198,7 +188,7 @@ class CopyMount {
 
   async reconcile() {
     const { FS } = this;
-    const report = { read: [], written: [], removed: [], conflicts: [] };
+    const report = NO_CHANGES();
     const local = this.scanLocal();
     const remote = await this.scanRemote();
     const paths = [...new Set([...local.keys(), ...remote.keys(), ...this.base.keys()])].sort();
@@ -288,9 +278,12 @@ class CopyMount {
 
 const mounts = new Map();
 
-/** Mounts a copy of the folder `handle` at `path` in `FS` (an Emscripten FS). */
-export function mount(FS, path, handle, readOnly) {
-  return outcomeOf(async () => {
+/**
+ * Mounts a copy of the folder `handle` at `path` in `FS` (an Emscripten FS).
+ * @type {import("./engine_types").Engine["mount"]}
+ */
+export const mount = (FS, path, handle, readOnly) =>
+  outcomeOf(async () => {
     const m = new CopyMount(FS, path, handle, !!readOnly);
     let here = "";
     for (const part of path.split("/").filter(Boolean)) {
@@ -304,42 +297,49 @@ export function mount(FS, path, handle, readOnly) {
       FS.unmount(path);
       throw e;
     }
-    if (m.readOnly) FS.chmod(path, READ_ONLY_DIR);
+    if (m.readOnly) FS.chmod(path, S.DIR_RO);
     mounts.set(path, m);
-    return true;
   });
-}
 
-/** Syncs the mount at `path` both ways: `{read, written, removed, conflicts}`. */
-export function sync(path) {
-  return outcomeOf(() => {
+/**
+ * Syncs the mount at `path` both ways.
+ * @type {import("./engine_types").Engine["sync"]}
+ */
+export const sync = (path) =>
+  outcomeOf(() => {
     const m = mounts.get(path);
-    if (!m) throw Object.assign(new Error(`${path} is not mounted`), { name: "NotFoundError" });
+    if (!m) throw new DOMException(`${path} is not mounted`, "NotFoundError");
     return m.sync();
   });
-}
 
-/** Syncs, then unmounts `path`. */
-export function unmount(path) {
-  return outcomeOf(async () => {
+/**
+ * Syncs, then unmounts `path`.
+ * @type {import("./engine_types").Engine["unmount"]}
+ */
+export const unmount = (path) =>
+  outcomeOf(async () => {
     const m = mounts.get(path);
-    const report = m ? await m.sync() : null;
+    const report = m ? await m.sync() : NO_CHANGES();
     drop(path);
     return report;
   });
-}
 
-/** Unmounts `path` without syncing (its folder was revoked); whether it was mounted. */
-export const forget = (path) => outcomeOf(() => drop(path));
+/**
+ * Unmounts `path` without syncing (its folder was revoked).
+ * @type {import("./engine_types").Engine["forget"]}
+ */
+export const forget = (path) =>
+  outcomeOf(() => {
+    drop(path);
+  });
 
 function drop(path) {
   const m = mounts.get(path);
-  if (!m) return false;
+  if (!m) return;
   mounts.delete(path);
   try {
     m.FS.unmount(path);
   } catch {
     // Busy (a file still open): the copy stays where it is, no longer kept in step.
   }
-  return true;
 }

@@ -1,0 +1,153 @@
+// The I/O worker of a direct mount: it owns the mounted folders' handles, makes the File System
+// Access calls (they are async) and answers the interpreter's blocking calls (call.js), one at a
+// time and in order.
+import { Server, Kind } from "./call.js";
+import { Tree } from "./tree.js";
+import { Files } from "./files.js";
+import { E } from "../emscripten.js";
+
+/** Answers the interpreter's calls: what the I/O worker does from its first message on. */
+export function serve() {
+  const tree = new Tree();
+  let server = null;
+  let files = null;
+  let written = null; // the buffer a write's bytes go through
+  let pending = null; // {of: a call's number, bytes}: the rest of its answer, too long for the area
+  const encoder = new TextEncoder();
+
+  // The ops that first meet a path, each asking whether the folder is still allowed.
+  const checked = (run) => async (mount, ...args) => {
+    await tree.allowed(mount);
+    return run(mount, ...args);
+  };
+
+  const OPS = {
+    async mount(id, root, mode) {
+      tree.add(id, root, mode);
+    },
+    async forget(id) {
+      tree.remove(id);
+    },
+    stat: (mount, path) => tree.stat(mount, path),
+    access: checked(async (mount, path) => {
+      await tree.folder(mount, path);
+    }),
+    list: checked(async (mount, path) => {
+      const out = [];
+      for await (const [name, handle] of (await tree.folder(mount, path)).entries()) {
+        out.push([name, handle.kind === "directory" ? 1 : 0]);
+      }
+      return out;
+    }),
+    mkdir: checked(async (mount, path) => {
+      const [dir, name] = await tree.parentOf(mount, path);
+      await dir.getDirectoryHandle(name, { create: true });
+    }),
+    create: checked(async (mount, path) => {
+      await tree.fileAt(mount, path, true);
+    }),
+    unlink: checked(async (mount, path) => {
+      const [dir, name] = await tree.parentOf(mount, path);
+      await dir.removeEntry(name);
+    }),
+    rmdir: checked(async (mount, path) => {
+      const [dir, name] = await tree.parentOf(mount, path);
+      await dir.removeEntry(name);
+      tree.forgetFolders();
+    }),
+    rename: checked(async (mount, from, to) => {
+      await tree.rename(mount, from, to, files);
+      tree.forgetFolders();
+    }),
+    truncate: checked(async (mount, path, size) => {
+      const w = await (await tree.fileAt(mount, path)).createWritable({ keepExistingData: size > 0 });
+      if (size > 0) await w.truncate(size);
+      await w.close();
+    }),
+    open: checked(async (mount, path, create) => files.add(await tree.fileAt(mount, path, create))),
+    read: (id, position, length) => files.read(id, position, length),
+    // The rest of call `of`'s answer, from `offset`.
+    async more(of, offset) {
+      if (pending?.of !== of) throw new DOMException(`no answer of call ${of} is kept`, "InvalidStateError");
+      const piece = pending.bytes.subarray(offset, offset + server.area.byteLength);
+      if (offset + piece.byteLength >= pending.bytes.byteLength) pending = null;
+      return piece;
+    },
+    // Writes the bytes the call brought at `position`; answers the file's size after it.
+    write: (id, position, fresh, length) => files.write(id, position, fresh, written.subarray(0, length)),
+    setsize: (id, fresh, size) => files.setSize(id, fresh, size),
+    commit: (id) => files.commit(id),
+    close: (id) => files.close(id),
+  };
+
+  // Call `seq`'s answer: its value as bytes (JSON, or the bytes themselves).
+  function answer(seq, errno, value) {
+    /** @type {number} */
+    let kind = Kind.NONE;
+    let bytes = null;
+    if (value instanceof Uint8Array) {
+      kind = Kind.BYTES;
+      bytes = value;
+    } else if (value !== undefined) {
+      kind = Kind.JSON;
+      bytes = encoder.encode(JSON.stringify(value));
+    }
+    // Only a listing can be longer than the area: the caller pages through it ("more").
+    if (bytes && bytes.byteLength > server.area.byteLength) pending = { of: seq, bytes };
+    server.answer(seq, errno, kind, bytes);
+  }
+
+  let queue = Promise.resolve();
+  self.onmessage = ({ data }) => {
+    if (data?.sab) {
+      server = new Server(data.sab);
+      files = new Files(server.area.byteLength);
+      // A write's bytes are copied out of the shared area (a shared buffer is not a
+      // BufferSource a writable takes) into one buffer, reused: the writable takes its copy
+      // before its write resolves.
+      written = new Uint8Array(server.area.byteLength);
+      self.postMessage({ ready: true });
+      return;
+    }
+    const [seq, op, ...args] = data;
+    // One at a time and in order: the caller waits for each answer.
+    queue = queue.then(async () => {
+      const payload = op === "write" ? written : null;
+      if (!server.take(seq, payload, payload ? args.at(-1) : 0)) return; // given up: not run
+      let errno = 0;
+      let value;
+      try {
+        value = await OPS[op](...args);
+      } catch (e) {
+        errno = errnoOf(e, op);
+        if (errno === E.IO) console.warn(`fshandles: ${op} failed:`, e);
+        // A cached folder may be stale (removed and made again outside): look again next time.
+        tree.forgetFolders();
+      }
+      answer(seq, errno, value);
+    });
+  };
+}
+
+// A File System Access error (a DOMException's name) as the errno Python gets, for `op`.
+function errnoOf(e, op) {
+  switch (e?.name) {
+    case "NotFoundError":
+      return E.NOENT;
+    case "TypeMismatchError":
+      return op === "open" || op === "create" ? E.ISDIR : E.NOTDIR;
+    case "InvalidModificationError":
+      return op === "rmdir" ? E.NOTEMPTY : E.EXIST;
+    case "NotAllowedError":
+    case "SecurityError":
+      return E.ACCES;
+    case "QuotaExceededError":
+      return E.NOSPC;
+    case "NoModificationAllowedError":
+      return E.BUSY;
+    case "TypeError":
+      return E.INVAL;
+    default:
+      return E.IO;
+  }
+}

@@ -1,0 +1,125 @@
+// A direct mount's stream operations: what Emscripten's FS asks of an open file (open, read,
+// write, seek, fsync, close). Reads go ahead by AREA; writes gather and go out by AREA.
+import { AREA } from "./link.js";
+import { E, O, SEEK } from "../emscripten.js";
+
+// The interpreter's heap (an Int8Array) as bytes.
+const heapBytes = (heap) => new Uint8Array(heap.buffer, heap.byteOffset, heap.byteLength);
+
+/** The stream operations of `self`, a Mount (mount.js). */
+export function streamOps(self) {
+  const { FS } = self;
+  return {
+    open(stream) {
+      const node = stream.node;
+      if (FS.isDir(node.mode)) {
+        // A folder is opened to be listed: its errors belong here, where every libc reports
+        // them (MicroPython's listdir takes a failed readdir for the end of the folder).
+        self.call("access", self.id, self.pathOf(node));
+        return;
+      }
+      const writes = (stream.flags & O.ACCMODE) !== 0;
+      if (writes) self.refuseIfReadOnly();
+      const fresh = self.truncated.delete(node);
+      if (!node.open) {
+        const id = self.call("open", self.id, self.pathOf(node), (stream.flags & O.CREAT) !== 0);
+        node.open = { id, refs: 0, fresh, dirty: false, size: null, gathered: null, version: 0 };
+        self.opened.add(node);
+      } else if (fresh) {
+        // Truncated while another descriptor has it open.
+        self.resize(node.open, 0);
+      }
+      node.open.refs++;
+    },
+    dup(stream) {
+      // The copy of a stream gets a read-ahead buffer of its own.
+      stream.buffer = null;
+      stream.cache = null;
+      if (stream.node.open) stream.node.open.refs++;
+    },
+    close(stream) {
+      const node = stream.node;
+      const open = node.open;
+      self.giveBack(stream.buffer);
+      stream.buffer = stream.cache = null;
+      if (!open || --open.refs > 0) return;
+      node.open = null;
+      self.opened.delete(node);
+      try {
+        self.flush(open);
+      } finally {
+        self.giveBack(open.buffer);
+        self.call("close", open.id);
+      }
+    },
+    fsync(stream) {
+      self.commitNode(stream.node);
+      return 0;
+    },
+    llseek(stream, offset, whence) {
+      let position = offset;
+      if (whence === SEEK.CUR) position += stream.position;
+      else if (whence === SEEK.END && FS.isFile(stream.node.mode)) position += self.sizeOf(stream.node);
+      if (position < 0) throw new FS.ErrnoError(E.INVAL);
+      return position;
+    },
+    read(stream, buffer, offset, length, position) {
+      const node = stream.node;
+      const open = node.open;
+      if (self.truncated.has(node)) return 0;
+      if (open.gathered || open.dirty) self.commitNode(node);
+      let done = 0;
+      while (done < length) {
+        const at = position + done;
+        let cache = stream.cache;
+        if (!cache || cache.version !== open.version || at < cache.position || at >= cache.position + cache.bytes.byteLength) {
+          // The stream's one read-ahead buffer, reused: a file read through leaves no garbage.
+          stream.buffer ??= self.borrow();
+          self.flushTruncations();
+          const bytes = self.io.call(FS, "read", [open.id, at, AREA], { into: stream.buffer });
+          cache = stream.cache = { position: at, bytes, version: open.version };
+          if (!bytes.byteLength) break;
+        }
+        const from = at - cache.position;
+        const n = Math.min(length - done, cache.bytes.byteLength - from);
+        // Through a byte view of the heap: a set between typed arrays of one type is a copy
+        // of memory, between Int8Array and Uint8Array a conversion of each element.
+        heapBytes(buffer).set(cache.bytes.subarray(from, from + n), offset + done);
+        done += n;
+        if (cache.bytes.byteLength < AREA && from + n >= cache.bytes.byteLength) break; // the end
+      }
+      return done;
+    },
+    write(stream, buffer, offset, length, position) {
+      self.refuseIfReadOnly();
+      const open = stream.node.open;
+      stream.cache = null;
+      open.version++;
+      let g = open.gathered;
+      if (g && g.position + g.length !== position) {
+        self.flush(open);
+        g = null;
+      }
+      const heap = heapBytes(buffer);
+      let done = 0;
+      // Whole steps of AREA go out as they are; the rest is gathered (a copy: the
+      // interpreter's memory is reused as soon as this returns).
+      for (; !open.gathered && length - done >= AREA; done += AREA) {
+        self.send(open, position + done, heap.subarray(offset + done, offset + done + AREA));
+      }
+      while (done < length) {
+        g = open.gathered ??= { position: position + done, length: 0, bytes: (open.buffer ??= self.borrow()) };
+        const n = Math.min(length - done, AREA - g.length);
+        g.bytes.set(heap.subarray(offset + done, offset + done + n), g.length);
+        g.length += n;
+        done += n;
+        if (g.length === AREA) self.flush(open);
+      }
+      if (open.size !== null) open.size = Math.max(open.size, position + length);
+      return length;
+    },
+    mmap() {
+      throw new FS.ErrnoError(E.PERM);
+    },
+  };
+}
