@@ -19,7 +19,7 @@ serve(async ({ kind, uid, options, ...job }) => {
     return timeSync(() => client.storeFSHandler(uid, options), yes, job);
   }
   if (kind === "user") {
-    // What users write (fshandles.py, any Python loop): a fresh options object on every call,
+    // What users write (the fshandles package, any Python loop): a fresh options object on every call,
     // and a little work of the worker's own between calls.
     // `sameOptions`: the bench's one object instead, to tell the two costs apart.
     const client = FsClient.connect({ mode: "sab" });

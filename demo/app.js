@@ -5,7 +5,7 @@ import { usePyScript } from "/dist/main/pyscript.js";
 import initDemo, { RustWorker } from "/dist/demo/fshandles_demo.js";
 
 // Before any await: PyScript may create the page's Python worker at any moment after this
-// module starts. usePyScript attaches it (and gives it fshandles.py); we only watch it start.
+// module starts. usePyScript attaches it (and gives it the fshandles package); we only watch it start.
 const hostReady = usePyScript(hooks);
 const pythonWorker = new Promise((resolve) => hooks.main.onWorker.add((wrap, xworker) => resolve(xworker)));
 

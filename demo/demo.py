@@ -1,4 +1,4 @@
-# The demo's Python worker: folder operations with fshandles.py, exported to the page.
+# The demo's Python worker: folder operations with the fshandles package, exported to the page.
 import os
 
 import fshandles

@@ -4,8 +4,8 @@
 // create a worker at any moment after that). Every PyScript worker created afterwards is
 // attached to one FsHost; PyScript's own `pyscript.fs` goes through that host; and
 // `import fshandles` works in those workers with no `js_modules` or `files` config: each worker
-// gets fshandles.py written next to its code, and loads fshandles' worker module from beside
-// this file when it first connects.
+// gets the fshandles package written next to its code, and loads fshandles' worker module from
+// beside this file when it first connects.
 //
 // A worker may ask before the host's wasm has loaded (a slow network): its requests are held
 // here from the moment PyScript creates it, its client is told a host is coming, and the host
@@ -17,9 +17,16 @@ import init, { FsHost } from "./fshandles_main.js";
 // own, so the module cannot find its wasm beside itself; it is told where it is.
 const MODULE = new URL("../worker/fshandles_worker.js", import.meta.url).href;
 const WASM = new URL("../worker/fshandles_worker_bg.wasm", import.meta.url).href;
-const MOUNT = new URL("../worker/fshandles_mount.js", import.meta.url).href;
+const COPY = new URL("../worker/fshandles_copy.js", import.meta.url).href;
 const DIRECT = new URL("../worker/fshandles_direct.js", import.meta.url).href;
-const PYTHON = new URL("../worker/fshandles.py", import.meta.url).href;
+// The Python package, file by file: its path in the worker, and where it is served.
+const PYTHON = {
+  "fshandles/__init__.py": new URL("../worker/fshandles/__init__.py", import.meta.url).href,
+  "fshandles/_connection.py": new URL("../worker/fshandles/_connection.py", import.meta.url).href,
+  "fshandles/_errors.py": new URL("../worker/fshandles/_errors.py", import.meta.url).href,
+  "fshandles/_files.py": new URL("../worker/fshandles/_files.py", import.meta.url).href,
+  "fshandles/_reports.py": new URL("../worker/fshandles/_reports.py", import.meta.url).href,
+};
 
 // The protocol's words for "a host is coming" (shared/src/frame/mod.rs, shared/src/protocol.rs;
 // shared/tests/page_constants.rs checks these against them).
@@ -46,24 +53,30 @@ function registerLoader({ interpreter }) {
   });
 }
 
-// Python run in each worker before its code: fshandles.py into the working directory (a
-// worker may fetch synchronously), and where fshandles.py finds its JS modules and wasm.
+// Python run in each worker before its code: the fshandles package into the working directory
+// (a worker may fetch synchronously), and where it finds its JS modules and wasm.
 const install = `
 def _fshandles_install():
     import js
     js.fshandlesModuleUrl = ${JSON.stringify(MODULE)}
     js.fshandlesWasmUrl = ${JSON.stringify(WASM)}
-    js.fshandlesMountUrl = ${JSON.stringify(MOUNT)}
+    js.fshandlesCopyUrl = ${JSON.stringify(COPY)}
     js.fshandlesDirectUrl = ${JSON.stringify(DIRECT)}
     if getattr(js, "crossOriginIsolated", False):
         import _fshandles_loader
         _fshandles_loader.warm(js.fshandlesDirectUrl)
-    request = js.XMLHttpRequest.new()
-    request.open("GET", ${JSON.stringify(PYTHON)}, False)
-    request.send()
-    if request.status == 200:
-        with open("fshandles.py", "w") as f:
-            f.write(request.responseText)
+    import os
+    try:
+        os.mkdir("fshandles")
+    except OSError:
+        pass  # there already
+    for path, url in ${JSON.stringify(Object.entries(PYTHON))}:
+        request = js.XMLHttpRequest.new()
+        request.open("GET", url, False)
+        request.send()
+        if request.status == 200:
+            with open(path, "w") as f:
+                f.write(request.responseText)
 _fshandles_install()
 del _fshandles_install
 `;

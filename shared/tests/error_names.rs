@@ -1,13 +1,13 @@
 #![allow(clippy::disallowed_macros, clippy::disallowed_types)] // a test: it ships nowhere
 //! The error names written by hand outside `ErrorKind`, checked against it: the TypeScript
-//! union both packages declare, the names `fshandles.py` maps to its exceptions, and the
+//! union both packages declare, the names `fshandles` (Python) maps to its exceptions, and the
 //! README's table of errors.
 
 use fshandles_shared::ErrorKind;
 use std::collections::BTreeSet;
 
 const TYPESCRIPT: &str = include_str!("../src/js/typescript.rs");
-const PYTHON: &str = include_str!("../../worker/python/fshandles.py");
+const PYTHON: &str = include_str!("../../worker/python/fshandles/_errors.py");
 const README: &str = include_str!("../../README.md");
 
 fn ours() -> BTreeSet<&'static str> {
@@ -34,7 +34,9 @@ fn the_typescript_union_is_every_kind_and_nothing_else() {
 
 #[test]
 fn the_python_mapping_names_only_real_kinds() {
-    let start = PYTHON.find("def _error(").expect("fshandles.py's _error");
+    let start = PYTHON
+        .find("def _error(")
+        .expect("fshandles/_errors.py's _error");
     let body = &PYTHON[start..start + PYTHON[start..].find("\n\n").expect("its end")];
     let mapped = quoted_error_names(body);
     assert!(!mapped.is_empty());
@@ -42,7 +44,7 @@ fn the_python_mapping_names_only_real_kinds() {
     let unknown: Vec<_> = mapped.difference(&known).collect();
     assert!(
         unknown.is_empty(),
-        "fshandles.py maps names no ErrorKind has: {unknown:?}"
+        "fshandles/_errors.py maps names no ErrorKind has: {unknown:?}"
     );
 }
 

@@ -1,4 +1,4 @@
-// Python in PyScript workers — fshandles.py under Pyodide and MicroPython, and PyScript's
+// Python in PyScript workers — the fshandles package under Pyodide and MicroPython, and PyScript's
 // own, unchanged pyscript.fs backed by host.syncMethods() — in an isolated page (sync calls)
 // and a plain one (async calls). PyScript, Pyodide and MicroPython come from npm.
 import { describe, it } from "node:test";
@@ -19,7 +19,7 @@ describe("PyScript workers", () => {
 
   for (const [mode, base] of MODES) {
     for (const type of ["py", "mpy"]) {
-      it(`fshandles.py in a ${type} worker, ${mode} mode: mount, write, sync, remount, reload, revoke`, T, async () => {
+      it(`the fshandles package in a ${type} worker, ${mode} mode: mount, write, sync, remount, reload, revoke`, T, async () => {
         const context = await browser().newContext();
         let { page, problems } = await openPage(base, context);
 
@@ -314,7 +314,7 @@ report(step="again", error=await error_of(fshandles.mount("/local")))
     });
   }
 
-  it("fshandles.py without the File System Access API raises UnsupportedBrowserError", T, async () => {
+  it("the fshandles package without the File System Access API raises UnsupportedBrowserError", T, async () => {
     const context = await browser().newContext();
     const page = await context.newPage();
     await page.goto(`${ISOLATED}/tests/browser/pages/pyscript.html?nopicker`);

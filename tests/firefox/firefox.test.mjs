@@ -183,7 +183,7 @@ describe("Firefox", () => {
 
   // The same Python in MicroPython, with kind() and a second mount after an unmount.
   for (const [mode, base] of MODES) {
-    it(`fshandles.py in MicroPython: mount, write, kind, unmount and mount again, ${mode} mode`, T, async () => {
+    it(`the fshandles package in MicroPython: mount, write, kind, unmount and mount again, ${mode} mode`, T, async () => {
       const page = await newPage(browser());
       await page.goto(`${base}/tests/browser/pages/pyscript.html?nopicker&fallback`);
       await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 60000, what: "the PyScript host page" });

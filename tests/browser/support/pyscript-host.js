@@ -34,6 +34,11 @@ hooks.main.onWorker.add((wrap, xworker) => {
   });
 });
 
+// The fshandles package, file by file, as a page without usePyScript lists it.
+const PYTHON_FILES = Object.fromEntries(
+  ["__init__", "_connection", "_errors", "_files", "_reports"].map((m) => [`/dist/worker/fshandles/${m}.py`, `./fshandles/${m}.py`]),
+);
+
 const INTERPRETERS = {
   py: "/node_modules/pyodide/pyodide.mjs",
   mpy: "/node_modules/@micropython/micropython-webassembly-pyscript/micropython.mjs",
@@ -52,10 +57,10 @@ function runPy({ type = "py", code }) {
       js_modules: {
         worker: {
           "/dist/worker/fshandles_worker.js": "fshandles_worker",
-          "/dist/worker/fshandles_mount.js": "fshandles_mount",
+          "/dist/worker/fshandles_copy.js": "fshandles_copy",
         },
       },
-      files: { "/dist/worker/fshandles.py": "./fshandles.py" },
+      files: PYTHON_FILES,
     }),
   );
   script.textContent = code;
