@@ -89,22 +89,53 @@ fn library_packages() -> impl Iterator<Item = (&'static build::Package, &'static
         .filter_map(|p| p.budget.as_ref().map(|b| (p, b)))
 }
 
+/// A library package as built, against its budget.
+pub struct Weighed {
+    /// Its folder in the repository (`dist/main`).
+    pub dir: &'static str,
+    /// Gzip bytes of its wasm.
+    pub wasm: usize,
+    /// Gzip bytes of its JS glue.
+    pub glue: usize,
+    /// Its budget for the toolchain it was built with.
+    pub budget: usize,
+    /// "nightly" or "stable".
+    pub toolchain: &'static str,
+}
+
+impl Weighed {
+    /// Wasm and glue together: what the budget covers.
+    pub fn total(&self) -> usize {
+        self.wasm + self.glue
+    }
+}
+
+/// Each library package just built, weighed against its [`build::Budget`].
+pub fn weigh(built: &build::Built) -> Result<Vec<Weighed>> {
+    library_packages()
+        .map(|(p, budget)| {
+            let (wasm, glue) = shipped(p.dir, p.artifact)?;
+            Ok(Weighed {
+                dir: p.dir,
+                wasm,
+                glue,
+                budget: budget.on(built.nightly),
+                toolchain: if built.nightly { "nightly" } else { "stable" },
+            })
+        })
+        .collect()
+}
+
 /// Fails when a library package just built weighs more than its [`build::Budget`].
 pub fn check_budgets(built: &build::Built) -> Result {
     let mut over = Vec::new();
-    for (p, budget) in library_packages() {
-        let (wasm, glue) = shipped(p.dir, p.artifact)?;
-        let total = wasm + glue;
-        let limit = budget.on(built.nightly);
-        let toolchain = if built.nightly { "nightly" } else { "stable" };
-        eprintln!(
-            "xtask: {}: {total} bytes gzip, budget {limit} on {toolchain}",
-            p.dir
-        );
+    for w in weigh(built)? {
+        let (dir, total, limit, toolchain) = (w.dir, w.total(), w.budget, w.toolchain);
+        eprintln!("xtask: {dir}: {total} bytes gzip, budget {limit} on {toolchain}");
         if total > limit {
             over.push(format!(
-                "{} weighs {total} bytes gzip ({wasm} wasm + {glue} glue), over its budget of {limit} on {toolchain}; `cargo xtask size` shows where the bytes go",
-                p.dir
+                "{dir} weighs {total} bytes gzip ({} wasm + {} glue), over its budget of {limit} on {toolchain}; `cargo xtask size` shows where the bytes go",
+                w.wasm, w.glue
             ));
         }
     }
