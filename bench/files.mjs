@@ -45,7 +45,7 @@ def median(xs):
 
 rows = []
 try:
-    await fshandles._connect()  # the client's wasm, which any first call loads: not a mount's cost
+    await fshandles._connection.connect()  # the client's wasm, which any first call loads: not a mount's cost
     first = await timed(fshandles.mount("/big", id="empty", direct=True))
     rows.append(["first direct mount in a worker, I/O worker started at its first call", "empty", first, 0])
     block = bytes(${STEP})
@@ -155,7 +155,7 @@ export async function fileRows() {
 const FIRST = `${PRELUDE}
 import fshandles
 try:
-    await fshandles._connect()
+    await fshandles._connection.connect()
     t = js.performance.now()
     await fshandles.mount("/big", id="empty", direct=True)  # the record the main run stored
     report(step="first", ms=js.performance.now() - t)
