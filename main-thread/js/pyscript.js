@@ -25,6 +25,7 @@ const PYTHON = {
   "fshandles/_connection.py": new URL("../worker/fshandles/_connection.py", import.meta.url).href,
   "fshandles/_errors.py": new URL("../worker/fshandles/_errors.py", import.meta.url).href,
   "fshandles/_files.py": new URL("../worker/fshandles/_files.py", import.meta.url).href,
+  "fshandles/_lock.py": new URL("../worker/fshandles/_lock.py", import.meta.url).href,
   "fshandles/_reports.py": new URL("../worker/fshandles/_reports.py", import.meta.url).href,
 };
 

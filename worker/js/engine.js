@@ -12,9 +12,29 @@ export async function outcomeOf(run) {
   try {
     return { ok: true, value: await run() };
   } catch (e) {
-    const name = e?.name === "ErrnoError" ? "UnknownError" : (e?.name ?? "UnknownError");
-    return { ok: false, name, message: e?.message || `${name} (errno ${e?.errno ?? "?"})` };
+    return failure(e);
   }
+}
+
+/**
+ * `run()`'s value or error as `outcomeOf` says it, at once: for the calls an interpreter's
+ * thread waits in (they make blocking calls and never await).
+ * @template T
+ * @param {() => T} run
+ * @returns {import("./engine_types").Outcome<T>}
+ */
+export function outcomeNow(run) {
+  try {
+    return { ok: true, value: run() };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+/** @returns {{ok: false, name: string, message: string}} */
+function failure(e) {
+  const name = e?.name === "ErrnoError" ? "UnknownError" : (e?.name ?? "UnknownError");
+  return { ok: false, name, message: e?.message || `${name} (errno ${e?.errno ?? "?"})` };
 }
 
 /**

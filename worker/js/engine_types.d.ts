@@ -24,8 +24,11 @@ export type EmscriptenFS = any;
 
 /** A mount engine: a JS module with these exports. */
 export interface Engine {
-  /** Mounts `root` at `path` of the interpreter's `FS` (`readOnly`: Python may only read). */
-  mount(FS: EmscriptenFS, path: string, root: FileSystemDirectoryHandle, readOnly: boolean): Promise<Outcome<void>>;
+  /**
+   * Mounts `root`, the folder stored under the record key `key` ("/local@pyscript"), at `path`
+   * of the interpreter's `FS` (`readOnly`: Python may only read).
+   */
+  mount(FS: EmscriptenFS, path: string, root: FileSystemDirectoryHandle, readOnly: boolean, key: string): Promise<Outcome<void>>;
   /** Brings the folder and the mount at `path` in step. */
   sync(path: string): Promise<Outcome<SyncReport>>;
   /** Syncs and unmounts `path`. */

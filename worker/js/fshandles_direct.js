@@ -16,14 +16,16 @@
 import { ioWorker, IO_NAME } from "./direct/link.js";
 import { Mount } from "./direct/mount.js";
 import { serve } from "./direct/io.js";
-import { outcomeOf, NO_CHANGES } from "./engine.js";
+import { outcomeOf, outcomeNow, NO_CHANGES } from "./engine.js";
 
 if ("WorkerGlobalScope" in globalThis && self.name === IO_NAME) serve();
 
 const mounts = new Map(); // path -> its Mount
 let nextMount = 1;
 
-const io = () => ioWorker(import.meta.url);
+let started = null; // the I/O worker's link, once it answered
+
+const io = async () => (started = await ioWorker(import.meta.url));
 
 /** Starts the I/O worker ahead of the first mount. */
 export const start = () =>
@@ -32,20 +34,21 @@ export const start = () =>
   });
 
 /**
- * Mounts `root` (a FileSystemDirectoryHandle) at `path` of the interpreter's `FS`, in place.
+ * Mounts `root` (a FileSystemDirectoryHandle, the folder stored under `key`) at `path` of the
+ * interpreter's `FS`, in place.
  * @type {import("./engine_types").Engine["mount"]}
  */
-export const mount = (FS, path, root, readOnly) =>
+export const mount = (FS, path, root, readOnly, key) =>
   outcomeOf(async () => {
     const link = await io();
     const id = nextMount++;
-    link.call(FS, "mount", [id, root, readOnly ? "read" : "readwrite"]);
+    link.call("mount", [id, root, readOnly ? "read" : "readwrite", key]);
     FS.mkdirTree(path);
     const m = new Mount(FS, link, id, readOnly);
     try {
       FS.mount(m.type, {}, path);
     } catch (e) {
-      link.call(FS, "forget", [id]);
+      link.call("forget", [id]);
       throw e;
     }
     mounts.set(path, m);
@@ -72,7 +75,7 @@ export const unmount = (path) =>
     m.commitAll();
     m.FS.unmount(path);
     mounts.delete(path);
-    m.io.call(m.FS, "forget", [m.id]);
+    m.io.call("forget", [m.id]);
     return NO_CHANGES();
   });
 
@@ -85,3 +88,65 @@ export const forget = (path) =>
   outcomeOf(async () => {
     await unmount(path);
   });
+
+// The locks programs take by name (fshandles.lock). An interpreter that blocks has the I/O
+// worker hold them (`lockNow`, `unlockNow`); one that awaits takes them itself and says so
+// (`refreshNow`, `commitNow`). Either way, taking one makes every mount here see what others
+// committed before they let go of it, and letting go commits what the mounts' open files
+// hold, so that the next holder sees it. These answer at once, never a promise: the
+// interpreter's thread waits in them.
+
+/** The I/O worker's link, once started (`start` or a mount started it). */
+function linkNow() {
+  if (!started) throw new DOMException("fshandles' I/O worker is not running: mount a folder first, or use async with", "InvalidStateError");
+  return started;
+}
+
+/**
+ * Waits for the lock `name` (at most `timeoutMs`, when given) and holds it: true, or false when
+ * it was not had in time.
+ * @param {string} name
+ * @param {number | null} timeoutMs
+ * @returns {import("./engine_types").Outcome<boolean>}
+ */
+export const lockNow = (name, timeoutMs) =>
+  outcomeNow(() => {
+    const taken = linkNow().call("lock", [name, timeoutMs ?? null], { timeoutMs: Infinity }) === "granted";
+    if (taken) for (const m of mounts.values()) m.revalidate();
+    return taken;
+  });
+
+/**
+ * Commits what every mount here holds, then lets go of the lock `name`.
+ * @param {string} name
+ * @returns {import("./engine_types").Outcome<void>}
+ */
+export const unlockNow = (name) =>
+  outcomeNow(() => {
+    try {
+      commitAll();
+    } finally {
+      linkNow().call("unlock", [name]);
+    }
+  });
+
+/**
+ * Every mount here sees what others committed from now on (a lock was taken in this thread).
+ * @returns {import("./engine_types").Outcome<void>}
+ */
+export const refreshNow = () =>
+  outcomeNow(() => {
+    if (!mounts.size) return;
+    for (const m of mounts.values()) m.revalidate();
+    linkNow().call("revalidate", []);
+  });
+
+/**
+ * Commits what every mount here holds (a lock taken in this thread is let go).
+ * @returns {import("./engine_types").Outcome<void>}
+ */
+export const commitNow = () => outcomeNow(commitAll);
+
+function commitAll() {
+  for (const m of mounts.values()) m.commitAll();
+}

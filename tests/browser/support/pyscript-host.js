@@ -36,7 +36,7 @@ hooks.main.onWorker.add((wrap, xworker) => {
 
 // The fshandles package, file by file, as a page without usePyScript lists it.
 const PYTHON_FILES = Object.fromEntries(
-  ["__init__", "_connection", "_errors", "_files", "_reports"].map((m) => [`/dist/worker/fshandles/${m}.py`, `./fshandles/${m}.py`]),
+  ["__init__", "_connection", "_errors", "_files", "_lock", "_reports"].map((m) => [`/dist/worker/fshandles/${m}.py`, `./fshandles/${m}.py`]),
 );
 
 const INTERPRETERS = {
@@ -88,6 +88,20 @@ async function write(folder, path, text) {
   const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
   await w.write(text);
   await w.close();
+}
+
+// Appends `text` to `path` with the page's own File System Access calls, as a program of the
+// page would: under the Web Lock `lock` when given (the name fshandles' commits take).
+async function append(folder, path, text, lock) {
+  const run = async () => {
+    const [dir, name] = await dirOf(folder, path);
+    const h = await dir.getFileHandle(name, { create: true });
+    const size = (await h.getFile()).size;
+    const w = await h.createWritable({ keepExistingData: true });
+    await w.write({ type: "write", position: size, data: text });
+    await w.close();
+  };
+  return lock ? navigator.locks.request(lock, run) : run();
 }
 
 async function remove(folder, path) {
@@ -143,7 +157,7 @@ function idbRecord(uid) {
   });
 }
 
-Object.assign(globalThis, { host, picker, reports, workers, runPy, readFile, idbRecord, write, remove, fill, tree,
+Object.assign(globalThis, { host, picker, reports, workers, runPy, readFile, idbRecord, write, append, remove, fill, tree,
   // Tells the Python that waits on BroadcastChannel `name` to go on.
   go: (name) => new BroadcastChannel(name).postMessage(1),
   dialogOpen: () => document.querySelectorAll("dialog.fshandles-dialog").length });

@@ -1,28 +1,109 @@
-// The I/O worker's open files: what Python reads comes through one reader of a snapshot of the
-// file; what it writes goes into a `createWritable` stream, which the browser commits whole at
-// its close (a write cut off leaves the file as it was).
+// The I/O worker's open files. What Python writes waits as edits (edits.js) until a commit
+// (close, fsync) applies them onto the file as it is then, under the file's lock: in place
+// through a sync access handle where the folder is origin-private (a commit costs what it
+// writes), else through a `createWritable` stream, which the browser commits whole. What Python
+// reads comes from a snapshot of the file, taken at the open and again where it may be stale.
+import { Edits, applyInPlace, applyThrough } from "./edits.js";
+import { fileLock, holding } from "./locks.js";
+import { unlessReplaced } from "./replaced.js";
+import { Room } from "./room.js";
+
+// What a file written in place keeps before it commits on its own: the most a stream of writes
+// holds in the I/O worker. (Where commits are whole, all of it waits for the commit.)
+const IN_PLACE_BATCH = 16 << 20;
+
+// A sync access handle's mode that lets other handles be (Chromium 121+); a browser that knows
+// no modes takes the exclusive one, which the file's lock makes as safe.
+/** @type {{mode?: string}} */
+let unsafeMode = { mode: "readwrite-unsafe" };
+
+async function syncHandle(handle) {
+  try {
+    return await handle.createSyncAccessHandle(unsafeMode);
+  } catch (e) {
+    if (e?.name !== "TypeError" || !unsafeMode.mode) throw e;
+    unsafeMode = {};
+    return handle.createSyncAccessHandle();
+  }
+}
+
+/**
+ * Applies `edits` onto the file `handle` (of a folder `inPlace` or not) under the file's lock
+ * `lock`; the file's size after. In place, unless the browser cannot (another program has a
+ * writable of the file open): then whole.
+ */
+export function commitEdits(handle, lock, inPlace, edits) {
+  return holding(lock, "exclusive", async () => {
+    if (inPlace) {
+      let h = null;
+      try {
+        h = await syncHandle(handle);
+      } catch (e) {
+        if (e?.name !== "NoModificationAllowedError") throw e;
+      }
+      if (h) {
+        try {
+          return applyInPlace(h, edits);
+        } finally {
+          h.close();
+        }
+      }
+    }
+    const size = (await unlessReplaced(() => handle.getFile())).size;
+    const writable = await handle.createWritable({ keepExistingData: true });
+    try {
+      return await applyThrough(writable, size, edits);
+    } catch (e) {
+      await writable.abort().catch(() => {});
+      throw e;
+    }
+  });
+}
 
 /** Open files, by the id the interpreter knows them by. */
 export class Files {
   /** @param {number} area the most one read answers */
   constructor(area) {
     this.area = area;
-    this.open = new Map(); // id -> {handle, file (a snapshot, or null), writable, size, reader}
+    this.open = new Map(); // id -> an open file (see add)
     this.next = 1;
     this.readBuffer = null; // the buffer reads go through, handed back by each answer
+    this.room = new Room();
   }
 
-  /** Opens `handle`; its id. */
-  add(handle) {
+  /**
+   * Opens `handle`, the file `path` of the folder stored under `key` (written `inPlace` or
+   * not); `{id, size, time}`: its id and what the file is now.
+   */
+  async add(handle, key, path, inPlace) {
+    const open = { handle, lock: fileLock(key, path), inPlace, file: null, reader: null, readAt: 0, edits: new Edits() };
+    await this.snapshot(open);
+    // Where it is written in place: its size as last seen, where its edits end, and the room
+    // taken for the difference (room.js).
+    open.known = open.end = open.file.size;
+    open.reserved = 0;
     const id = this.next++;
-    this.open.set(id, { handle, file: null, writable: null, size: null, reader: null, readAt: 0 });
-    return id;
+    this.open.set(id, open);
+    return { id, size: open.file.size, time: open.file.lastModified };
   }
 
   get(id) {
     const open = this.open.get(id);
     if (!open) throw new DOMException(`no open file ${id}`, "NotFoundError");
     return open;
+  }
+
+  // A new snapshot of `open`'s file; where it is written in place, taken with its lock shared,
+  // so that a commit is in it whole or not at all.
+  snapshot(open) {
+    forgetSnapshot(open);
+    const take = () => unlessReplaced(async () => (open.file = await open.handle.getFile()));
+    return open.inPlace ? holding(open.lock, "shared", take) : take();
+  }
+
+  /** Forgets every snapshot: the next reads see what other writers committed meanwhile. */
+  revalidate() {
+    for (const open of this.open.values()) forgetSnapshot(open);
   }
 
   /** The open files of the file `handle` names. */
@@ -32,26 +113,34 @@ export class Files {
     return out;
   }
 
-  /** `opens` (from openOn) now go by `handle`: their file was moved. */
-  moved(opens, handle) {
+  /** `opens` (from openOn) now go by `handle`, the file `key`'s `path`: their file was moved. */
+  moved(opens, handle, key, path) {
     for (const open of opens) {
       open.handle = handle;
+      open.lock = fileLock(key, path);
       forgetSnapshot(open);
     }
   }
 
-  async read(id, position, length) {
+  read(id, position, length) {
     const open = this.get(id);
-    for (let tries = 0; ; tries++) {
-      open.file ??= await open.handle.getFile();
+    const run = () => this.readFresh(open, position, length);
+    return open.inPlace ? holding(open.lock, "shared", run) : run();
+  }
+
+  // A read from the snapshot, taken again where it may be stale: gone (the file was replaced),
+  // or ending where the read starts (the file may have grown since).
+  async readFresh(open, position, length) {
+    if (open.file && position >= open.file.size) forgetSnapshot(open);
+    return unlessReplaced(async () => {
+      if (!open.file) open.file = await open.handle.getFile();
       try {
         return await this.readInto(open, position, length);
       } catch (e) {
-        // The file changed since the snapshot was taken: take a new one, once.
         forgetSnapshot(open);
-        if (e?.name !== "NotReadableError" || tries) throw e;
+        throw e;
       }
-    }
+    });
   }
 
   // Reads through a BYOB reader of the file's stream, kept while reads follow one another,
@@ -74,7 +163,7 @@ export class Files {
     this.readBuffer = null;
     let filled = 0;
     while (filled < length) {
-      const { value, done } = await open.reader.read(new Uint8Array(buffer, filled, length - filled));
+      const { value, done } = await open.reader.read(new Uint8Array(buffer, filled, length - filled)).catch(changed);
       if (value) buffer = value.buffer;
       if (done) {
         open.reader = null;
@@ -88,62 +177,93 @@ export class Files {
     return new Uint8Array(buffer, 0, filled);
   }
 
-  /** Writes `data` at `position` of file `id` (`fresh`: it starts empty); its size after. */
-  async write(id, position, fresh, data) {
+  /**
+   * `data` written at `position` of file `id`, or at its end when `append`: kept until the
+   * commit (a file written in place commits on its own past IN_PLACE_BATCH bytes).
+   */
+  async write(id, position, append, data) {
     const open = this.get(id);
-    await unlessFailed(open, async () => (await writable(open, fresh)).write({ type: "write", position, data }));
-    open.size = Math.max(open.size, position + data.byteLength);
-    return open.size;
+    if (open.inPlace) {
+      const end = append ? open.end + data.byteLength : Math.max(open.end, position + data.byteLength);
+      await this.reserve(open, end);
+      open.end = end;
+    }
+    open.edits.write(position, append, data);
+    if (open.inPlace && open.edits.bytes >= IN_PLACE_BATCH) await this.commit(id);
   }
 
-  async setSize(id, fresh, size) {
+  /** The size of file `id` set to `size` at its commit. */
+  async resize(id, size) {
     const open = this.get(id);
-    await unlessFailed(open, async () => (await writable(open, fresh && size === 0)).truncate(size));
-    open.size = size;
+    if (open.inPlace) {
+      await this.reserve(open, size);
+      open.end = size;
+    }
+    open.edits.resize(size);
   }
 
-  /** Commits what file `id` was written since its last commit. */
+  // Takes the room `open`'s file needs to end at `end`: a QuotaExceededError now, rather than
+  // at the commit, where the origin has not that much. Then what the file was written since
+  // its last commit is dropped, as a writable that failed drops it: the file stays as it was.
+  async reserve(open, end) {
+    const need = Math.max(0, end - open.known);
+    if (need <= open.reserved) return;
+    try {
+      await this.room.take(need - open.reserved);
+    } catch (e) {
+      open.edits.clear();
+      this.room.give(open.reserved);
+      open.reserved = 0;
+      open.end = open.known;
+      throw e;
+    }
+    open.reserved = need;
+  }
+
+  /**
+   * Applies what file `id` was asked since its last commit onto the file; its size after
+   * (null when there was nothing to commit). A commit that fails drops the edits: the file is
+   * as it was (whole where it is written through a writable; in place, past the bytes a
+   * failed write may have changed).
+   */
   async commit(id) {
     const open = this.get(id);
-    const w = open.writable;
-    open.writable = null;
-    open.size = null;
+    if (open.edits.empty) return null;
     forgetSnapshot(open);
-    if (w) await w.close();
+    // The room goes back just before the file takes it.
+    this.room.give(open.reserved);
+    open.reserved = 0;
+    try {
+      open.known = open.end = await commitEdits(open.handle, open.lock, open.inPlace, open.edits);
+      return open.known;
+    } catch (e) {
+      open.known = open.end = (await open.handle.getFile().catch(() => ({ size: open.known }))).size;
+      throw e;
+    } finally {
+      open.edits.clear();
+    }
   }
 
+  /** Commits file `id` and forgets it; its size after (null: nothing to commit). */
   async close(id) {
+    const open = this.get(id);
     try {
-      await this.commit(id);
+      return await this.commit(id);
     } finally {
+      forgetSnapshot(open);
+      this.room.give(open.reserved);
       this.open.delete(id);
     }
   }
 }
 
-async function writable(open, fresh) {
-  open.writable ??= await open.handle.createWritable({ keepExistingData: !fresh });
-  if (open.size === null) open.size = fresh ? 0 : (await open.handle.getFile()).size;
-  return open.writable;
+// What reading a snapshot of a file that changed since fails with: Chromium's stream of it
+// says "TypeError: network error", which is no caller's mistake.
+function changed(e) {
+  throw e?.name === "TypeError" ? new DOMException(`the file changed while it was read (${e.message})`, "NotReadableError") : e;
 }
 
-// Runs a write to `open`'s writable. A write that fails (the quota, say) leaves the writable
-// broken: it is dropped, with what it held since the last commit, and the file stays as it was
-// then.
-async function unlessFailed(open, run) {
-  forgetSnapshot(open);
-  try {
-    await run();
-  } catch (e) {
-    const w = open.writable;
-    open.writable = null;
-    open.size = null;
-    await w?.abort().catch(() => {});
-    throw e;
-  }
-}
-
-// Drops `open`'s snapshot of its file, and the reader of it: the file changed.
+// Drops `open`'s snapshot of its file, and the reader of it.
 function forgetSnapshot(open) {
   open.reader?.cancel().catch(() => {});
   open.reader = null;

@@ -3,12 +3,19 @@
 // time and in order.
 import { Server, Kind } from "./call.js";
 import { Tree } from "./tree.js";
-import { Files } from "./files.js";
+import { Files, commitEdits } from "./files.js";
+import { Edits } from "./edits.js";
+import { Held, fileLock } from "./locks.js";
 import { E } from "../emscripten.js";
+
+// The ops that bring bytes (a write's, or the last ones of a closing file) in the area: their
+// last argument is how many.
+const BRINGS_BYTES = new Set(["write", "close"]);
 
 /** Answers the interpreter's calls: what the I/O worker does from its first message on. */
 export function serve() {
   const tree = new Tree();
+  const held = new Held();
   let server = null;
   let files = null;
   let written = null; // the buffer a write's bytes go through
@@ -22,9 +29,7 @@ export function serve() {
   };
 
   const OPS = {
-    async mount(id, root, mode) {
-      tree.add(id, root, mode);
-    },
+    mount: (id, root, mode, key) => tree.add(id, root, mode, key),
     async forget(id) {
       tree.remove(id);
     },
@@ -43,8 +48,9 @@ export function serve() {
       const [dir, name] = await tree.parentOf(mount, path);
       await dir.getDirectoryHandle(name, { create: true });
     }),
+    // A file made and not opened (os.mknod; an open makes its file itself).
     create: checked(async (mount, path) => {
-      await tree.fileAt(mount, path, true);
+      await tree.openFile(mount, path, true, false);
     }),
     unlink: checked(async (mount, path) => {
       const [dir, name] = await tree.parentOf(mount, path);
@@ -59,12 +65,20 @@ export function serve() {
       await tree.rename(mount, from, to, files);
       tree.forgetFolders();
     }),
+    // The size of a file not open here set, as a commit of that one change.
     truncate: checked(async (mount, path, size) => {
-      const w = await (await tree.fileAt(mount, path)).createWritable({ keepExistingData: size > 0 });
-      if (size > 0) await w.truncate(size);
-      await w.close();
+      const edits = new Edits();
+      edits.resize(size);
+      await commitEdits(await tree.fileAt(mount, path), fileLock(tree.mountOf(mount).key, path), tree.inPlace(mount), edits);
     }),
-    open: checked(async (mount, path, create) => files.add(await tree.fileAt(mount, path, create))),
+    // Opens a file, made where `create` (`exclusive`: only if it was not there), its content
+    // to go at the first commit where `truncate`: {id, size, time}.
+    open: checked(async (mount, path, create, exclusive, truncate) => {
+      const file = await tree.openFile(mount, path, create, exclusive);
+      const opened = await files.add(file, tree.mountOf(mount).key, path, tree.inPlace(mount));
+      if (truncate && opened.size > 0) await files.resize(opened.id, 0);
+      return opened;
+    }),
     read: (id, position, length) => files.read(id, position, length),
     // The rest of call `of`'s answer, from `offset`.
     async more(of, offset) {
@@ -73,11 +87,29 @@ export function serve() {
       if (offset + piece.byteLength >= pending.bytes.byteLength) pending = null;
       return piece;
     },
-    // Writes the bytes the call brought at `position`; answers the file's size after it.
-    write: (id, position, fresh, length) => files.write(id, position, fresh, written.subarray(0, length)),
-    setsize: (id, fresh, size) => files.setSize(id, fresh, size),
+    // The bytes the call brought, written at `position` (or at the end, `append`) at the
+    // file's next commit.
+    write: (id, position, append, length) => files.write(id, position, append, written.subarray(0, length)),
+    setsize: (id, size) => files.resize(id, size),
+    // Commits a file: its size after (null when it had nothing to commit).
     commit: (id) => files.commit(id),
-    close: (id) => files.close(id),
+    // Commits a file, with the last bytes the call brought, and closes it: its size after.
+    async close(id, position, append, length) {
+      if (length) await files.write(id, position, append, written.subarray(0, length));
+      return files.close(id);
+    },
+    // What other writers committed is seen from here on (a lock was taken).
+    async revalidate() {
+      files.revalidate();
+      tree.forgetFolders();
+    },
+    // The lock `name`, held for the interpreter until it lets go: "granted", or "timeout".
+    async lock(name, timeoutMs) {
+      const taken = await held.take(name, timeoutMs ?? Infinity);
+      if (taken === "granted") await OPS.revalidate();
+      return taken;
+    },
+    unlock: async (name) => held.release(name),
   };
 
   // Call `seq`'s answer: its value as bytes (JSON, or the bytes themselves).
@@ -112,7 +144,7 @@ export function serve() {
     const [seq, op, ...args] = data;
     // One at a time and in order: the caller waits for each answer.
     queue = queue.then(async () => {
-      const payload = op === "write" ? written : null;
+      const payload = BRINGS_BYTES.has(op) ? written : null;
       if (!server.take(seq, payload, payload ? args.at(-1) : 0)) return; // given up: not run
       let errno = 0;
       let value;
@@ -120,7 +152,7 @@ export function serve() {
         value = await OPS[op](...args);
       } catch (e) {
         errno = errnoOf(e, op);
-        if (errno === E.IO) console.warn(`fshandles: ${op} failed:`, e);
+        if (errno === E.IO || errno === E.INVAL) console.warn(`fshandles: ${op} failed:`, e);
         // A cached folder may be stale (removed and made again outside): look again next time.
         tree.forgetFolders();
       }

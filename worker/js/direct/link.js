@@ -50,6 +50,15 @@ async function startIo(url) {
 
 const decoder = new TextDecoder();
 
+/** A call the I/O worker answered with an errno (a mount throws it as FS.ErrnoError). */
+export class Errno extends Error {
+  constructor(errno, op) {
+    super(`${op} failed (errno ${errno})`);
+    this.name = "ErrnoError";
+    this.errno = errno;
+  }
+}
+
 /** Calls to the I/O worker, each waited for. */
 class Link {
   constructor(caller) {
@@ -57,14 +66,15 @@ class Link {
   }
 
   /**
-   * Op `op` answered, waited for: its value, or an `FS.ErrnoError` thrown. `payload` (at most
+   * Op `op` answered, waited for: its value, or an `Errno` thrown. `payload` (at most
    * AREA bytes: a write's) goes to the I/O worker through the buffer too; answered bytes are
    * copied into `into` when it is given and big enough (a read's reused buffer). So streaming
-   * a file allocates nothing per call on this side.
+   * a file allocates nothing per call on this side. `timeoutMs`: how long to wait (a lock's
+   * wait is the program's to bound).
    */
-  call(FS, op, args, { payload = null, into = null } = {}) {
+  call(op, args, { payload = null, into = null, timeoutMs = CALL_TIMEOUT_MS } = {}) {
     const { caller } = this;
-    const { length, kind } = this.ask(FS, op, payload ? [...args, payload.byteLength] : args, payload);
+    const { length, kind } = this.ask(op, payload ? [...args, payload.byteLength] : args, payload, timeoutMs);
     if (kind === Kind.NONE) return undefined;
     // A copy: TextDecoder refuses shared memory, and the next call reuses the area.
     const bytes = into && into.byteLength >= length ? into.subarray(0, length) : new Uint8Array(length);
@@ -72,22 +82,22 @@ class Link {
     // The rest of an answer longer than the area (a long listing), piece by piece.
     const of = caller.seq;
     for (let at = caller.area.byteLength; at < length; at += caller.area.byteLength) {
-      this.ask(FS, "more", [of, at]);
+      this.ask("more", [of, at]);
       bytes.set(caller.area.subarray(0, Math.min(length - at, caller.area.byteLength)), at);
     }
     return kind === Kind.BYTES ? bytes : JSON.parse(decoder.decode(bytes));
   }
 
-  ask(FS, op, args, payload = null) {
+  ask(op, args, payload = null, timeoutMs = CALL_TIMEOUT_MS) {
     let answer;
     try {
-      answer = this.caller.call(op, args, payload, CALL_TIMEOUT_MS);
+      answer = this.caller.call(op, args, payload, timeoutMs);
     } catch (e) {
       if (e?.name !== "TimeoutError") throw e;
       console.warn(e.message);
-      throw new FS.ErrnoError(E.IO);
+      throw new Errno(E.IO, op);
     }
-    if (answer.errno) throw new FS.ErrnoError(answer.errno);
+    if (answer.errno) throw new Errno(answer.errno, op);
     return answer;
   }
 }

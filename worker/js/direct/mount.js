@@ -1,7 +1,9 @@
 // One folder mounted in place in an interpreter: the Emscripten filesystem type, its nodes and
 // its open files. Each node and stream operation (node_ops.js, stream_ops.js) is a blocking
-// call to the I/O worker (link.js).
-import { AREA } from "./link.js";
+// call to the I/O worker (link.js), and as few of them as it can be: an answer about an entry
+// serves the calls that follow it at once (see `recall`), a file is made by the open that
+// follows its making, and a file's last bytes go with its close.
+import { AREA, Errno } from "./link.js";
 import { E, S } from "../emscripten.js";
 import { nodeOps } from "./node_ops.js";
 import { streamOps } from "./stream_ops.js";
@@ -9,7 +11,35 @@ import { streamOps } from "./stream_ops.js";
 // How many buffers of closed files a mount keeps for the next ones.
 const SPARE_BUFFERS = 4;
 
+// How long an answer about an entry serves the calls that follow it, where no call to the
+// folder came in between: one Python call's worth (an open then its fstat, a lookup then the
+// stat), never a loop that polls.
+const RECENT_MS = 10;
+
 const join = (a, b) => (a ? `${a}/${b}` : b);
+
+// The flags of the FS.open under way, by FS: Emscripten's FS.open takes O_EXCL (and O_TRUNC)
+// out of the flags it gives a stream's open, so an open that must make its file alone could
+// not tell. One watch an interpreter, shared by its mounts.
+const opening = new WeakMap();
+
+function watchOpens(FS) {
+  let watch = opening.get(FS);
+  if (watch) return watch;
+  watch = { flags: 0 };
+  const open = FS.open;
+  FS.open = function (path, flags, ...rest) {
+    const outer = watch.flags;
+    watch.flags = typeof flags === "number" ? flags : 0;
+    try {
+      return open.call(this, path, flags, ...rest);
+    } finally {
+      watch.flags = outer;
+    }
+  };
+  opening.set(FS, watch);
+  return watch;
+}
 
 export class Mount {
   /**
@@ -23,8 +53,13 @@ export class Mount {
     this.io = io;
     this.id = id;
     this.readOnly = readOnly;
+    this.opening = watchOpens(FS);
     this.opened = new Set(); // nodes with an open file
-    this.truncated = new Set(); // nodes truncated to 0, not yet told to the folder (see setattr)
+    // Nodes whose making ("create") or emptying ("truncate") waits for the open that follows
+    // (FS.open makes and truncates before it opens), else for the next call.
+    this.deferred = new Map();
+    this.calls = 0; // calls made to the I/O worker: how fresh a remembered answer is
+    this.recent = null; // the last answer about an entry: {path, stat (null: missing), calls, at}
     this.made = new Date();
     this.spare = [];
     this.nodeOps = nodeOps(this);
@@ -32,9 +67,51 @@ export class Mount {
     this.type = { mount: () => this.node(null, "/", true) };
   }
 
+  /** Op `op` of the I/O worker, after what was deferred: its answer. */
   call(op, ...args) {
-    this.flushTruncations();
-    return this.io.call(this.FS, op, args);
+    this.flushDeferred();
+    return this.ask(op, args);
+  }
+
+  ask(op, args, options) {
+    this.calls++;
+    try {
+      return this.io.call(op, args, options);
+    } catch (e) {
+      throw e instanceof Errno ? new this.FS.ErrnoError(e.errno) : e;
+    }
+  }
+
+  /** Remembers what the folder said of `path` (`stat`, null: missing) for the calls right after. */
+  remember(path, stat) {
+    this.recent = { path, stat, calls: this.calls, at: performance.now() };
+  }
+
+  /** What was remembered of `path`, if no call came since and it is recent; else undefined. */
+  recall(path) {
+    const r = this.recent;
+    if (r?.path === path && r.calls === this.calls && performance.now() - r.at < RECENT_MS) return r.stat;
+    return undefined;
+  }
+
+  /** Whether a remembered thing, stamped with `calls` and `at`, is still as fresh as new. */
+  fresh({ calls, at }) {
+    return calls === this.calls && performance.now() - at < RECENT_MS;
+  }
+
+  /** The stat of `path`, recalled or asked: {dir, size, time}; ENOENT when it is not there. */
+  stat(path) {
+    const known = this.recall(path);
+    if (known === null) throw new this.FS.ErrnoError(E.NOENT);
+    if (known) return known;
+    try {
+      const st = this.call("stat", this.id, path);
+      this.remember(path, st);
+      return st;
+    } catch (e) {
+      if (e?.errno === E.NOENT) this.remember(path, null);
+      throw e;
+    }
   }
 
   // A node's path from the mount's root: "a/b.txt" ("" for the root).
@@ -64,6 +141,7 @@ export class Mount {
     const kid = parent.kids.get(name);
     if (!kid) return;
     parent.kids.delete(name);
+    this.deferred.delete(kid);
     this.FS.destroyNode(kid);
   }
 
@@ -81,82 +159,122 @@ export class Mount {
     if (buffer && this.spare.length < SPARE_BUFFERS) this.spare.push(buffer);
   }
 
-  // Truncation to 0 is held back until the next call: FS.open truncates before it opens, and a
-  // file opened with "w" must keep its old content until it is closed (the writable's commit).
-  flushTruncations() {
-    if (!this.truncated.size || this.flushing) return;
+  /** Defers making or emptying `node` ("create", "truncate") to its open, or the next call. */
+  defer(node, what) {
+    this.deferred.set(node, what);
+    // Or once Python gives the thread back (os.truncate, os.mknod with no call after).
+    setTimeout(() => {
+      try {
+        this.flushDeferred();
+      } catch (e) {
+        console.warn(`fshandles: ${what} of ${this.FS.getPath(node)} failed (errno ${e?.errno})`);
+      }
+    }, 0);
+  }
+
+  // What the open of `node` takes of its deferred making or emptying: "create", "truncate", or
+  // undefined.
+  takeDeferred(node) {
+    const what = this.deferred.get(node);
+    this.deferred.delete(node);
+    return what;
+  }
+
+  flushDeferred() {
+    if (!this.deferred.size || this.flushing) return;
     this.flushing = true;
     try {
-      for (const node of this.truncated) {
-        this.truncated.delete(node);
-        this.io.call(this.FS, "truncate", [this.id, this.pathOf(node), 0]);
+      for (const [node, what] of this.deferred) {
+        this.deferred.delete(node);
+        const path = this.pathOf(node);
+        this.ask(what, what === "create" ? [this.id, path] : [this.id, path, 0]);
       }
     } finally {
       this.flushing = false;
     }
   }
 
-  // The file `node` as open here: {id, refs, fresh, dirty, size, gathered, version}.
-  // Writes gather in `gathered` ({position, length, bytes}, a buffer of AREA bytes the file
-  // keeps while open) and go out by AREA.
+  // The file `node` as open here: {id, refs, size and time (as Python sees them; time null:
+  // changed now), dirty (edits sent, not committed), gathered, version (of what reads may
+  // keep)}. Writes gather in `gathered`
+  // ({position, append, length, bytes}, a buffer of AREA bytes the file keeps while open) and
+  // go out by AREA.
   flush(open) {
     const g = open.gathered;
     if (!g) return;
     open.gathered = null;
-    this.send(open, g.position, g.bytes.subarray(0, g.length));
+    this.send(open, g.position, g.append, g.bytes.subarray(0, g.length));
   }
 
-  send(open, position, bytes) {
+  send(open, position, append, bytes) {
     try {
-      open.size = this.io.call(this.FS, "write", [open.id, position, open.fresh], { payload: bytes });
+      this.ask("write", [open.id, position, append], { payload: bytes });
     } catch (e) {
-      // What was written since the last commit is gone (see unlessFailed): start again from
-      // the file as the folder holds it.
-      open.dirty = false;
-      open.size = null;
-      open.version++;
+      this.dropped(open);
       throw e;
     }
-    open.fresh = false;
     open.dirty = true;
   }
 
-  // Writes what `node`'s open file gathered and commits it to the folder.
-  commitNode(node) {
-    const open = node.open;
-    if (!open) return;
-    this.flush(open);
-    if (open.dirty) this.call("commit", open.id);
+  // What was written since the last commit is gone (a commit failed): start again from the
+  // file as the folder holds it.
+  dropped(open) {
     open.dirty = false;
     open.size = null;
     open.version++;
   }
 
-  // Sets the size of a file open here; written out at its commit.
+  /** Writes what `node`'s open file gathered and commits it to the folder. */
+  commitNode(node) {
+    const open = node.open;
+    if (!open) return;
+    this.flush(open);
+    if (!open.dirty) return;
+    try {
+      open.size = this.call("commit", open.id) ?? open.size;
+      open.time = null;
+    } catch (e) {
+      this.dropped(open);
+      throw e;
+    }
+    open.dirty = false;
+    open.version++;
+  }
+
+  /** Sets the size of a file open here; written out at its commit. */
   resize(open, size) {
     this.flush(open);
-    this.call("setsize", open.id, open.fresh, size);
-    open.fresh = false;
+    this.call("setsize", open.id, size);
     open.dirty = true;
     open.size = size;
     open.version++;
   }
 
   commitAll() {
-    this.flushTruncations();
+    this.flushDeferred();
     for (const node of this.opened) this.commitNode(node);
   }
 
-  // What a file holds now, as Python sees it. Writes not yet sent count without being sent:
-  // appending ("a") asks for the size at every write.
-  sizeOf(node) {
-    if (this.truncated.has(node)) return 0;
-    const open = node.open;
-    if (!open?.gathered && !open?.dirty) return this.call("stat", this.id, this.pathOf(node)).size;
-    // Before any write went out, the file is what the folder holds (or nothing, if truncated).
-    open.size ??= open.fresh ? 0 : this.call("stat", this.id, this.pathOf(node)).size;
-    const g = open.gathered;
-    return g ? Math.max(open.size, g.position + g.length) : open.size;
+  /**
+   * Forgets what reads kept: what other writers committed is seen from here on (a lock was
+   * taken). What this mount wrote and has not committed stays.
+   */
+  revalidate() {
+    this.recent = null;
+    for (const node of this.opened) {
+      const open = node.open;
+      open.version++;
+      if (!open.dirty && !open.gathered) open.size = null;
+    }
   }
 
+  // What a file holds now, as Python sees it: an open file's size is what the open found and
+  // Python changed since (close-to-open: others' commits are seen at the next open, or lock).
+  sizeOf(node) {
+    if (this.deferred.get(node) === "truncate") return 0;
+    const open = node.open;
+    if (!open) return this.stat(this.pathOf(node)).size;
+    open.size ??= this.stat(this.pathOf(node)).size;
+    return open.size;
+  }
 }

@@ -7,16 +7,16 @@ export function nodeOps(self) {
   const { FS } = self;
   return {
     getattr(node) {
-      const dir = FS.isDir(node.mode);
       let size = 4096;
       let time = self.made;
-      if (dir) {
-        if (!self.call("stat", self.id, self.pathOf(node)).dir) throw new FS.ErrnoError(E.NOTDIR);
-      } else if (self.truncated.has(node) || node.open?.dirty || node.open?.gathered) {
+      if (FS.isDir(node.mode)) {
+        if (!self.stat(self.pathOf(node)).dir) throw new FS.ErrnoError(E.NOTDIR);
+      } else if (node.open || self.deferred.has(node)) {
+        // Open here: what the open found and Python changed since.
         size = self.sizeOf(node);
-        time = new Date();
+        time = node.open?.time ?? new Date();
       } else {
-        const st = self.call("stat", self.id, self.pathOf(node));
+        const st = self.stat(self.pathOf(node));
         if (st.dir) throw new FS.ErrnoError(E.ISDIR);
         size = st.size;
         time = new Date(st.time);
@@ -31,35 +31,31 @@ export function nodeOps(self) {
       // shutil.copy2 expects).
       if (attr.size === undefined) return;
       self.refuseIfReadOnly();
-      const open = node.open;
-      if (open) {
-        self.resize(open, attr.size);
-      } else if (attr.size === 0) {
-        self.truncated.add(node);
-        // Told to the folder at the next call, or once Python gives the thread back.
-        setTimeout(() => {
-          try {
-            self.flushTruncations();
-          } catch (e) {
-            console.warn(`fshandles: truncating ${self.FS.getPath(node)} failed (errno ${e?.errno})`);
-          }
-        }, 0);
-      } else {
-        self.call("truncate", self.id, self.pathOf(node), attr.size);
-      }
+      if (node.open) self.resize(node.open, attr.size);
+      // Emptied by FS.open before it opens ("w"): the open takes it, and the old content
+      // stays until the commit.
+      else if (attr.size === 0) self.defer(node, "truncate");
+      else self.call("truncate", self.id, self.pathOf(node), attr.size);
     },
     lookup(parent, name) {
       const listed = parent.listing?.get(name);
       if (listed !== undefined) return self.node(parent, name, listed === 1);
-      const st = self.call("stat", self.id, self.pathIn(parent, name));
+      // A lookup that found nothing is asked again at once by FS.open before it makes the
+      // file: the same answer, so that a file another writer made in between is opened, not
+      // an EEXIST.
+      const st = self.stat(self.pathIn(parent, name));
       return self.node(parent, name, st.dir);
     },
     mknod(parent, name, mode) {
       self.refuseIfReadOnly();
       const dir = FS.isDir(mode);
       if (!dir && !FS.isFile(mode)) throw new FS.ErrnoError(E.PERM);
-      self.call(dir ? "mkdir" : "create", self.id, self.pathIn(parent, name));
-      return self.node(parent, name, dir);
+      const path = self.pathIn(parent, name);
+      if (dir) self.call("mkdir", self.id, path);
+      const node = self.node(parent, name, dir);
+      // A file is made by the open that follows (FS.open makes, then opens), in one call.
+      if (!dir) self.defer(node, "create");
+      return node;
     },
     rename(node, newDir, newName) {
       self.refuseIfReadOnly();
@@ -74,7 +70,7 @@ export function nodeOps(self) {
       self.refuseIfReadOnly();
       self.call("unlink", self.id, self.pathIn(parent, name));
       const kid = parent.kids.get(name);
-      if (kid) self.truncated.delete(kid);
+      if (kid) self.deferred.delete(kid);
       parent.kids.delete(name);
     },
     rmdir(parent, name) {
@@ -89,7 +85,7 @@ export function nodeOps(self) {
       // forgotten: what changed outside is seen at the next listdir.
       for (const [name, kid] of [...node.kids]) {
         const listed = node.listing.get(name);
-        if (kid.open || self.truncated.has(kid)) continue;
+        if (kid.open || self.deferred.has(kid)) continue;
         if (listed === undefined || (listed === 1) !== FS.isDir(kid.mode)) self.forgetNode(node, name);
       }
       return [".", "..", ...node.listing.keys()];

@@ -20,13 +20,20 @@ export function streamOps(self) {
       }
       const writes = (stream.flags & O.ACCMODE) !== 0;
       if (writes) self.refuseIfReadOnly();
-      const fresh = self.truncated.delete(node);
+      // Made by mknod or emptied by FS.open just now: this open makes or empties it.
+      const deferred = self.takeDeferred(node);
+      // ("w" of a file another writer made since the lookup found none: emptied as well.)
+      const truncate = deferred === "truncate" || (deferred === "create" && (self.opening.flags & O.TRUNC) !== 0);
       if (!node.open) {
-        const id = self.call("open", self.id, self.pathOf(node), (stream.flags & O.CREAT) !== 0);
-        node.open = { id, refs: 0, fresh, dirty: false, size: null, gathered: null, version: 0 };
+        const create = deferred === "create" || (stream.flags & O.CREAT) !== 0;
+        const exclusive = deferred === "create" && (self.opening.flags & O.EXCL) !== 0;
+        const path = self.pathOf(node);
+        const { id, size, time } = self.call("open", self.id, path, create, exclusive, truncate);
+        self.remember(path, { dir: false, size: truncate ? 0 : size, time });
+        node.open = { id, refs: 0, dirty: truncate, size: truncate ? 0 : size, time: truncate ? null : new Date(time), gathered: null, version: 0 };
         self.opened.add(node);
-      } else if (fresh) {
-        // Truncated while another descriptor has it open.
+      } else if (truncate) {
+        // Emptied while another descriptor has it open.
         self.resize(node.open, 0);
       }
       node.open.refs++;
@@ -45,11 +52,15 @@ export function streamOps(self) {
       if (!open || --open.refs > 0) return;
       node.open = null;
       self.opened.delete(node);
+      // The last bytes go with the close: one call commits them and closes the file.
+      const g = open.gathered;
+      open.gathered = null;
       try {
-        self.flush(open);
+        const args = g ? [open.id, g.position, g.append] : [open.id, 0, false];
+        self.flushDeferred();
+        self.ask("close", args, { payload: g ? g.bytes.subarray(0, g.length) : new Uint8Array(0) });
       } finally {
         self.giveBack(open.buffer);
-        self.call("close", open.id);
       }
     },
     fsync(stream) {
@@ -66,18 +77,21 @@ export function streamOps(self) {
     read(stream, buffer, offset, length, position) {
       const node = stream.node;
       const open = node.open;
-      if (self.truncated.has(node)) return 0;
+      if (self.deferred.get(node) === "truncate") return 0;
       if (open.gathered || open.dirty) self.commitNode(node);
       let done = 0;
       while (done < length) {
         const at = position + done;
         let cache = stream.cache;
-        if (!cache || cache.version !== open.version || at < cache.position || at >= cache.position + cache.bytes.byteLength) {
+        const valid = cache?.version === open.version;
+        if (valid && cache.end && at >= cache.position + cache.bytes.byteLength && self.fresh(cache)) break; // still the end
+        if (!valid || at < cache.position || at >= cache.position + cache.bytes.byteLength) {
           // The stream's one read-ahead buffer, reused: a file read through leaves no garbage.
           stream.buffer ??= self.borrow();
-          self.flushTruncations();
-          const bytes = self.io.call(FS, "read", [open.id, at, AREA], { into: stream.buffer });
-          cache = stream.cache = { position: at, bytes, version: open.version };
+          self.flushDeferred();
+          const bytes = self.ask("read", [open.id, at, AREA], { into: stream.buffer });
+          // An answer short of AREA is the file's end, as the folder has it now.
+          cache = stream.cache = { position: at, bytes, version: open.version, end: bytes.byteLength < AREA, calls: self.calls, at: performance.now() };
           if (!bytes.byteLength) break;
         }
         const from = at - cache.position;
@@ -86,17 +100,20 @@ export function streamOps(self) {
         // of memory, between Int8Array and Uint8Array a conversion of each element.
         heapBytes(buffer).set(cache.bytes.subarray(from, from + n), offset + done);
         done += n;
-        if (cache.bytes.byteLength < AREA && from + n >= cache.bytes.byteLength) break; // the end
+        if (cache.end && from + n >= cache.bytes.byteLength) break;
       }
       return done;
     },
     write(stream, buffer, offset, length, position) {
       self.refuseIfReadOnly();
       const open = stream.node.open;
+      // Bytes for the end of the file as it is at the commit, not where Python saw it end.
+      const append = (stream.flags & O.APPEND) !== 0;
       stream.cache = null;
       open.version++;
+      open.time = null; // now
       let g = open.gathered;
-      if (g && g.position + g.length !== position) {
+      if (g && (g.append !== append || (!append && g.position + g.length !== position))) {
         self.flush(open);
         g = null;
       }
@@ -105,17 +122,17 @@ export function streamOps(self) {
       // Whole steps of AREA go out as they are; the rest is gathered (a copy: the
       // interpreter's memory is reused as soon as this returns).
       for (; !open.gathered && length - done >= AREA; done += AREA) {
-        self.send(open, position + done, heap.subarray(offset + done, offset + done + AREA));
+        self.send(open, position + done, append, heap.subarray(offset + done, offset + done + AREA));
       }
       while (done < length) {
-        g = open.gathered ??= { position: position + done, length: 0, bytes: (open.buffer ??= self.borrow()) };
+        g = open.gathered ??= { position: position + done, append, length: 0, bytes: (open.buffer ??= self.borrow()) };
         const n = Math.min(length - done, AREA - g.length);
         g.bytes.set(heap.subarray(offset + done, offset + done + n), g.length);
         g.length += n;
         done += n;
         if (g.length === AREA) self.flush(open);
       }
-      if (open.size !== null) open.size = Math.max(open.size, position + length);
+      open.size = Math.max(self.sizeOf(stream.node), position + length);
       return length;
     },
     mmap() {

@@ -1,18 +1,31 @@
-// The I/O worker's view of the mounted folders: each mount's root and the permission it needs,
-// the folder handles met on the way (a cache, cleared on any doubt), and the operations on
+// The I/O worker's view of the mounted folders: each mount's root, the permission it needs, the
+// key of its record (which names its files' locks) and whether it is origin-private;
+// the folder handles met on the way (a cache, cleared on any doubt); and the operations on
 // paths ("a/b.txt", "" for the root) that are not about an open file.
+import { fileLock, holding } from "./locks.js";
+import { unlessReplaced } from "./replaced.js";
 
 const split = (path) => (path ? path.split("/") : []);
 
 /** The folders mounted in this I/O worker, by mount id. */
 export class Tree {
   constructor() {
-    this.roots = new Map(); // mount id -> {root: its folder, mode: the permission it needs}
+    this.roots = new Map(); // mount id -> {root, mode, key, private}
     this.dirs = new Map(); // "id:/a/b" -> that folder's handle
   }
 
-  add(id, root, mode) {
-    this.roots.set(id, { root, mode });
+  /** Mounts `root` as `id`: `mode` is the permission it needs, `key` its record's key. */
+  async add(id, root, mode, key) {
+    const opfs = await navigator.storage?.getDirectory?.().catch(() => null);
+    this.roots.set(id, { root, mode, key, private: !!opfs && (await opfs.resolve(root)) !== null });
+  }
+
+  /**
+   * Whether the files of mount `id` are written in place: where it is origin-private (sync
+   * access handles are for those only) and the browser has them (in its workers).
+   */
+  inPlace(id) {
+    return this.mountOf(id).private && typeof FileSystemFileHandle.prototype.createSyncAccessHandle === "function";
   }
 
   remove(id) {
@@ -25,7 +38,7 @@ export class Tree {
     this.dirs.clear();
   }
 
-  /** The mount `id`: {root, mode}. */
+  /** The mount `id`: {root, mode, key, private}. */
   mountOf(id) {
     const m = this.roots.get(id);
     if (!m) throw new DOMException("not mounted", "NotFoundError");
@@ -55,9 +68,29 @@ export class Tree {
     return [await this.dirAt(id, parts.slice(0, -1)), parts.at(-1)];
   }
 
-  async fileAt(id, path, create = false) {
+  /** The file at `path`, which must be there. */
+  async fileAt(id, path) {
     const [dir, name] = await this.parentOf(id, path);
-    return dir.getFileHandle(name, { create });
+    return unlessReplaced(() => dir.getFileHandle(name));
+  }
+
+  /**
+   * The file at `path`, made where `create` and missing. With `exclusive` too, one that was
+   * there already is an InvalidModificationError (EEXIST): the look and the making hold the
+   * file's lock, so of two writers that make it at once, one does.
+   */
+  async openFile(id, path, create, exclusive) {
+    if (!create) return this.fileAt(id, path);
+    const [dir, name] = await this.parentOf(id, path);
+    if (!exclusive) return dir.getFileHandle(name, { create: true });
+    return holding(fileLock(this.mountOf(id).key, path), "exclusive", async () => {
+      const there = await dir.getFileHandle(name).then(
+        () => true,
+        (e) => (e?.name === "NotFoundError" ? false : Promise.reject(e)),
+      );
+      if (there) throw new DOMException(`${path} exists`, "InvalidModificationError");
+      return dir.getFileHandle(name, { create: true });
+    });
   }
 
   async stat(id, path) {
@@ -65,10 +98,13 @@ export class Tree {
       await this.dirAt(id, []);
       return { dir: true };
     }
-    const entry = await entryAt(...(await this.parentOf(id, path)));
-    if (entry.kind === "directory") return { dir: true };
-    const file = await entry.getFile();
-    return { dir: false, size: file.size, time: file.lastModified };
+    const [dir, name] = await this.parentOf(id, path);
+    return unlessReplaced(async () => {
+      const entry = await entryAt(dir, name);
+      if (entry.kind === "directory") return { dir: true };
+      const file = await entry.getFile();
+      return { dir: false, size: file.size, time: file.lastModified };
+    });
   }
 
   /**
@@ -88,7 +124,7 @@ export class Tree {
       const moving = handle.kind === "file" ? await files.openOn(handle) : [];
       try {
         await handle.move(toDir, toName);
-        files.moved(moving, handle);
+        files.moved(moving, handle, this.mountOf(id).key, to);
         return;
       } catch (e) {
         // A folder of the device may not move in this browser: copied and removed below.

@@ -13,6 +13,8 @@ The API of PyScript's ``pyscript.fs``::
     await fshandles.kind("/local")              # "device", or "private" (no picker: Firefox)
     await fshandles.import_folder("/local")     # a folder of the device copied in
     await fshandles.export("/local/note.txt")   # a file out, as a download
+    async with fshandles.lock("notes"):         # one lock for every worker and tab
+        ...
 
 built on fshandles' ``FsClient``: the page's ``FsHost`` shows the picker and prompts, remembers
 the folder in IndexedDB (shared with PyScript's own records), and re-grants permission on the
@@ -39,6 +41,7 @@ PyScript's config::
     "/dist/worker/fshandles/_connection.py" = "./fshandles/_connection.py"
     "/dist/worker/fshandles/_errors.py" = "./fshandles/_errors.py"
     "/dist/worker/fshandles/_files.py" = "./fshandles/_files.py"
+    "/dist/worker/fshandles/_lock.py" = "./fshandles/_lock.py"
     "/dist/worker/fshandles/_reports.py" = "./fshandles/_reports.py"
 """
 
@@ -47,6 +50,7 @@ from pyscript import ffi
 from ._errors import FsHandlesError, NoHostError, NotGrantedError, UnsupportedBrowserError
 from ._errors import _outcome
 from ._reports import ImportReport, SyncReport, _report
+from ._lock import lock
 from . import _connection, _files
 
 try:
@@ -131,7 +135,8 @@ async def mount(path, mode="readwrite", root="", id="pyscript", direct=None):
     if direct is None:
         direct = _connection.client().mode == "sab"
     kind = "direct" if direct else "copy"
-    await _outcome((await _connection.engine(kind)).mount(_fs(), path, handle, mode == "read"))
+    engine = await _connection.engine(kind)
+    await _outcome(engine.mount(_fs(), path, handle, mode == "read", key))
     mounted[path] = _Mounted(path, id, mode, kind)
 
 

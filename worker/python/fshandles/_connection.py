@@ -80,6 +80,11 @@ async def connect():
     return _client
 
 
+def loaded(kind):
+    """The JS module of ``kind`` mounts if it is loaded already, else None."""
+    return _engines.get(kind)
+
+
 async def engine(kind):
     """The JS module of ``"copy"`` or ``"direct"`` mounts (a mount engine: both answer
     ``mount``, ``sync``, ``unmount`` and ``forget`` alike): from the worker's ``js_modules``,

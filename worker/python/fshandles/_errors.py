@@ -5,6 +5,11 @@ try:
 except NameError:  # MicroPython has no PermissionError
     _PermissionError = OSError
 
+try:
+    _TimeoutError = TimeoutError
+except NameError:  # nor TimeoutError
+    _TimeoutError = OSError
+
 
 class FsHandlesError(Exception):
     """A failure reported by fshandles, with the JS error's ``name``."""
@@ -42,9 +47,15 @@ async def _outcome(outcome):
     """The value of an ``{ok, value}`` (plain, or a Promise of one); its ``{ok: false, name,
     message}`` raised. Every JS call of fshandles answers so, the mount engines included
     (``engine_types.d.ts``): they never throw across the FFI, since a JS exception thrown into
-    MicroPython ends the run. This is the one place such answers are read."""
+    MicroPython ends the run. This and ``_value`` are the one place such answers are read."""
     if not hasattr(outcome, "ok"):
         outcome = await outcome
+    return _value(outcome)
+
+
+def _value(outcome, error=_error):
+    """The value of a plain ``{ok, value}``; its failure raised as ``error(name, message)``
+    makes it."""
     if outcome.ok:
         return outcome.value
-    raise _error(outcome.name, outcome.message)
+    raise error(outcome.name, outcome.message)
