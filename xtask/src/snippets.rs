@@ -8,7 +8,8 @@
 //!
 //! A snippet may export only with `export function name(` (or `export async function`) at the
 //! start of a line, and may import nothing; anything else, or an import line of another shape,
-//! stops the build rather than ship a glue that cannot load.
+//! stops the build rather than ship a glue that cannot load. The glue imports a snippet by name
+//! (`import { a, b as c } from …`), or whole (`import * as m from …`: seen on stable).
 
 use crate::Result;
 use std::path::Path;
@@ -22,19 +23,24 @@ pub fn fold(dir: &Path, artifact: &str) -> Result {
         std::fs::read_to_string(&glue_path).map_err(|e| format!("{}: {e}", glue_path.display()))?;
     let mut out = String::with_capacity(glue.len());
     for line in glue.split_inclusive('\n') {
-        match import_of_snippet(line) {
-            Some((names, path)) => {
-                let file = dir.join(path);
-                let source = std::fs::read_to_string(&file)
-                    .map_err(|e| format!("{}: {e}", file.display()))?;
-                out.push_str(
-                    &scoped(&source, &names).map_err(|e| format!("{}: {e}", file.display()))?,
-                );
-            }
-            None => out.push_str(line),
+        let read = |path: &str| {
+            let file = dir.join(path);
+            std::fs::read_to_string(&file)
+                .map(|source| (file.display().to_string(), source))
+                .map_err(|e| format!("{}: {e}", file.display()))
+        };
+        if let Some((names, path)) = import_of_snippet(line) {
+            let (file, source) = read(path)?;
+            out.push_str(&scoped(&source, &names).map_err(|e| format!("{file}: {e}"))?);
+        } else if let Some((name, path)) = namespace_of_snippet(line) {
+            let (file, source) = read(path)?;
+            out.push_str(&as_object(&source, name).map_err(|e| format!("{file}: {e}"))?);
+        } else {
+            out.push_str(line);
         }
     }
-    if out.contains("./snippets/") {
+    // (The names of the wasm's import modules may say "./snippets/…": a key, not a load.)
+    if out.contains("from './snippets/") || out.contains("from \"./snippets/") {
         return Err(format!(
             "{}: a snippet is imported in a way this build does not fold",
             glue_path.display()
@@ -64,8 +70,51 @@ fn import_of_snippet(line: &str) -> Option<(Vec<(&str, &str)>, &str)> {
     Some((names, path))
 }
 
+/// `import * as m from "./snippets/…";` (either quote) → ("m", "snippets/…").
+fn namespace_of_snippet(line: &str) -> Option<(&str, &str)> {
+    let rest = line.trim_end().strip_prefix("import * as ")?;
+    let (name, path) = rest.split_once(" from ")?;
+    let path = path.trim_end_matches(';');
+    let path = path
+        .strip_prefix('"')
+        .and_then(|p| p.strip_suffix('"'))
+        .or_else(|| path.strip_prefix('\'').and_then(|p| p.strip_suffix('\'')))?;
+    let path = path.strip_prefix("./")?;
+    path.starts_with("snippets/").then_some((name, path))
+}
+
+/// The snippet as a statement that binds `name` to an object of everything it exports.
+fn as_object(source: &str, name: &str) -> Result<String> {
+    let (body, exported) = scope_body(source)?;
+    Ok(format!(
+        "const {name} = (() => {{\n{body}return {{ {} }};\n}})();\n",
+        exported.join(", ")
+    ))
+}
+
 /// The snippet as a statement that binds the glue's names for what it exports.
 fn scoped(source: &str, names: &[(&str, &str)]) -> Result<String> {
+    let (body, exported) = scope_body(source)?;
+    let mut bind = Vec::new();
+    let mut give = Vec::new();
+    for (name, alias) in names {
+        if !exported.contains(name) {
+            return Err(format!(
+                "the glue imports `{name}`, which it does not export"
+            ));
+        }
+        bind.push(format!("{name}: {alias}"));
+        give.push(*name);
+    }
+    Ok(format!(
+        "const {{ {} }} = (() => {{\n{body}return {{ {} }};\n}})();\n",
+        bind.join(", "),
+        give.join(", ")
+    ))
+}
+
+/// The snippet's code with its `export`s taken off, and the names it exported.
+fn scope_body(source: &str) -> Result<(String, Vec<&str>)> {
     let mut body = String::with_capacity(source.len());
     let mut exported = Vec::new();
     for line in source.lines() {
@@ -88,22 +137,7 @@ fn scoped(source: &str, names: &[(&str, &str)]) -> Result<String> {
         }
         body.push('\n');
     }
-    let mut bind = Vec::new();
-    let mut give = Vec::new();
-    for (name, alias) in names {
-        if !exported.contains(name) {
-            return Err(format!(
-                "the glue imports `{name}`, which it does not export"
-            ));
-        }
-        bind.push(format!("{name}: {alias}"));
-        give.push(*name);
-    }
-    Ok(format!(
-        "const {{ {} }} = (() => {{\n{body}return {{ {} }};\n}})();\n",
-        bind.join(", "),
-        give.join(", ")
-    ))
+    Ok((body, exported))
 }
 
 #[cfg(test)]
@@ -122,6 +156,24 @@ mod tests {
         );
         assert_eq!(import_of_snippet("import { a } from './other.js';"), None);
         assert_eq!(import_of_snippet("let wasm;"), None);
+    }
+
+    #[test]
+    fn reads_a_whole_snippets_import() {
+        let line = "import * as import1 from \"./snippets/m-1a2b/js/picker.js\"\n";
+        assert_eq!(
+            namespace_of_snippet(line),
+            Some(("import1", "snippets/m-1a2b/js/picker.js"))
+        );
+        assert_eq!(
+            namespace_of_snippet("import * as x from './other.js';"),
+            None
+        );
+        let folded = as_object("export function a() {}\nexport function b() {}\n", "m").unwrap();
+        assert_eq!(
+            folded,
+            "const m = (() => {\nfunction a() {}\nfunction b() {}\nreturn { a, b };\n})();\n"
+        );
     }
 
     #[test]
