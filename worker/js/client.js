@@ -27,35 +27,34 @@ export async function kindOf(handle) {
 // Locks by name (Web Locks), one for every worker and tab of the origin: `fshandles.lock` in
 // Python, `client.lock` in JS, `FsClient::lock` in Rust take the same ones.
 
-function locks() {
-  if (!globalThis.navigator?.locks) throw new DOMException("this browser has no Web Locks (navigator.locks)", "NotSupportedError");
-  return navigator.locks;
-}
-
-function lockOptions(name, options) {
-  if (typeof name !== "string" || !name) throw new DOMException("a lock's name is a string, not empty", "DataError");
-  const ms = options?.timeoutMs;
-  if (ms === undefined || ms === null) return {};
-  if (typeof ms !== "number" || !(ms >= 0)) throw new DOMException("timeoutMs is a number of milliseconds", "DataError");
-  return { signal: AbortSignal.timeout(ms) };
-}
-
-/** `fn()`'s value, run while the lock `name` is held (waited for at most `options.timeoutMs`). */
-export async function withLock(name, fn, options) {
-  if (typeof fn !== "function") throw new DOMException("lock(name, fn): fn is a function", "DataError");
-  return locks().request(name, lockOptions(name, options), () => fn());
-}
+const refuse = (what) => {
+  throw new DOMException(what, "DataError");
+};
 
 /**
  * Waits for the lock `name` (at most `options.timeoutMs`) and holds it: a promise of the
  * function that lets go of it.
  */
 export async function acquire(name, options) {
-  const request = lockOptions(name, options);
-  const manager = locks();
+  if (typeof name !== "string" || !name) refuse("a lock's name is a string, not empty");
+  const ms = options?.timeoutMs;
+  if (ms != null && !(ms >= 0)) refuse("timeoutMs is a number of milliseconds");
+  if (!navigator.locks) throw new DOMException("this browser has no Web Locks (navigator.locks)", "NotSupportedError");
+  const request = ms == null ? {} : { signal: AbortSignal.timeout(ms) };
   return new Promise((granted, failed) => {
-    manager.request(name, request, () => new Promise((release) => granted(() => release()))).catch(failed);
+    navigator.locks.request(name, request, () => new Promise((release) => granted(() => release()))).catch(failed);
   });
+}
+
+/** `fn()`'s value, run while the lock `name` is held (waited for at most `options.timeoutMs`). */
+export async function withLock(name, fn, options) {
+  if (typeof fn !== "function") refuse("lock(name, fn): fn is a function");
+  const release = await acquire(name, options);
+  try {
+    return await fn();
+  } finally {
+    release();
+  }
 }
 
 /** `acquire`, told to `done(error, release)`: once, either way (Rust's side of `lock`). */

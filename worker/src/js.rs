@@ -19,6 +19,9 @@ extern "C" {
     fn settled(p: &Promise) -> Promise;
     #[wasm_bindgen(js_name = kindOf)]
     fn kind_of(handle: &Promise) -> Promise;
+    #[wasm_bindgen(js_name = withLock)]
+    fn with_lock(name: &JsValue, f: &JsValue, options: &JsValue) -> Promise;
+    fn acquire(name: &JsValue, options: &JsValue) -> Promise;
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -47,6 +50,17 @@ export type FolderKind = "device" | "private";
 
 /** What the calls of `FsClient` answer: a plain boolean in sab mode, a promise in async mode. */
 export type Answer = boolean | Promise<boolean>;
+
+/** How `FsClient.lock` waits for its lock. */
+export interface LockOptions {
+    /** The longest wait, in ms; past it the call rejects with a `TimeoutError` (default: no limit). */
+    timeoutMs?: number;
+}
+
+export interface FsClient {
+    /** `fn()`'s value, run while the lock `name` is held (see the other overload). */
+    lock<T>(name: string, fn: () => T | PromiseLike<T>, options?: LockOptions): Promise<T>;
+}
 "#;
 
 /// A worker's connection to the `FsHost` on the main thread.
@@ -112,14 +126,16 @@ impl JsFsClient {
     /// `"deleteFSHandler"`, `"handle"` or `"kind"`), but never throws or rejects: answers
     /// `{ok: true, value}` or `{ok: false, name, message}` — plainly in sab mode, as a Promise in
     /// async mode (and always for `"handle"` and `"kind"`). For callers that cannot catch a JS exception well
-    /// (MicroPython's FFI), and it hands them the error's stable `name` as is.
+    /// (MicroPython's FFI), and it hands them the error's stable `name` as is. `"acquire"`
+    /// (the uid is a lock's name, the options `{timeoutMs}`) waits for the lock and holds it:
+    /// its value is the function that lets go (`fshandles.lock` in Python).
     #[wasm_bindgen(
-        unchecked_return_type = "Settled<boolean> | Promise<Settled<boolean | FileSystemDirectoryHandle | FolderKind>>"
+        unchecked_return_type = "Settled<boolean> | Promise<Settled<boolean | FileSystemDirectoryHandle | FolderKind | (() => void)>>"
     )]
     pub fn settle(
         &self,
         #[wasm_bindgen(
-            unchecked_param_type = "\"storeFSHandler\" | \"getFSHandler\" | \"deleteFSHandler\" | \"handle\" | \"kind\""
+            unchecked_param_type = "\"storeFSHandler\" | \"getFSHandler\" | \"deleteFSHandler\" | \"handle\" | \"kind\" | \"acquire\""
         )]
         method: &str,
         #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue,
@@ -131,6 +147,7 @@ impl JsFsClient {
             "deleteFSHandler" => Call::Delete,
             "handle" => return settled(&self.handle(uid)).into(),
             "kind" => return settled(&self.kind(uid)).into(),
+            "acquire" => return settled(&acquire(&uid, &options)).into(),
             other => {
                 return outcome(Err(to_js_error(&Error::new(
                     ErrorKind::Data,
@@ -173,6 +190,19 @@ impl JsFsClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<FolderKind>")]
     pub fn kind(&self, #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue) -> Promise {
         kind_of(&self.handle(uid))
+    }
+
+    /// `Promise<T>`: `fn()`'s value, run while the lock `name` is held — a Web Lock, one for
+    /// every worker and tab of the origin, the same as Python's `fshandles.lock(name)`.
+    /// `options.timeoutMs` bounds the wait (then a `TimeoutError`). Not re-entrant.
+    #[wasm_bindgen(unchecked_return_type = "Promise<unknown>")]
+    pub fn lock(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "() => unknown")] f: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "LockOptions")] options: JsValue,
+    ) -> Promise {
+        with_lock(&name, &f, &options)
     }
 }
 

@@ -41,6 +41,7 @@ mod handles;
 mod in_flight;
 mod js;
 mod link;
+mod lock;
 mod options;
 mod post;
 mod promise;
@@ -49,4 +50,5 @@ mod scope;
 
 pub use client::FsClient;
 pub use fshandles_shared::{AccessMode, Error, ErrorKind, MountOptions, StartIn};
+pub use lock::LockGuard;
 pub use options::{ConnectOptions, Mode, ModeChoice};

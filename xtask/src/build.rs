@@ -66,7 +66,7 @@ pub const PACKAGES: [Package; 3] = [
         ],
         budget: Some(Budget {
             nightly: 43_500,
-            stable: 52_500,
+            stable: 55_900,
         }),
     },
     Package {
@@ -79,8 +79,8 @@ pub const PACKAGES: [Package; 3] = [
             Extra::Bundle("worker/js/fshandles_direct.js"),
         ],
         budget: Some(Budget {
-            nightly: 25_350,
-            stable: 32_500,
+            nightly: 25_950,
+            stable: 35_700,
         }),
     },
     // The demo's Rust side (a gloo worker and the page's handle on it).

@@ -51,3 +51,24 @@ pub async fn plain_run(uid: String, n: u32) -> Result<String, JsValue> {
         folder.name()
     ))
 }
+
+/// Takes the lock `name` (waiting at most `timeout_ms` when it is not 0), holds it `hold_ms`,
+/// and lets go by dropping its guard: resolves with `"held <name>"`, or rejects with the error
+/// (`TimeoutError`).
+#[wasm_bindgen(js_name = plainLock)]
+pub async fn plain_lock(name: String, timeout_ms: u32, hold_ms: u32) -> Result<String, JsValue> {
+    let client = FsClient::connect(ConnectOptions::default()).map_err(js)?;
+    let guard = client
+        .lock(&name, (timeout_ms > 0).then_some(timeout_ms))
+        .await
+        .map_err(js)?;
+    let slept = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = js_sys::Reflect::get(&js_sys::global(), &"setTimeout".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .map(|f| f.call2(&JsValue::UNDEFINED, &resolve, &hold_ms.into()));
+    });
+    wasm_bindgen_futures::JsFuture::from(slept).await?;
+    drop(guard);
+    Ok(format!("held {name}"))
+}

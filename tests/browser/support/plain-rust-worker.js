@@ -1,14 +1,15 @@
 // A Rust worker without gloo (demo/rust/src/plain.rs): wasm-bindgen alone, FsClient on this
-// worker's own channel. Speaks the test protocol of worker.js: {test, cmd: "run", args}.
+// worker's own channel. Speaks the test protocol of worker.js: {test, cmd: "run" | "lock", args}.
 globalThis.fshandlesPlainWorker = true; // before the module loads: gloo must not take the channel
-const { default: init, plainRun } = await import("/dist/demo/fshandles_demo.js");
+const { default: init, plainRun, plainLock } = await import("/dist/demo/fshandles_demo.js");
 await init();
 
 self.addEventListener("message", async ({ data }) => {
   const { test, cmd, args = [] } = data ?? {};
-  if (test === undefined || cmd !== "run") return;
+  const run = { run: plainRun, lock: plainLock }[cmd];
+  if (test === undefined || !run) return;
   try {
-    self.postMessage({ test, ok: true, value: await plainRun(...args) });
+    self.postMessage({ test, ok: true, value: await run(...args) });
   } catch (e) {
     self.postMessage({ test, ok: false, error: { name: e?.name, message: e?.message ?? String(e) } });
   }

@@ -149,6 +149,37 @@ const commands = {
     }
     return { calls: n, wrong: wrong.slice(0, 5), errors };
   },
+  // `n` increments of the counter in the origin-private file `file`, each read, a macrotask
+  // (where another worker could come in), and written back under `client.lock(name)`.
+  async lockCount(name, file, n) {
+    const root = await navigator.storage.getDirectory();
+    for (let i = 0; i < n; i++) {
+      await client.lock(name, async () => {
+        const h = await root.getFileHandle(file, { create: true });
+        const value = Number((await (await h.getFile()).text()) || 0);
+        await new Promise((r) => setTimeout(r, 1));
+        const w = await h.createWritable();
+        await w.write(String(value + 1));
+        await w.close();
+      });
+    }
+    return n;
+  },
+  // `client.lock(name, fn, options)` where fn answers "ran".
+  lockRun: (name, options) => client.lock(name, () => "ran", options),
+  // `client.lock` given what it refuses: the error names, in order.
+  async lockRefusals() {
+    const names = [];
+    for (const args of [["", () => 1], [7, () => 1], ["x", 5], ["x", () => 1, { timeoutMs: -1 }], ["x", () => 1, { timeoutMs: "soon" }]]) {
+      try {
+        await client.lock(...args);
+        names.push("none");
+      } catch (e) {
+        names.push(e?.name);
+      }
+    }
+    return names;
+  },
   // Several calls at once; resolves with all their answers.
   many: (cmd, argsList) => Promise.all(argsList.map((args) => commands[cmd](...args))),
 };
