@@ -39,7 +39,10 @@ pub fn shorten_names(dir: &Path, artifact: &str) -> Result {
         // A build on stable imports a snippet's functions from the snippet's own module too:
         // the names stay as they are there (that build is the larger one anyway).
         Err(e) if e.starts_with(TWO_MODULES) => {
-            eprintln!("xtask: {}: {e}; its names are left as they are", wasm_path.display());
+            eprintln!(
+                "xtask: {}: {e}; its names are left as they are",
+                wasm_path.display()
+            );
             return Ok(());
         }
         Err(e) => return Err(format!("{}: {e}", wasm_path.display())),
