@@ -12,6 +12,8 @@
 // | 3    | KIND: NONE, JSON or BYTES                                                       |
 // | 16.. | the area: a request's payload (a write's bytes), then the answer's              |
 //
+// A notice (call number 0) is a message alone: the server runs it in turn and answers nothing.
+//
 // One call: the caller writes the payload, sets `(seq, REQUESTED)` and posts `[seq, op,
 // ...args]`; the server copies the payload, then takes the call (`REQUESTED → TAKEN`, a
 // compare-and-swap), runs it, claims the answer (`TAKEN → WRITING`), writes it, sets `ANSWERED`
@@ -77,6 +79,11 @@ export class Caller {
     this.seq = 0;
   }
 
+  /** Tells the server `op` with `args`, wanting no answer: it runs in turn with the calls. */
+  notify(op, args) {
+    this.post([0, op, ...args]);
+  }
+
   /**
    * Asks `op` with `args` (and `payload` in the area, at most its size) and blocks until it is
    * answered or `timeoutMs` has passed (then throws `CallTimeout`: the call may still run, but
@@ -85,7 +92,8 @@ export class Caller {
    */
   call(op, args, payload, timeoutMs) {
     const w = this.words;
-    const seq = (this.seq = (this.seq + 1) & SEQ_MASK);
+    // 1 to SEQ_MASK: 0 is a notice's (a message that wants no answer: see `notify`).
+    const seq = (this.seq = (this.seq % SEQ_MASK) + 1);
     if (payload) this.area.set(payload);
     w.store(STATE, state(seq, Phase.REQUESTED));
     this.post([seq, op, ...args]);

@@ -73,18 +73,19 @@ export class Files {
 
   /**
    * Opens `handle`, the file `path` of the folder stored under `key` (written `inPlace` or
-   * not); `{id, size, time}`: its id and what the file is now.
+   * not); `{id, size, time}`: its id and what the file is now. An open that empties the file
+   * ("w") needs not know what it holds: it is not asked (size 0, time now).
    */
-  async add(handle, key, path, inPlace) {
+  async add(handle, key, path, inPlace, emptied = false) {
     const open = { handle, lock: fileLock(key, path), inPlace, file: null, reader: null, readAt: 0, edits: new Edits() };
-    await this.snapshot(open);
+    if (!emptied) await this.snapshot(open);
     // Where it is written in place: its size as last seen, where its edits end, and the room
     // taken for the difference (room.js).
-    open.known = open.end = open.file.size;
+    open.known = open.end = open.file?.size ?? 0;
     open.reserved = 0;
     const id = this.next++;
     this.open.set(id, open);
-    return { id, size: open.file.size, time: open.file.lastModified };
+    return { id, size: open.known, time: open.file?.lastModified ?? Date.now() };
   }
 
   get(id) {
@@ -93,12 +94,11 @@ export class Files {
     return open;
   }
 
-  // A new snapshot of `open`'s file; where it is written in place, taken with its lock shared,
-  // so that a commit is in it whole or not at all.
+  // A new snapshot of `open`'s file. (A file written in place is read with its lock shared, so
+  // that a read sees a commit whole or not at all: see read.)
   snapshot(open) {
     forgetSnapshot(open);
-    const take = () => unlessReplaced(async () => (open.file = await open.handle.getFile()));
-    return open.inPlace ? holding(open.lock, "shared", take) : take();
+    return unlessReplaced(async () => (open.file = await open.handle.getFile()));
   }
 
   /** Forgets every snapshot: the next reads see what other writers committed meanwhile. */
@@ -244,15 +244,20 @@ export class Files {
     }
   }
 
+  /** Forgets file `id`, which has nothing to commit. */
+  forget(id) {
+    const open = this.get(id);
+    forgetSnapshot(open);
+    this.room.give(open.reserved);
+    this.open.delete(id);
+  }
+
   /** Commits file `id` and forgets it; its size after (null: nothing to commit). */
   async close(id) {
-    const open = this.get(id);
     try {
       return await this.commit(id);
     } finally {
-      forgetSnapshot(open);
-      this.room.give(open.reserved);
-      this.open.delete(id);
+      this.forget(id);
     }
   }
 }

@@ -75,8 +75,8 @@ export function serve() {
     // to go at the first commit where `truncate`: {id, size, time}.
     open: checked(async (mount, path, create, exclusive, truncate) => {
       const file = await tree.openFile(mount, path, create, exclusive);
-      const opened = await files.add(file, tree.mountOf(mount).key, path, tree.inPlace(mount));
-      if (truncate && opened.size > 0) await files.resize(opened.id, 0);
+      const opened = await files.add(file, tree.mountOf(mount).key, path, tree.inPlace(mount), truncate);
+      if (truncate) await files.resize(opened.id, 0);
       return opened;
     }),
     read: (id, position, length) => files.read(id, position, length),
@@ -93,6 +93,10 @@ export function serve() {
     setsize: (id, size) => files.resize(id, size),
     // Commits a file: its size after (null when it had nothing to commit).
     commit: (id) => files.commit(id),
+    // Forgets a file that has nothing to commit (a notice: the interpreter does not wait).
+    async forgetFile(id) {
+      files.forget(id);
+    },
     // Commits a file, with the last bytes the call brought, and closes it: its size after.
     async close(id, position, append, length) {
       if (length) await files.write(id, position, append, written.subarray(0, length));
@@ -144,6 +148,11 @@ export function serve() {
     const [seq, op, ...args] = data;
     // One at a time and in order: the caller waits for each answer.
     queue = queue.then(async () => {
+      if (seq === 0) {
+        // A notice: nobody waits for it.
+        await OPS[op](...args).catch((e) => console.warn(`fshandles: ${op} failed:`, e));
+        return;
+      }
       const payload = BRINGS_BYTES.has(op) ? written : null;
       if (!server.take(seq, payload, payload ? args.at(-1) : 0)) return; // given up: not run
       let errno = 0;
@@ -153,8 +162,10 @@ export function serve() {
       } catch (e) {
         errno = errnoOf(e, op);
         if (errno === E.IO || errno === E.INVAL) console.warn(`fshandles: ${op} failed:`, e);
-        // A cached folder may be stale (removed and made again outside): look again next time.
-        tree.forgetFolders();
+        // A cached folder may be stale (removed and made again outside, in a browser whose
+        // handles are not by path): look again next time. Not for a file that is not there,
+        // the answer of every stat before a file is made.
+        if (!(e?.name === "NotFoundError" && (op === "stat" || op === "open"))) tree.forgetFolders();
       }
       answer(seq, errno, value);
     });

@@ -88,6 +88,11 @@ class Link {
     return kind === Kind.BYTES ? bytes : JSON.parse(decoder.decode(bytes));
   }
 
+  /** Tells the I/O worker `op` with `args`, not waiting: for what cannot fail. */
+  notify(op, args) {
+    this.caller.notify(op, args);
+  }
+
   ask(op, args, payload = null, timeoutMs = CALL_TIMEOUT_MS) {
     let answer;
     try {

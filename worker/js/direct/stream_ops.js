@@ -52,9 +52,16 @@ export function streamOps(self) {
       if (!open || --open.refs > 0) return;
       node.open = null;
       self.opened.delete(node);
-      // The last bytes go with the close: one call commits them and closes the file.
+      // The last bytes go with the close: one call commits them and closes the file. A file
+      // with nothing to commit is forgotten without a wait.
       const g = open.gathered;
       open.gathered = null;
+      if (!g && !open.dirty) {
+        self.giveBack(open.buffer);
+        self.flushDeferred();
+        self.io.notify("forgetFile", [open.id]);
+        return;
+      }
       try {
         const args = g ? [open.id, g.position, g.append] : [open.id, 0, false];
         self.flushDeferred();
