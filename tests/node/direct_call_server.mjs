@@ -7,7 +7,10 @@ import { Server, Kind } from "../../worker/js/direct/call.js";
 const server = new Server(workerData.data);
 const payload = new Uint8Array(16);
 let queue = Promise.resolve();
-workerData.port.onmessage = ({ data: [seq, op, n] }) => {
+workerData.port.onmessage = ({ data: [rung] }) => {
+  // A doorbell: the request is in the buffer.
+  const [seq, op, n] = server.rung(rung) ?? [];
+  if (!seq) return;
   queue = queue.then(async () => {
     if (op === "slow") {
       if (!server.take(seq)) return;

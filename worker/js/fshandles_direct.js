@@ -60,7 +60,7 @@ export const mount = (FS, path, root, readOnly, key) =>
  */
 export const sync = (path) =>
   outcomeOf(async () => {
-    mounts.get(path)?.commitAll();
+    mounts.get(path)?.commitAll(true);
     return NO_CHANGES();
   });
 
@@ -72,7 +72,7 @@ export const unmount = (path) =>
   outcomeOf(async () => {
     const m = mounts.get(path);
     if (!m) return NO_CHANGES();
-    m.commitAll();
+    m.commitAll(true);
     m.FS.unmount(path);
     mounts.delete(path);
     m.io.call("forget", [m.id]);

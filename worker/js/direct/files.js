@@ -30,9 +30,10 @@ async function syncHandle(handle) {
 /**
  * Applies `edits` onto the file `handle` (of a folder `inPlace` or not) under the file's lock
  * `lock`; the file's size after. In place, unless the browser cannot (another program has a
- * writable of the file open): then whole.
+ * writable of the file open): then whole. Flushed to the disk where `durable` (a writable's
+ * commit always is).
  */
-export function commitEdits(handle, lock, inPlace, edits) {
+export function commitEdits(handle, lock, inPlace, edits, durable = true) {
   return holding(lock, "exclusive", async () => {
     if (inPlace) {
       let h = null;
@@ -43,7 +44,7 @@ export function commitEdits(handle, lock, inPlace, edits) {
       }
       if (h) {
         try {
-          return applyInPlace(h, edits);
+          return applyInPlace(h, edits, durable);
         } finally {
           h.close();
         }
@@ -222,19 +223,24 @@ export class Files {
 
   /**
    * Applies what file `id` was asked since its last commit onto the file; its size after
-   * (null when there was nothing to commit). A commit that fails drops the edits: the file is
+   * (null when there was nothing to commit). `durable`: flushed to the disk too (an fsync),
+   * with what commits before it left unflushed. A commit that fails drops the edits: the file is
    * as it was (whole where it is written through a writable; in place, past the bytes a
    * failed write may have changed).
    */
-  async commit(id) {
+  async commit(id, durable = false) {
     const open = this.get(id);
-    if (open.edits.empty) return null;
+    if (open.edits.empty) {
+      if (durable && open.unflushed) await this.flush(open);
+      return null;
+    }
     forgetSnapshot(open);
     // The room goes back just before the file takes it.
     this.room.give(open.reserved);
     open.reserved = 0;
     try {
-      open.known = open.end = await commitEdits(open.handle, open.lock, open.inPlace, open.edits);
+      open.known = open.end = await commitEdits(open.handle, open.lock, open.inPlace, open.edits, durable);
+      open.unflushed = open.inPlace && !durable;
       return open.known;
     } catch (e) {
       open.known = open.end = (await open.handle.getFile().catch(() => ({ size: open.known }))).size;
@@ -242,6 +248,19 @@ export class Files {
     } finally {
       open.edits.clear();
     }
+  }
+
+  // Flushes to the disk what commits in place left unflushed.
+  async flush(open) {
+    await holding(open.lock, "exclusive", async () => {
+      const h = await syncHandle(open.handle);
+      try {
+        h.flush();
+      } finally {
+        h.close();
+      }
+    });
+    open.unflushed = false;
   }
 
   /** Forgets file `id`, which has nothing to commit. */

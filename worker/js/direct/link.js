@@ -1,6 +1,6 @@
 // The interpreter's side of a direct mount's I/O worker: starts it (once, from the module's own
 // URL) and makes blocking calls to it (call.js).
-import { Caller, HEADER_WORDS, Kind } from "./call.js";
+import { Caller, Kind, bufferBytes } from "./call.js";
 import { E } from "../emscripten.js";
 
 /** The name the I/O worker is started with: the module sees it and serves. */
@@ -33,7 +33,7 @@ async function startIo(url) {
     throw new DOMException("a direct mount needs a cross-origin isolated page (sab mode)", "NotSupportedError");
   }
   const worker = new Worker(url, { type: "module", name: IO_NAME });
-  const sab = new SharedArrayBuffer(HEADER_WORDS * 4 + AREA);
+  const sab = new SharedArrayBuffer(bufferBytes(AREA));
   await new Promise((resolve, reject) => {
     const fail = (why) => {
       worker.terminate();

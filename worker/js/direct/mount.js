@@ -78,7 +78,11 @@ export class Mount {
     try {
       return this.io.call(op, args, options);
     } catch (e) {
-      throw e instanceof Errno ? new this.FS.ErrnoError(e.errno) : e;
+      if (e instanceof Errno) throw new this.FS.ErrnoError(e.errno);
+      // Anything else thrown into the interpreter ends it (Pyodide's "fatal error"): an EIO,
+      // and the cause told.
+      console.warn(`fshandles: ${op} failed:`, e);
+      throw new this.FS.ErrnoError(E.IO);
     }
   }
 
@@ -224,14 +228,17 @@ export class Mount {
     open.version++;
   }
 
-  /** Writes what `node`'s open file gathered and commits it to the folder. */
-  commitNode(node) {
+  /**
+   * Writes what `node`'s open file gathered and commits it to the folder; `durable`: flushed to
+   * the disk too (an fsync), with what its commits before left unflushed.
+   */
+  commitNode(node, durable = false) {
     const open = node.open;
     if (!open) return;
     this.flush(open);
-    if (!open.dirty) return;
+    if (!open.dirty && !durable) return;
     try {
-      open.size = this.call("commit", open.id) ?? open.size;
+      open.size = this.call("commit", open.id, durable) ?? open.size;
       open.time = null;
     } catch (e) {
       this.dropped(open);
@@ -250,9 +257,10 @@ export class Mount {
     open.version++;
   }
 
-  commitAll() {
+  /** Commits every file open here (`durable`: as fsync does). */
+  commitAll(durable = false) {
     this.flushDeferred();
-    for (const node of this.opened) this.commitNode(node);
+    for (const node of this.opened) this.commitNode(node, durable);
   }
 
   /**

@@ -71,7 +71,7 @@ export function streamOps(self) {
       }
     },
     fsync(stream) {
-      self.commitNode(stream.node);
+      self.commitNode(stream.node, true);
       return 0;
     },
     llseek(stream, offset, whence) {
