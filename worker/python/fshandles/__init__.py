@@ -103,8 +103,9 @@ async def mount(path, mode="readwrite", root="", id="pyscript", direct=None):
     back with no prompt, or with a re-grant prompt if the browser dropped the permission.
 
     In sab mode (``direct=None``, or True) the folder is mounted in place: nothing is copied,
-    what Python writes is in the folder once the file is closed or ``os.fsync``'d, and what
-    others write there is seen at the next open or listdir. In async mode (or with
+    what Python writes is in the folder once the file is closed or ``os.fsync``'d (merged with
+    what other workers and tabs wrote: appends land at the end), and what others write there
+    is seen at the next open or listdir (or ``lock``). In async mode (or with
     ``direct=False``) the mount is a copy of the folder, kept in step with it by ``sync`` (both
     ways) and ``unmount``. With ``mode="read"`` it is read-only to Python (``OSError``,
     EACCES).
