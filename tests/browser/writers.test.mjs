@@ -188,6 +188,33 @@ result = {"errors": errors, "seen": seen}
     });
   }
 
+  for (const type of ["py", "mpy"]) {
+    it(`${type}: a reader at the end of a log sees what the page appends next (tail -f), with the file open`, T, async () => {
+      const context = await browser().newContext();
+      const { page, problems } = await openPage(ISOLATED, context);
+      await write(page, "log.txt", "one\n");
+      await python(page, type, `${helpers()}
+import fshandles
+await fshandles.mount("/d")
+f = open("/d/log.txt")
+first = f.read()
+again = f.read()
+report(step="read", first=first, again=again)
+await wait_go()
+await asyncio.sleep(0.05)
+later = f.read()
+f.close()
+report(step="tail", later=later)
+`, "read", { answer: "authorize" });
+      assert.deepEqual(await crashFree(page, "read"), { step: "read", first: "one\n", again: "" });
+      await ev(page, (lock) => globalThis.append("picked-1", "log.txt", "two\n", lock), lockOf("log.txt"));
+      await go(page);
+      assert.equal((await crashFree(page, "tail")).later, "two\n");
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+
   it("py: SQLite in the folder: a transaction a commit; two workers share one database under the lock", T, async () => {
     const context = await browser().newContext();
     const { page, problems } = await openPage(ISOLATED, context);

@@ -65,6 +65,12 @@ export async function inTheWorker(): Promise<void> {
   const answer: Answer = client.storeFSHandler("/local@pyscript", { id: "pyscript" });
   const granted: boolean = await answer;
   const folder: FileSystemDirectoryHandle = await client.handle("/local@pyscript");
+  // A lock by name: fn's value comes back typed.
+  const counted: number = await client.lock("counter", async () => 41 + 1, { timeoutMs: 1000 });
+  const ran: string = await client.lock("counter", () => "ran");
+  void [counted, ran];
+  // @ts-expect-error a lock's options take a number of milliseconds
+  void client.lock("counter", () => 1, { timeoutMs: "soon" });
   const settled = await client.settle("storeFSHandler", "/local@pyscript");
   if (settled.ok) {
     const value: boolean | FileSystemDirectoryHandle | FolderKind = settled.value;

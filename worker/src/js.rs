@@ -58,7 +58,11 @@ export interface LockOptions {
 }
 
 export interface FsClient {
-    /** `fn()`'s value, run while the lock `name` is held (see the other overload). */
+    /**
+     * `fn()`'s value, run while the lock `name` is held: a Web Lock, one for every worker and
+     * tab of the origin, the same as Python's `fshandles.lock(name)`. `options.timeoutMs` bounds
+     * the wait (then a `TimeoutError`). Not re-entrant.
+     */
     lock<T>(name: string, fn: () => T | PromiseLike<T>, options?: LockOptions): Promise<T>;
 }
 "#;
@@ -128,14 +132,15 @@ impl JsFsClient {
     /// async mode (and always for `"handle"` and `"kind"`). For callers that cannot catch a JS exception well
     /// (MicroPython's FFI), and it hands them the error's stable `name` as is. `"acquire"`
     /// (the uid is a lock's name, the options `{timeoutMs}`) waits for the lock and holds it:
-    /// its value is the function that lets go (`fshandles.lock` in Python).
+    /// its value is the function that lets go. It is `fshandles.lock`'s way in from Python, and
+    /// not in the TypeScript declarations: JS has `lock`.
     #[wasm_bindgen(
-        unchecked_return_type = "Settled<boolean> | Promise<Settled<boolean | FileSystemDirectoryHandle | FolderKind | (() => void)>>"
+        unchecked_return_type = "Settled<boolean> | Promise<Settled<boolean | FileSystemDirectoryHandle | FolderKind>>"
     )]
     pub fn settle(
         &self,
         #[wasm_bindgen(
-            unchecked_param_type = "\"storeFSHandler\" | \"getFSHandler\" | \"deleteFSHandler\" | \"handle\" | \"kind\" | \"acquire\""
+            unchecked_param_type = "\"storeFSHandler\" | \"getFSHandler\" | \"deleteFSHandler\" | \"handle\" | \"kind\""
         )]
         method: &str,
         #[wasm_bindgen(unchecked_param_type = "string")] uid: JsValue,
@@ -195,13 +200,9 @@ impl JsFsClient {
     /// `Promise<T>`: `fn()`'s value, run while the lock `name` is held — a Web Lock, one for
     /// every worker and tab of the origin, the same as Python's `fshandles.lock(name)`.
     /// `options.timeoutMs` bounds the wait (then a `TimeoutError`). Not re-entrant.
-    #[wasm_bindgen(unchecked_return_type = "Promise<unknown>")]
-    pub fn lock(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "() => unknown")] f: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "LockOptions")] options: JsValue,
-    ) -> Promise {
+    /// (Declared in the TypeScript above, where its value can be typed: `lock<T>`.)
+    #[wasm_bindgen(skip_typescript)]
+    pub fn lock(&self, name: JsValue, f: JsValue, options: JsValue) -> Promise {
         with_lock(&name, &f, &options)
     }
 }

@@ -73,11 +73,11 @@ export function atomics(sab) {
   };
 }
 
-/** The request area and the data area of `sab`. */
-function areas(sab) {
-  const request = new Uint8Array(sab, HEADER_WORDS * 4, REQUEST_BYTES);
-  return [request, new Uint8Array(sab, HEADER_WORDS * 4 + REQUEST_BYTES)];
-}
+/** The request area of `sab`. */
+const requestArea = (sab) => new Uint8Array(sab, HEADER_WORDS * 4, REQUEST_BYTES);
+
+/** The data area of `sab`. */
+const dataArea = (sab) => new Uint8Array(sab, HEADER_WORDS * 4 + REQUEST_BYTES);
 
 /** A call whose deadline passed before it was answered; `op` names it. */
 export class CallTimeout extends Error {
@@ -97,7 +97,8 @@ export class Caller {
    * @param {(message: unknown[]) => void} post posts a message to the server
    */
   constructor(sab, post, words = atomics(sab)) {
-    [this.request, this.area] = areas(sab);
+    this.request = requestArea(sab);
+    this.area = dataArea(sab);
     this.post = post;
     this.words = words;
     this.seq = 0;
@@ -162,7 +163,8 @@ const decoder = new TextDecoder();
 export class Server {
   /** @param {SharedArrayBuffer} sab the buffer both sides have */
   constructor(sab, words = atomics(sab)) {
-    [this.request, this.area] = areas(sab);
+    this.request = requestArea(sab);
+    this.area = dataArea(sab);
     this.words = words;
     this.int32 = new Int32Array(sab, 0, HEADER_WORDS);
     this.copy = new Uint8Array(REQUEST_BYTES); // TextDecoder refuses shared memory

@@ -57,7 +57,9 @@ export class Room {
       const name = crypto.randomUUID();
       // Held while this worker lives: the room is no other worker's to remove.
       await new Promise((held) => navigator.locks.request(LOCK + name, () => (held(), new Promise(() => {}))));
-      this.handle = await (await folder.getFileHandle(name, { create: true })).createSyncAccessHandle();
+      /** @type {any} a worker's file handle (TypeScript's DOM has no sync access handles) */
+      const file = await folder.getFileHandle(name, { create: true });
+      this.handle = await file.createSyncAccessHandle();
       return this.handle;
     })();
     return this.opening;

@@ -29,7 +29,7 @@ export class Tree {
    * access handles are for those only) and the browser has them (in its workers).
    */
   inPlace(id) {
-    return this.mountOf(id).private && typeof FileSystemFileHandle.prototype.createSyncAccessHandle === "function";
+    return this.mountOf(id).private && "createSyncAccessHandle" in FileSystemFileHandle.prototype;
   }
 
   remove(id) {
