@@ -53,8 +53,11 @@ export const bufferBytes = (area) => HEADER_WORDS * 4 + REQUEST_BYTES + area;
 /** Where a call is (the low three bits of the state word). */
 export const Phase = Object.freeze({ IDLE: 0, REQUESTED: 1, TAKEN: 2, WRITING: 3, ANSWERED: 4 });
 
-/** What an answer's bytes are. */
-export const Kind = Object.freeze({ NONE: 0, JSON: 1, BYTES: 2 });
+/**
+ * What an answer's bytes are. WITH_BYTES: a JSON value and bytes, as `u32 (little-endian) JSON
+ * length ‖ JSON ‖ bytes`.
+ */
+export const Kind = Object.freeze({ NONE: 0, JSON: 1, BYTES: 2, WITH_BYTES: 3 });
 
 const SEQ_MASK = (1 << 28) - 1;
 

@@ -12,6 +12,9 @@ import { Room } from "./room.js";
 // holds in the I/O worker. (Where commits are whole, all of it waits for the commit.)
 const IN_PLACE_BATCH = 16 << 20;
 
+// A file this small is read whole with arrayBuffer() (see readInto).
+const SMALL_FILE = 64 << 10;
+
 // A sync access handle's mode that lets other handles be (Chromium 121+); a browser that knows
 // no modes takes the exclusive one, which the file's lock makes as safe.
 /** @type {{mode?: string}} */
@@ -75,18 +78,27 @@ export class Files {
   /**
    * Opens `handle`, the file `path` of the folder stored under `key` (written `inPlace` or
    * not); `{id, size, time}`: its id and what the file is now. An open that empties the file
-   * ("w") needs not know what it holds: it is not asked (size 0, time now).
+   * ("w") needs not know what it holds: it is not asked (size 0, time now). Where `ahead` and
+   * the file is small, `bytes` too: all it holds, read with its lock shared (see `read`).
    */
-  async add(handle, key, path, inPlace, emptied = false) {
+  async add(handle, key, path, inPlace, emptied = false, ahead = false) {
     const open = { handle, lock: fileLock(key, path), inPlace, file: null, reader: null, readAt: 0, edits: new Edits() };
-    if (!emptied) await this.snapshot(open);
+    let bytes = null;
+    if (ahead) {
+      const take = () =>
+        unlessReplaced(async () => {
+          await this.snapshot(open);
+          if (open.file.size <= SMALL_FILE) bytes = new Uint8Array(await open.file.arrayBuffer());
+        });
+      await (inPlace ? holding(open.lock, "shared", take) : take());
+    } else if (!emptied) await this.snapshot(open);
     // Where it is written in place: its size as last seen, where its edits end, and the room
     // taken for the difference (room.js).
     open.known = open.end = open.file?.size ?? 0;
     open.reserved = 0;
     const id = this.next++;
     this.open.set(id, open);
-    return { id, size: open.known, time: open.file?.lastModified ?? Date.now() };
+    return { id, size: open.known, time: open.file?.lastModified ?? Date.now(), bytes };
   }
 
   get(id) {
@@ -148,6 +160,11 @@ export class Files {
   // into one buffer reused by every read: a file read through leaves no garbage behind
   // (`arrayBuffer()` would leave a buffer a read, which a worker collects late).
   async readInto(open, position, length) {
+    // A small file read whole in one go: its arrayBuffer() is half the cost of a stream's
+    // reader here (0.5 against 1 ms for 1 KiB), and the buffer it leaves behind is small.
+    if (position === 0 && open.file.size <= Math.min(length, SMALL_FILE)) {
+      return new Uint8Array(await open.file.arrayBuffer());
+    }
     if (!open.reader || open.readAt !== position) {
       open.reader?.cancel().catch(() => {});
       open.reader = null;
@@ -239,9 +256,11 @@ export class Files {
     this.room.give(open.reserved);
     open.reserved = 0;
     try {
-      open.known = open.end = await commitEdits(open.handle, open.lock, open.inPlace, open.edits, durable);
+      // (In place, a commit that appended nothing does not ask the size: null.)
+      const after = await commitEdits(open.handle, open.lock, open.inPlace, open.edits, durable);
+      open.known = open.end = after ?? open.end;
       open.unflushed = open.inPlace && !durable;
-      return open.known;
+      return after;
     } catch (e) {
       open.known = open.end = (await open.handle.getFile().catch(() => ({ size: open.known }))).size;
       throw e;

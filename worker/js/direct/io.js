@@ -33,7 +33,7 @@ export function serve() {
     async forget(id) {
       tree.remove(id);
     },
-    stat: (mount, path) => tree.stat(mount, path),
+    stat: (mount, path, once) => tree.stat(mount, path, once),
     access: checked(async (mount, path) => {
       await tree.folder(mount, path);
     }),
@@ -72,12 +72,13 @@ export function serve() {
       await commitEdits(await tree.fileAt(mount, path), fileLock(tree.mountOf(mount).key, path), tree.inPlace(mount), edits);
     }),
     // Opens a file, made where `create` (`exclusive`: only if it was not there), its content
-    // to go at the first commit where `truncate`: {id, size, time}.
-    open: checked(async (mount, path, create, exclusive, truncate) => {
+    // to go at the first commit where `truncate`: {id, size, time}; with the whole file where
+    // `ahead` and it is small (an open for reading: its first read is then no call).
+    open: checked(async (mount, path, create, exclusive, truncate, ahead) => {
       const file = await tree.openFile(mount, path, create, exclusive);
-      const opened = await files.add(file, tree.mountOf(mount).key, path, tree.inPlace(mount), truncate);
+      const opened = await files.add(file, tree.mountOf(mount).key, path, tree.inPlace(mount), truncate, ahead);
       if (truncate) await files.resize(opened.id, 0);
-      return opened;
+      return opened.bytes ? new WithBytes({ id: opened.id, size: opened.size, time: opened.time }, opened.bytes) : opened;
     }),
     read: (id, position, length) => files.read(id, position, length),
     // The rest of call `of`'s answer, from `offset`.
@@ -117,7 +118,7 @@ export function serve() {
     unlock: async (name) => held.release(name),
   };
 
-  // Call `seq`'s answer: its value as bytes (JSON, or the bytes themselves).
+  // Call `seq`'s answer: its value as bytes (JSON, or the bytes themselves, or both).
   function answer(seq, errno, value) {
     /** @type {number} */
     let kind = Kind.NONE;
@@ -125,6 +126,13 @@ export function serve() {
     if (value instanceof Uint8Array) {
       kind = Kind.BYTES;
       bytes = value;
+    } else if (value instanceof WithBytes) {
+      kind = Kind.WITH_BYTES;
+      const json = encoder.encode(JSON.stringify(value.value));
+      bytes = new Uint8Array(4 + json.byteLength + value.bytes.byteLength);
+      new DataView(bytes.buffer).setUint32(0, json.byteLength, true);
+      bytes.set(json, 4);
+      bytes.set(value.bytes, 4 + json.byteLength);
     } else if (value !== undefined) {
       kind = Kind.JSON;
       bytes = encoder.encode(JSON.stringify(value));
@@ -189,6 +197,14 @@ export function serve() {
     const call = data.length === 1 ? server.rung(data[0]) : data;
     if (call) run(call);
   };
+}
+
+// An answer of a JSON value and bytes (Kind.WITH_BYTES).
+class WithBytes {
+  constructor(value, bytes) {
+    this.value = value;
+    this.bytes = bytes;
+  }
 }
 
 // A File System Access error (a DOMException's name) as the errno Python gets, for `op`.

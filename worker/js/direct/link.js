@@ -66,7 +66,8 @@ class Link {
   }
 
   /**
-   * Op `op` answered, waited for: its value, or an `Errno` thrown. `payload` (at most
+   * Op `op` answered, waited for: its value (`{value, bytes}` for an answer WITH_BYTES), or an
+   * `Errno` thrown. `payload` (at most
    * AREA bytes: a write's) goes to the I/O worker through the buffer too; answered bytes are
    * copied into `into` when it is given and big enough (a read's reused buffer). So streaming
    * a file allocates nothing per call on this side. `timeoutMs`: how long to wait (a lock's
@@ -85,7 +86,11 @@ class Link {
       this.ask("more", [of, at]);
       bytes.set(caller.area.subarray(0, Math.min(length - at, caller.area.byteLength)), at);
     }
-    return kind === Kind.BYTES ? bytes : JSON.parse(decoder.decode(bytes));
+    if (kind === Kind.BYTES) return bytes;
+    if (kind === Kind.JSON) return JSON.parse(decoder.decode(bytes));
+    // A value and bytes (an open that read the file ahead): {value, bytes}.
+    const n = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
+    return { value: JSON.parse(decoder.decode(bytes.subarray(4, 4 + n))), bytes: bytes.subarray(4 + n) };
   }
 
   /** Tells the I/O worker `op` with `args`, not waiting: for what cannot fail. */

@@ -4,7 +4,7 @@
 // serves the calls that follow it at once (see `recall`), a file is made by the open that
 // follows its making, and a file's last bytes go with its close.
 import { AREA, Errno } from "./link.js";
-import { E, S } from "../emscripten.js";
+import { E, O, S } from "../emscripten.js";
 import { nodeOps } from "./node_ops.js";
 import { streamOps } from "./stream_ops.js";
 
@@ -103,13 +103,17 @@ export class Mount {
     return calls === this.calls && performance.now() - at < RECENT_MS;
   }
 
-  /** The stat of `path`, recalled or asked: {dir, size, time}; ENOENT when it is not there. */
+  /**
+   * The stat of `path`, recalled or asked: {dir, size, time}; ENOENT when it is not there. A
+   * look made while FS.open makes what it does not find (O_CREAT) is asked once: a file another
+   * writer is replacing just then is opened all the same.
+   */
   stat(path) {
     const known = this.recall(path);
     if (known === null) throw new this.FS.ErrnoError(E.NOENT);
     if (known) return known;
     try {
-      const st = this.call("stat", this.id, path);
+      const st = this.call("stat", this.id, path, (this.opening.flags & O.CREAT) !== 0);
       this.remember(path, st);
       return st;
     } catch (e) {

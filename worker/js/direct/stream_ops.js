@@ -28,10 +28,16 @@ export function streamOps(self) {
         const create = deferred === "create" || (stream.flags & O.CREAT) !== 0;
         const exclusive = deferred === "create" && (self.opening.flags & O.EXCL) !== 0;
         const path = self.pathOf(node);
-        const { id, size, time } = self.call("open", self.id, path, create, exclusive, truncate);
+        // An open for reading brings a small file whole: its first read is no call.
+        const ahead = !writes && !create;
+        if (ahead) stream.buffer ??= self.borrow();
+        self.flushDeferred();
+        const answer = self.ask("open", [self.id, path, create, exclusive, truncate, ahead], { into: stream.buffer });
+        const { id, size, time } = answer.value ?? answer;
         self.remember(path, { dir: false, size: truncate ? 0 : size, time });
         node.open = { id, refs: 0, dirty: truncate, size: truncate ? 0 : size, time: truncate ? null : new Date(time), gathered: null, version: 0 };
         self.opened.add(node);
+        if (answer.bytes) stream.cache = { position: 0, bytes: answer.bytes, version: 0, end: true, calls: self.calls, at: performance.now() };
       } else if (truncate) {
         // Emptied while another descriptor has it open.
         self.resize(node.open, 0);

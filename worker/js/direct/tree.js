@@ -97,18 +97,24 @@ export class Tree {
     });
   }
 
-  async stat(id, path) {
+  /**
+   * {dir, size, time} of `path`. `once`: an entry missing is not looked for again (see
+   * replaced.js), for a look whose "missing" makes the file (an open with O_CREAT opens what
+   * it then finds).
+   */
+  async stat(id, path, once = false) {
     if (!path) {
       await this.dirAt(id, []);
       return { dir: true };
     }
     const [dir, name] = await this.parentOf(id, path);
-    return unlessReplaced(async () => {
+    const look = async () => {
       const entry = await entryAt(dir, name);
       if (entry.kind === "directory") return { dir: true };
       const file = await entry.getFile();
       return { dir: false, size: file.size, time: file.lastModified };
-    });
+    };
+    return once ? look() : unlessReplaced(look);
   }
 
   /**
