@@ -19,6 +19,7 @@ const MODULE = new URL("../worker/fshandles_worker.js", import.meta.url).href;
 const WASM = new URL("../worker/fshandles_worker_bg.wasm", import.meta.url).href;
 const COPY = new URL("../worker/fshandles_copy.js", import.meta.url).href;
 const DIRECT = new URL("../worker/fshandles_direct.js", import.meta.url).href;
+const WATCH = new URL("../worker/fshandles_watch.js", import.meta.url).href;
 // The Python package, file by file: its path in the worker, and where it is served.
 const PYTHON = {
   "fshandles/__init__.py": new URL("../worker/fshandles/__init__.py", import.meta.url).href,
@@ -27,6 +28,7 @@ const PYTHON = {
   "fshandles/_files.py": new URL("../worker/fshandles/_files.py", import.meta.url).href,
   "fshandles/_lock.py": new URL("../worker/fshandles/_lock.py", import.meta.url).href,
   "fshandles/_reports.py": new URL("../worker/fshandles/_reports.py", import.meta.url).href,
+  "fshandles/_watch.py": new URL("../worker/fshandles/_watch.py", import.meta.url).href,
 };
 
 // The protocol's words for "a host is coming" (shared/src/frame/mod.rs, shared/src/protocol.rs;
@@ -63,6 +65,7 @@ def _fshandles_install():
     js.fshandlesWasmUrl = ${JSON.stringify(WASM)}
     js.fshandlesCopyUrl = ${JSON.stringify(COPY)}
     js.fshandlesDirectUrl = ${JSON.stringify(DIRECT)}
+    js.fshandlesWatchUrl = ${JSON.stringify(WATCH)}
     if getattr(js, "crossOriginIsolated", False):
         import _fshandles_loader
         _fshandles_loader.warm(js.fshandlesDirectUrl)

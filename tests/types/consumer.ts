@@ -11,6 +11,9 @@ import initWorker, {
   type FsHandlesErrorName,
   type FolderKind,
   type Settled,
+  type FolderWatch,
+  type FolderChange,
+  type WatchOptions,
 } from "../../dist/worker/fshandles_worker.js";
 
 export async function onThePage(worker: Worker, channel: BroadcastChannel, buffer: SharedArrayBuffer): Promise<void> {
@@ -71,6 +74,21 @@ export async function inTheWorker(): Promise<void> {
   void [counted, ran];
   // @ts-expect-error a lock's options take a number of milliseconds
   void client.lock("counter", () => 1, { timeoutMs: "soon" });
+  // A watch: batches of typed changes, from a handle or a stored folder's uid.
+  const watch = await client.watch("/local@pyscript", { recursive: true, pollMs: 500 });
+  const how: "observer" | "poll" = watch.how;
+  for await (const changes of watch) {
+    for (const change of changes) {
+      const type: "added" | "modified" | "deleted" = change.type;
+      const path: string = change.path;
+      void [type, path];
+    }
+    break;
+  }
+  (await client.watch(folder)).stop();
+  void how;
+  // @ts-expect-error a watch's `how` is auto, observer or poll
+  void client.watch(folder, { how: "inotify" });
   const settled = await client.settle("storeFSHandler", "/local@pyscript");
   if (settled.ok) {
     const value: boolean | FileSystemDirectoryHandle | FolderKind = settled.value;

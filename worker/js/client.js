@@ -64,3 +64,14 @@ export function acquireThen(name, options, done) {
     (error) => done(error, null),
   );
 }
+
+/**
+ * A watch of `folder` (a handle, or a promise of one) started, as `client.watch` answers it
+ * (watch.js). Its code is loaded the first time: fshandles_watch.js, beside this package's
+ * fshandles_worker.js, so that a worker that never watches does not carry it.
+ */
+export async function watchOf(folder, options) {
+  const url = new URL("./fshandles_watch.js", import.meta.url).href;
+  const { watchFolder } = await import(/* webpackIgnore: true */ /* @vite-ignore */ url);
+  return watchFolder(folder, options);
+}

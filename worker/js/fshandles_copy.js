@@ -13,10 +13,14 @@
 // A mount engine (engine_types.d.ts), as fshandles_direct.js is.
 import { outcomeOf, NO_CHANGES } from "./engine.js";
 import { S } from "./emscripten.js";
+import { scan } from "./watch.js";
 
-// The direct mount's module, beside this one, for a page whose `js_modules` name only this one
-// (usePyScript says where the direct module is itself: a bundler may put it anywhere).
-export const loadDirect = () => import(/* webpackIgnore: true */ /* @vite-ignore */ "./fshandles_direct.js");
+// The direct mount's module and the watch's, beside this one, for a page whose `js_modules` name
+// only this one (usePyScript says where they are itself: a bundler may put them anywhere).
+export const load = (kind) =>
+  kind === "watch"
+    ? import(/* webpackIgnore: true */ /* @vite-ignore */ "./fshandles_watch.js")
+    : import(/* webpackIgnore: true */ /* @vite-ignore */ "./fshandles_direct.js");
 
 const join = (a, b) => (a ? `${a}/${b}` : b);
 const parentOf = (rel) => rel.slice(0, Math.max(0, rel.lastIndexOf("/")));
@@ -60,25 +64,8 @@ class CopyMount {
   }
 
   // The folder: rel -> {dir, size, time, handle}.
-  async scanRemote() {
-    const out = new Map();
-    const walk = async (dir, rel) => {
-      const pending = [];
-      for await (const [name, handle] of dir.entries()) {
-        const child = join(rel, name);
-        if (handle.kind === "directory") {
-          out.set(child, { dir: true, handle });
-          pending.push(walk(handle, child));
-        } else {
-          pending.push(
-            handle.getFile().then((f) => out.set(child, { dir: false, size: f.size, time: f.lastModified, handle })),
-          );
-        }
-      }
-      await Promise.all(pending);
-    };
-    await walk(this.root, "");
-    return out;
+  scanRemote() {
+    return scan(this.root);
   }
 
   // The copy's path of `rel`.
@@ -332,6 +319,10 @@ export const forget = (path) =>
   outcomeOf(() => {
     drop(path);
   });
+
+/** A watch's tick (watch.js), with each batch and while it waits: a sync, which brings in what
+ * changed before it is told, and writes out Python's writes for the watch to see. */
+export const ticker = (path) => () => mounts.get(path)?.sync();
 
 function drop(path) {
   const m = mounts.get(path);

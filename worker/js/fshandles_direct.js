@@ -89,6 +89,21 @@ export const forget = (path) =>
     await unmount(path);
   });
 
+/**
+ * What a watch of the mount at `path` (of its folder `under`, "" for the whole) runs with each
+ * batch of changes ([kind, path under the watched folder]), before it is told: the mount forgets
+ * what it kept of the entries that changed (nodes, listings, snapshots, folder handles), so
+ * that Python sees them as they are now, a folder removed and made again included.
+ * @param {string} path
+ * @param {string} under
+ */
+export const ticker = (path, under) => (changes) => {
+  const m = mounts.get(path);
+  if (!m || !started) return;
+  m.follow(changes.map(([, rel]) => (under ? `${under}/${rel}` : rel)));
+  started.call("revalidate", []);
+};
+
 // The locks programs take by name (fshandles.lock). An interpreter that blocks has the I/O
 // worker hold them (`lockNow`, `unlockNow`); one that awaits takes them itself and says so
 // (`refreshNow`, `commitNow`). Either way, taking one makes every mount here see what others

@@ -22,6 +22,8 @@ extern "C" {
     #[wasm_bindgen(js_name = withLock)]
     fn with_lock(name: &JsValue, f: &JsValue, options: &JsValue) -> Promise;
     fn acquire(name: &JsValue, options: &JsValue) -> Promise;
+    #[wasm_bindgen(js_name = watchOf)]
+    fn watch_of(folder: &JsValue, options: &JsValue) -> Promise;
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -57,6 +59,34 @@ export interface LockOptions {
     timeoutMs?: number;
 }
 
+/** How `FsClient.watch` watches. */
+export interface WatchOptions {
+    /** Folders inside it too (default true). */
+    recursive?: boolean;
+    /** `"auto"` (default): the browser's FileSystemObserver where it has one, else polling; `"poll"` anywhere; `"observer"` or a `NotSupportedError`. */
+    how?: "auto" | "observer" | "poll";
+    /** How often a polled watch looks at the folder while it is iterated, in ms (default 1000). */
+    pollMs?: number;
+    /** Changes that follow within `stepMs` of each other come as one batch (default 50)... */
+    stepMs?: number;
+    /** ...for at most `debounceMs` after the first (default 200). */
+    debounceMs?: number;
+}
+
+/** One change in a watched folder; `path` is under the folder (`"notes/a.txt"`). A move is deleted (old) and added (new). */
+export interface FolderChange {
+    type: "added" | "modified" | "deleted";
+    path: string;
+}
+
+/** A watch: batches of changes, as they come; `break` (or `stop()`) ends it. */
+export interface FolderWatch extends AsyncIterableIterator<FolderChange[]> {
+    /** `"observer"`: the browser tells of each change, an idle watch costs nothing; `"poll"`: the folder is looked at every `pollMs` while iterated. */
+    readonly how: "observer" | "poll";
+    /** Stops watching: the iteration ends. */
+    stop(): void;
+}
+
 export interface FsClient {
     /**
      * `fn()`'s value, run while the lock `name` is held: a Web Lock, one for every worker and
@@ -64,6 +94,15 @@ export interface FsClient {
      * the wait (then a `TimeoutError`). Not re-entrant.
      */
     lock<T>(name: string, fn: () => T | PromiseLike<T>, options?: LockOptions): Promise<T>;
+    /**
+     * A watch of `folder` (a handle, or the uid of a stored folder), started: batches of its
+     * changes as they come (`for await`); `break` or `stop()` ends it. The browser's
+     * FileSystemObserver where it has one (Chromium), else the folder is polled every
+     * `options.pollMs` while iterated (`how` says which). A folder removed ends it with a
+     * `NotFoundError`, its permission taken back with a `NotAllowedError`. Its code
+     * (`fshandles_watch.js`, beside this file) is loaded at the first watch.
+     */
+    watch(folder: string | FileSystemDirectoryHandle, options?: WatchOptions): Promise<FolderWatch>;
 }
 "#;
 
@@ -204,6 +243,20 @@ impl JsFsClient {
     #[wasm_bindgen(skip_typescript)]
     pub fn lock(&self, name: JsValue, f: JsValue, options: JsValue) -> Promise {
         with_lock(&name, &f, &options)
+    }
+
+    /// `Promise<FolderWatch>`: a watch of `folder` (a handle, or the uid of a stored folder),
+    /// started; an async iterable of batches of changes (`{type, path}`), loaded at the first
+    /// watch (`fshandles_watch.js`, beside this file). (Declared in the TypeScript above, where
+    /// `options` can be left out.)
+    #[wasm_bindgen(skip_typescript)]
+    pub fn watch(&self, folder: JsValue, options: JsValue) -> Promise {
+        let folder = if folder.is_string() {
+            self.handle(folder).into()
+        } else {
+            folder
+        };
+        watch_of(&folder, &options)
     }
 }
 

@@ -47,8 +47,10 @@ mod post;
 mod promise;
 mod sab;
 mod scope;
+mod watch;
 
 pub use client::FsClient;
 pub use fshandles_shared::{AccessMode, Error, ErrorKind, MountOptions, StartIn};
 pub use lock::LockGuard;
 pub use options::{ConnectOptions, Mode, ModeChoice};
+pub use watch::{Change, ChangeKind, Watch, WatchHow, WatchOptions};

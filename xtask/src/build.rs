@@ -77,6 +77,7 @@ pub const PACKAGES: [Package; 3] = [
             Extra::Folder("worker/python/fshandles"),
             Extra::Bundle("worker/js/fshandles_copy.js"),
             Extra::Bundle("worker/js/fshandles_direct.js"),
+            Extra::Bundle("worker/js/fshandles_watch.js"),
         ],
         budget: Some(Budget {
             nightly: 25_950,
@@ -180,8 +181,9 @@ fn add(extra: &Extra, out: &Path) -> Result {
                      `cargo xtask build` (esbuild). The sources, one job a file, are in the \
                      repository's worker/js/."
                 ))
-                // The copy engine loads the direct one beside it, at run time.
+                // The copy engine loads the direct one and the watch beside it, at run time.
                 .arg("--external:./fshandles_direct.js")
+                .arg("--external:./fshandles_watch.js")
                 .arg(format!("--outfile={}", to.display())))
         }
     }
@@ -266,6 +268,7 @@ fn write_package_json(dist: &Path) -> Result {
     "./worker/fshandles/*": "./worker/fshandles/*",
     "./worker/fshandles_copy.js": "./worker/fshandles_copy.js",
     "./worker/fshandles_direct.js": "./worker/fshandles_direct.js",
+    "./worker/fshandles_watch.js": "./worker/fshandles_watch.js",
     "./package.json": "./package.json"
   },
   "files": [
@@ -284,7 +287,8 @@ fn write_package_json(dist: &Path) -> Result {
     "worker/fshandles_worker_bg.wasm.d.ts",
     "worker/fshandles/",
     "worker/fshandles_copy.js",
-    "worker/fshandles_direct.js"
+    "worker/fshandles_direct.js",
+    "worker/fshandles_watch.js"
   ],
   "sideEffects": false
 }

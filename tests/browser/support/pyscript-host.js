@@ -36,7 +36,7 @@ hooks.main.onWorker.add((wrap, xworker) => {
 
 // The fshandles package, file by file, as a page without usePyScript lists it.
 const PYTHON_FILES = Object.fromEntries(
-  ["__init__", "_connection", "_errors", "_files", "_lock", "_reports"].map((m) => [`/dist/worker/fshandles/${m}.py`, `./fshandles/${m}.py`]),
+  ["__init__", "_connection", "_errors", "_files", "_lock", "_reports", "_watch"].map((m) => [`/dist/worker/fshandles/${m}.py`, `./fshandles/${m}.py`]),
 );
 
 const INTERPRETERS = {

@@ -64,7 +64,8 @@ export class Mount {
     this.spare = [];
     this.nodeOps = nodeOps(this);
     this.streamOps = streamOps(this);
-    this.type = { mount: () => this.node(null, "/", true) };
+    this.root = null;
+    this.type = { mount: () => (this.root = this.node(null, "/", true)) };
   }
 
   /** Op `op` of the I/O worker, after what was deferred: its answer. */
@@ -277,6 +278,26 @@ export class Mount {
       const open = node.open;
       open.version++;
       if (!open.dirty && !open.gathered) open.size = null;
+    }
+  }
+
+  /**
+   * Forgets what this mount kept of the entries at `paths` ("a/b.txt"), which changed in the
+   * folder: their nodes (unless open here) and their folders' listings. The next look asks.
+   */
+  follow(paths) {
+    this.recent = null;
+    for (const path of paths) {
+      let parent = null;
+      let node = this.root;
+      const parts = path.split("/").filter(Boolean);
+      for (const part of parts) {
+        parent = node;
+        node = node?.kids?.get(part);
+        if (!node) break;
+      }
+      if (parent) parent.listing = null;
+      if (node && parent && !node.open && !this.deferred.has(node)) this.forgetNode(parent, parts.at(-1));
     }
   }
 

@@ -15,6 +15,8 @@ The API of PyScript's ``pyscript.fs``::
     await fshandles.export("/local/note.txt")   # a file out, as a download
     async with fshandles.lock("notes"):         # one lock for every worker and tab
         ...
+    async for changes in fshandles.awatch("/local"):    # {(Change.modified, "/local/a.txt")}
+        ...
 
 built on fshandles' ``FsClient``: the page's ``FsHost`` shows the picker and prompts, remembers
 the folder in IndexedDB (shared with PyScript's own records), and re-grants permission on the
@@ -35,6 +37,7 @@ PyScript's config::
     "/dist/worker/fshandles_worker.js" = "fshandles_worker"
     "/dist/worker/fshandles_copy.js" = "fshandles_copy"
     "/dist/worker/fshandles_direct.js" = "fshandles_direct"
+    "/dist/worker/fshandles_watch.js" = "fshandles_watch"
 
     [files]
     "/dist/worker/fshandles/__init__.py" = "./fshandles/__init__.py"
@@ -43,6 +46,7 @@ PyScript's config::
     "/dist/worker/fshandles/_files.py" = "./fshandles/_files.py"
     "/dist/worker/fshandles/_lock.py" = "./fshandles/_lock.py"
     "/dist/worker/fshandles/_reports.py" = "./fshandles/_reports.py"
+    "/dist/worker/fshandles/_watch.py" = "./fshandles/_watch.py"
 """
 
 from pyscript import ffi
@@ -51,6 +55,7 @@ from ._errors import FsHandlesError, NoHostError, NotGrantedError, UnsupportedBr
 from ._errors import _outcome
 from ._reports import ImportReport, SyncReport, _report
 from ._lock import lock
+from ._watch import Change, awatch, watching
 from . import _connection, _files
 
 try:
@@ -61,14 +66,15 @@ except ImportError:  # a bare polyscript worker: Pyodide's own API mounts too
 
 class _Mounted:
     """A mounted path: its ``id``, its ``mode``, its ``type`` (``"direct"``: Python works on the
-    folder in place; ``"copy"``: a copy kept in step by ``sync``), and ``syncfs()`` (what
-    PyScript's mounts have)."""
+    folder in place; ``"copy"``: a copy kept in step by ``sync``), its folder's ``handle``, and
+    ``syncfs()`` (what PyScript's mounts have)."""
 
-    def __init__(self, path, id, mode, type):
+    def __init__(self, path, id, mode, type, handle):
         self.path = path
         self.id = id
         self.mode = mode
         self.type = type
+        self.handle = handle
 
     async def syncfs(self):
         return await sync(self.path)
@@ -138,7 +144,7 @@ async def mount(path, mode="readwrite", root="", id="pyscript", direct=None):
     kind = "direct" if direct else "copy"
     engine = await _connection.engine(kind)
     await _outcome(engine.mount(_fs(), path, handle, mode == "read", key))
-    mounted[path] = _Mounted(path, id, mode, kind)
+    mounted[path] = _Mounted(path, id, mode, kind, handle)
 
 
 async def _engine_of(path):

@@ -15,19 +15,23 @@ _client = None
 _engines = {}
 _warming = None
 
-# Each engine's js_modules name, and the global where usePyScript puts its URL.
-_ENGINE_MODULES = {
+# Each JS module's js_modules name, and the global where usePyScript puts its URL: the two mount
+# engines, and the watch (loaded the first time a program watches).
+_MODULES = {
     "copy": ("fshandles_copy", "fshandlesCopyUrl"),
     "direct": ("fshandles_direct", "fshandlesDirectUrl"),
+    "watch": ("fshandles_watch", "fshandlesWatchUrl"),
 }
 
 
 def _from_js_modules(kind):
-    """The engine named in the worker's ``js_modules``; ImportError where it is not."""
+    """The module named in the worker's ``js_modules``; ImportError where it is not."""
     if kind == "copy":
         from pyscript.js_modules import fshandles_copy as found
-    else:
+    elif kind == "direct":
         from pyscript.js_modules import fshandles_direct as found
+    else:
+        from pyscript.js_modules import fshandles_watch as found
     return found
 
 
@@ -87,10 +91,10 @@ def loaded(kind):
 
 async def engine(kind):
     """The JS module of ``"copy"`` or ``"direct"`` mounts (a mount engine: both answer
-    ``mount``, ``sync``, ``unmount`` and ``forget`` alike): from the worker's ``js_modules``,
-    from where ``usePyScript`` said it is, or (direct) beside the copy engine."""
+    ``mount``, ``sync``, ``unmount`` and ``forget`` alike) or of ``"watch"``: from the
+    worker's ``js_modules``, from where ``usePyScript`` said it is, or beside the copy engine."""
     if kind not in _engines:
-        name, url_global = _ENGINE_MODULES[kind]
+        name, url_global = _MODULES[kind]
         try:
             loaded = _from_js_modules(kind)
         except Exception:
@@ -101,8 +105,9 @@ async def engine(kind):
                 import _fshandles_loader
 
                 loaded = await _fshandles_loader.load(url)
-            elif kind == "direct":
-                loaded = await (await engine("copy")).loadDirect()
+            elif kind != "copy":
+                copy = await engine("copy")
+                loaded = await (copy.load(kind))
             else:
                 raise FsHandlesError(
                     "NotSupportedError",
