@@ -5,10 +5,10 @@
 // after what it had gathered; a stopped watch ends.
 import { describe, it, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { Watcher, Change, startThen, nextThen } from "../../worker/js/watch.js";
+import { startWatch, startThen, nextThen } from "../../worker/js/watch.js";
 import { watchFolder } from "../../worker/js/fshandles_watch.js";
 
-const { added, modified, deleted } = Change;
+const [added, modified, deleted] = [1, 2, 3]; // watchfiles' numbers
 
 // A folder in memory: name -> Folder | {size, time}.
 class Folder {
@@ -94,7 +94,7 @@ describe("watching a folder", () => {
     const root = new Folder("root");
     root.write("a.txt", 1, 1);
     root.write("sub/b.txt", 2, 1);
-    const w = await new Watcher(root, { how: "poll", pollMs: 5 }).start();
+    const w = await startWatch(root, { how: "poll", pollMs: 5 });
     assert.equal(w.how, "poll");
     root.write("new.txt", 3);
     root.write("a.txt", 9, 2);
@@ -109,7 +109,7 @@ describe("watching a folder", () => {
   it("observed: records become changes, gathered within a step; nothing is polled", async () => {
     globalThis.FileSystemObserver = Observer;
     const root = new Folder("root");
-    const w = await new Watcher(root, { stepMs: 20, debounceMs: 500 }).start();
+    const w = await startWatch(root, { stepMs: 20, debounceMs: 500 });
     assert.equal(w.how, "observer");
     const next = w.next();
     const o = Observer.last;
@@ -126,7 +126,7 @@ describe("watching a folder", () => {
     globalThis.FileSystemObserver = Observer;
     const root = new Folder("root");
     root.write("a.txt", 1, 1);
-    const w = await new Watcher(root, { stepMs: 5 }).start();
+    const w = await startWatch(root, { stepMs: 5 });
     const o = Observer.last;
     root.write("b.txt", 2);
     root.remove("a.txt");
@@ -143,7 +143,7 @@ describe("watching a folder", () => {
     globalThis.FileSystemObserver = Observer;
     const root = new Folder("root");
     root.write("a.txt", 1);
-    const w = await new Watcher(root, { stepMs: 5 }).start();
+    const w = await startWatch(root, { stepMs: 5 });
     root.removed = true;
     Observer.last.say(["disappeared", "a.txt"], ["disappeared", ""]);
     assert.deepEqual(set(await w.next()), ofChanges([deleted, "a.txt"]));
@@ -154,18 +154,18 @@ describe("watching a folder", () => {
 
   it("polled: the permission gone ends the watch with NotAllowedError; a folder not there fails the start", async () => {
     const root = new Folder("root");
-    const w = await new Watcher(root, { how: "poll", pollMs: 5 }).start();
+    const w = await startWatch(root, { how: "poll", pollMs: 5 });
     root.permission = "prompt";
     await assert.rejects(w.next(), { name: "NotAllowedError" });
     const gone = new Folder("gone");
     gone.removed = true;
-    await assert.rejects(new Watcher(gone, { how: "poll" }).start(), { name: "NotFoundError" });
+    await assert.rejects(startWatch(gone, { how: "poll" }), { name: "NotFoundError" });
   });
 
   it("more changes than it keeps: it forgets them and looks at the whole folder instead, losing none", async () => {
     globalThis.FileSystemObserver = Observer;
     const root = new Folder("root");
-    const w = await new Watcher(root, { stepMs: 5 }).start();
+    const w = await startWatch(root, { stepMs: 5 });
     for (let i = 0; i < 10050; i++) root.write(`f${i}.txt`, 1);
     Observer.last.say(...Array.from({ length: 10050 }, (_, i) => ["appeared", `f${i}.txt`]));
     const batch = await w.next();
@@ -178,7 +178,7 @@ describe("watching a folder", () => {
     const root = new Folder("root");
     let ticks = 0;
     const told = [];
-    const w = await new Watcher(root, { stepMs: 5, pollMs: 10, tickIdle: true, tick: async (batch) => void (ticks++, told.push(batch.length)) }).start();
+    const w = await startWatch(root, { stepMs: 5, pollMs: 10, tickIdle: true, tick: async (batch) => void (ticks++, told.push(batch.length)) });
     const next = w.next();
     await new Promise((r) => setTimeout(r, 35));
     assert.ok(ticks >= 2, `ticks while waiting: ${ticks}`);

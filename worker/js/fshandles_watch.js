@@ -2,20 +2,19 @@
 // `client.watch` (an async iterator) call it: the module fshandles' worker loads the first time
 // a program watches, so that none of it weighs on the worker's package otherwise. `cargo xtask
 // build` bundles it with watch.js into one file.
-import { Watcher } from "./watch.js";
+import { startWatch } from "./watch.js";
 import { outcomeOf } from "./engine.js";
 
-export { Change } from "./watch.js";
 
 /**
  * A started watch of `root` (its `next()` and `stop()` as outcomes, `how`), as an outcome: the
  * folder is looked at once first, so a folder not there is a NotFoundError now.
  * @param {FileSystemDirectoryHandle} root
- * @param {ConstructorParameters<typeof Watcher>[1]} options
+ * @param {Parameters<typeof startWatch>[1]} options
  */
 export const watch = (root, options) =>
   outcomeOf(async () => {
-    const w = await new Watcher(root, options).start();
+    const w = await startWatch(root, options);
     return { how: w.how, next: () => outcomeOf(() => w.next()), stop: () => w.stop() };
   });
 
@@ -54,7 +53,7 @@ function checked(options) {
 export async function watchFolder(root, options) {
   const folder = await root;
   if (folder?.kind !== "directory") throw new DOMException("watch: a folder's handle, or a stored folder's uid", "DataError");
-  return new FolderWatch(await new Watcher(folder, checked(options)).start());
+  return new FolderWatch(await startWatch(folder, checked(options)));
 }
 
 class FolderWatch {

@@ -9,7 +9,7 @@
 // 3 deleted (watchfiles' numbers); a move is deleted (old) and added (new).
 
 /** The kinds of change, watchfiles' numbers. */
-export const Change = Object.freeze({ added: 1, modified: 2, deleted: 3 });
+const Change = Object.freeze({ added: 1, modified: 2, deleted: 3 });
 
 /** The changes from folder state `before` to `after` (Maps of path -> {dir, size, time}). */
 export function diff(before, after) {
@@ -52,7 +52,7 @@ export function fromRecord(record) {
 }
 
 /** Changes waiting to be told, each once, in the order they came. */
-export class Pending {
+class Pending {
   constructor(limit) {
     this.limit = limit;
     this.list = new Map(); // "kind path" -> [kind, path]
@@ -120,7 +120,7 @@ export async function scan(root, recursive = true) {
 // whole folder again when next asked, so that nothing is lost and memory stays bounded.
 const PENDING_LIMIT = 10000;
 
-export class Watcher {
+class Watcher {
   /**
    * @param {FileSystemDirectoryHandle} root the folder watched
    * @param {{recursive?: boolean, debounceMs?: number, stepMs?: number, pollMs?: number,
@@ -269,11 +269,25 @@ export class Watcher {
   }
 }
 
+// What others start a watch with. (The file exports functions alone: the build folds it into
+// the worker's glue where Rust uses it, and a folded snippet may export nothing else.)
+
+/**
+ * A watch of `root`, started: the folder is looked at once first (a folder not there is a
+ * NotFoundError now).
+ * @param {FileSystemDirectoryHandle} root
+ * @param {ConstructorParameters<typeof Watcher>[1]} [options]
+ * @returns {Promise<Watcher>}
+ */
+export function startWatch(root, options) {
+  return new Watcher(root, options).start();
+}
+
 // Rust's face of a watch (`FsClient::watch`; JS's and Python's are in fshandles_watch.js).
 
 /** A watch of `root` started, told to `done(error, watcher)`. */
 export function startThen(root, options, done) {
-  new Watcher(root, options).start().then(
+  startWatch(root, options).then(
     (w) => done(null, w),
     (e) => done(e, null),
   );

@@ -4,7 +4,11 @@
 //! The worker script sets `globalThis.fshandlesPlainWorker = true` before it loads this module
 //! (so that the gloo worker does not take the channel), then calls `plainRun`.
 
-use fshandles_worker::{ConnectOptions, FsClient, Mode, MountOptions};
+use fshandles_worker::{
+    ChangeKind, ConnectOptions, FsClient, Mode, MountOptions, Watch, WatchOptions,
+};
+use futures_util::StreamExt;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 fn js(e: fshandles_worker::Error) -> JsValue {
@@ -71,4 +75,82 @@ pub async fn plain_lock(name: String, timeout_ms: u32, hold_ms: u32) -> Result<S
     wasm_bindgen_futures::JsFuture::from(slept).await?;
     drop(guard);
     Ok(format!("held {name}"))
+}
+
+thread_local! {
+    /// The watch `plainWatchStart` started, for `plainWatchNext` to read and `plainWatchStop` to drop.
+    static WATCH: RefCell<Option<Watch>> = const { RefCell::new(None) };
+}
+
+/// Stores `uid` and starts watching its folder with `FsClient::watch` (polled every 100 ms when
+/// `poll`): resolves with how it watches, `"Observer"` or `"Poll"`.
+#[wasm_bindgen(js_name = plainWatchStart)]
+pub async fn plain_watch_start(uid: String, poll: bool) -> Result<String, JsValue> {
+    let client = FsClient::connect(ConnectOptions::default()).map_err(js)?;
+    if !client
+        .store_fs_handler(&uid, &MountOptions::default())
+        .await
+        .map_err(js)?
+    {
+        return Err(JsValue::from_str("not granted"));
+    }
+    let folder = client.handle(&uid).await.map_err(js)?;
+    let options = WatchOptions {
+        force_polling: poll,
+        poll_ms: 100,
+        ..WatchOptions::default()
+    };
+    let watch = client.watch(&folder, &options).await.map_err(js)?;
+    let how = format!("{:?}", watch.how());
+    WATCH.with(|w| *w.borrow_mut() = Some(watch));
+    Ok(how)
+}
+
+/// The watch's batches until `n` changes were told: `"added a.txt"`-like lines, sorted within
+/// each batch. Rejects with the error that ended the watch (a folder removed: NotFoundError).
+#[wasm_bindgen(js_name = plainWatchNext)]
+pub async fn plain_watch_next(n: u32) -> Result<Vec<String>, JsValue> {
+    let mut watch = WATCH
+        .with(|w| w.borrow_mut().take())
+        .ok_or_else(|| JsValue::from_str("no watch"))?;
+    let mut told = Vec::new();
+    let mut ended = None;
+    while told.len() < n as usize {
+        match watch.next().await {
+            Some(Ok(batch)) => {
+                let mut lines: Vec<String> = batch
+                    .into_iter()
+                    .map(|c| {
+                        let kind = match c.kind {
+                            ChangeKind::Added => "added",
+                            ChangeKind::Modified => "modified",
+                            ChangeKind::Deleted => "deleted",
+                        };
+                        format!("{kind} {}", c.path)
+                    })
+                    .collect();
+                lines.sort();
+                told.extend(lines);
+            }
+            Some(Err(e)) => {
+                ended = Some(js(e));
+                break;
+            }
+            None => {
+                ended = Some(JsValue::from_str("the watch ended"));
+                break;
+            }
+        }
+    }
+    WATCH.with(|w| *w.borrow_mut() = Some(watch));
+    match ended {
+        Some(e) => Err(e),
+        None => Ok(told),
+    }
+}
+
+/// Drops the watch, which stops it.
+#[wasm_bindgen(js_name = plainWatchStop)]
+pub fn plain_watch_stop() {
+    WATCH.with(|w| w.borrow_mut().take());
 }

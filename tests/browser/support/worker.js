@@ -5,6 +5,7 @@ import init, { FsClient } from "/dist/worker/fshandles_worker.js";
 
 const ready = init();
 let client = null;
+let watch = null; // watchStart's
 
 async function fileIn(uid, name) {
   const dir = await client.handle(uid);
@@ -173,6 +174,49 @@ const commands = {
     for (const args of [["", () => 1], [7, () => 1], ["x", 5], ["x", () => 1, { timeoutMs: -1 }], ["x", () => 1, { timeoutMs: "soon" }]]) {
       try {
         await client.lock(...args);
+        names.push("none");
+      } catch (e) {
+        names.push(e?.name);
+      }
+    }
+    return names;
+  },
+  // `client.watch` of the folder stored under `uid` (`byHandle`: given its handle, not the
+  // uid): how it watches. The watch is kept for watchNext.
+  async watchStart(uid, options, byHandle = false) {
+    watch = await client.watch(byHandle ? await client.handle(uid) : uid, options);
+    return watch.how;
+  },
+  // The watch's batches until `n` changes were told: "added a.txt" lines, sorted within each
+  // batch; {ended: error name} where it threw. `stop`: by `for await`, left with `break`, and
+  // whether the watch ended with it.
+  async watchNext(n, stop = false) {
+    const told = [];
+    const add = (changes) => told.push(...changes.map((c) => `${c.type} ${c.path}`).sort());
+    try {
+      if (stop) {
+        for await (const changes of watch) {
+          add(changes);
+          if (told.length >= n) break;
+        }
+        return { told, stopped: (await watch.next()).done };
+      }
+      while (told.length < n) {
+        const r = await watch.next();
+        if (r.done) return { told, done: true };
+        add(r.value);
+      }
+    } catch (e) {
+      return { told, ended: e?.name };
+    }
+    return { told };
+  },
+  // What `client.watch` refuses: the error names, in order.
+  async watchRefusals(uid) {
+    const names = [];
+    for (const args of [[uid, { pollMs: 0 }], [uid, { how: "inotify" }], [42], ["/never-stored"]]) {
+      try {
+        (await client.watch(...args)).stop();
         names.push("none");
       } catch (e) {
         names.push(e?.name);
