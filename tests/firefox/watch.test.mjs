@@ -1,0 +1,89 @@
+// Watching in real Firefox, which has no FileSystemObserver: the watch polls the folder's
+// listing, sizes and modification times, and tells the same changes. A JS worker's
+// `client.watch` in both modes, and Python's `awatch` in MicroPython and Pyodide, while the
+// page writes into the worker's origin-private folder (the host's `fallback: "private"`).
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { PRELUDE } from "../browser/python.mjs";
+import { ISOLATED, PLAIN, useBrowser, newPage, openHost, waitFor, call, value } from "./harness.mjs";
+
+const T = { timeout: 240000 };
+const UID = "/local@pyscript";
+const MODES = [["sab", ISOLATED], ["async", PLAIN]];
+
+// What the page does in the folder fshandles made for the id "pyscript".
+const act = (page, what, name, text) =>
+  page.evaluate(async ([what, name, text]) => {
+    const root = await navigator.storage.getDirectory();
+    const dir = await (await root.getDirectoryHandle("fshandles", { create: true })).getDirectoryHandle("pyscript", { create: true });
+    if (what === "write") {
+      const w = await (await dir.getFileHandle(name, { create: true })).createWritable();
+      await w.write(text);
+      await w.close();
+    } else {
+      await dir.removeEntry(name);
+    }
+  }, [what, name, text]);
+
+describe("Firefox: watching, polled", () => {
+  const browser = useBrowser();
+
+  for (const [mode, base] of MODES) {
+    it(`JS (client.watch), ${mode} mode: polled, each change told`, T, async () => {
+      const page = await openHost(browser(), base, "?nopicker&fallback");
+      await page.evaluate(() => globalThis.spawn("w"));
+      assert.equal(await value(page, "w", "connect", { mode }), mode);
+      assert.deepEqual(await call(page, "w", "store", UID, { id: "pyscript", mode: "readwrite" }), { ok: true, value: true });
+      assert.equal(await page.evaluate(() => typeof globalThis.FileSystemObserver), "undefined");
+      assert.equal(await value(page, "w", "watchStart", UID, { pollMs: 100 }), "poll");
+      await act(page, "write", "a.txt", "one");
+      assert.deepEqual(await value(page, "w", "watchNext", 1), { told: ["added a.txt"] });
+      // A write in the same millisecond as the last look, of the same size, would go unseen:
+      // the polled watch compares sizes and times, as a polling watcher on a disk does.
+      await act(page, "write", "a.txt", "three");
+      assert.deepEqual(await value(page, "w", "watchNext", 1), { told: ["modified a.txt"] });
+      await act(page, "remove", "a.txt");
+      assert.deepEqual(await value(page, "w", "watchNext", 1), { told: ["deleted a.txt"] });
+      await page.close();
+    });
+  }
+
+  for (const [type, mode, base] of [["mpy", "sab", ISOLATED], ["py", "async", PLAIN]]) {
+    it(`Python's awatch, ${type === "mpy" ? "MicroPython" : "Pyodide"}, ${mode} mode: polled, the page's changes told`, T, async () => {
+      const page = await newPage(browser());
+      await page.goto(`${base}/tests/browser/pages/pyscript.html?nopicker&fallback`);
+      await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 60000, what: "the PyScript host page" });
+      const code = `${PRELUDE}
+import asyncio
+import fshandles
+try:
+    await fshandles.mount("/local")
+    told = []
+    async def watch():
+        async for changes in fshandles.awatch("/local", poll_delay_ms=100):
+            told.extend(sorted([int(k), p] for k, p in changes))
+    asyncio.create_task(watch())
+    await asyncio.sleep(0.3)
+    report(step="watching", how=fshandles.watching("/local"))
+    for i in range(200):
+        if told:
+            break
+        await asyncio.sleep(0.05)
+    report(step="done", told=told)
+except Exception as e:
+    report(step="done", crashed=repr(e))
+`;
+      await page.evaluate((c) => globalThis.runPy({ type: c[0], code: c[1] }), [type, code]);
+      const watching = await waitFor(page, () => globalThis.reports.find((r) => r.step === "watching" || r.crashed), null, {
+        timeout: 180000,
+        what: "Python's watch to start",
+      });
+      assert.deepEqual(watching, { step: "watching", how: "poll" });
+      await act(page, "write", "from-page.txt", "hello");
+      const report = await waitFor(page, () => globalThis.reports.find((r) => r.step === "done"), null, { timeout: 30000, what: "Python's report" });
+      assert.equal(report.crashed, undefined, `Python failed: ${report.crashed}`);
+      assert.deepEqual(report.told[0], [1, "/local/from-page.txt"], JSON.stringify(report.told));
+      await page.close();
+    });
+  }
+});
