@@ -26,7 +26,11 @@ const WORKER = `import init, { FsClient } from "fshandles/worker";
 
 await init();
 const client = FsClient.connect({ mode: "auto" });
-postMessage({ mode: client.mode, deleted: await client.deleteFSHandler("/nothing@here") });
+const deleted = await client.deleteFSHandler("/nothing@here");
+// The watch's module, loaded at the first watch, is where the bundler put it.
+const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle("package-watch", { create: true });
+const watching = await client.watch(folder).then((w) => (w.stop(), w.how), (e) => \`\${e?.name}: \${e?.message}\`);
+postMessage({ mode: client.mode, deleted, watching });
 `;
 
 // A PyScript app: usePyScript from the package, PyScript and Pyodide served as static files
@@ -99,7 +103,7 @@ const BUNDLERS = {
       logLevel: "warning",
     });
     const pkg = join(app, "node_modules/fshandles");
-    for (const f of ["main/fshandles_main_bg.wasm", "worker/fshandles_worker_bg.wasm"]) cpSync(join(pkg, f), join(main, basename(f)));
+    for (const f of ["main/fshandles_main_bg.wasm", "worker/fshandles_worker_bg.wasm", "worker/fshandles_watch.js"]) cpSync(join(pkg, f), join(main, basename(f)));
     cpSync(join(pkg, "worker"), join(app, "dist/worker"), { recursive: true });
     writeFileSync(join(app, "dist/index.html"), `${html}<script type="module" src="./main/main.js"></script>\n`);
   },
@@ -136,7 +140,7 @@ describe("the npm package", () => {
         const page = await context.newPage();
         await page.goto(`${base}/target/package-app/${bundler}-js/dist/index.html`);
         const result = await waitFor(page, () => globalThis.result, null, { timeout: 30000, what: "the worker's answer" });
-        assert.deepEqual(result, { mode, deleted: false });
+        assert.deepEqual(result, { mode, deleted: false, watching: "observer" });
         await context.close();
       }
     });

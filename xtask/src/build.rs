@@ -371,7 +371,9 @@ fn optimise(opt: &Path, bg: &Path, names: Names) -> Result {
 }
 
 /// Minifies wasm-bindgen's JS glue in place: a third of a package's gzip size is glue, and
-/// terser halves it. Its exports keep their names (`--module` mangles only what is local).
+/// terser halves it. Its exports keep their names (`--module` mangles only what is local), and
+/// the bundlers' comments stay on the `import()`s of files loaded at run time (the watch's
+/// module): without `webpackIgnore`, webpack makes the import its own and fails it.
 fn minify(js: &Path) -> Result {
     let Some(terser) = setup::terser() else {
         eprintln!(
@@ -382,6 +384,8 @@ fn minify(js: &Path) -> Result {
     };
     run(Command::new(terser)
         .arg(js)
-        .args(["--module", "--compress", "--mangle", "--output"])
+        .args(["--module", "--compress", "--mangle"])
+        .args(["--comments", "/webpackIgnore|@vite-ignore/"])
+        .arg("--output")
         .arg(js))
 }
