@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { ISOLATED, PLAIN, launch, waitFor } from "../tests/browser/harness.mjs";
 import { fileRows } from "./files.mjs";
 import { writerRows } from "./writers.mjs";
+import { watchRows } from "./watch.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const N = Number(process.env.FSH_BENCH_N ?? 2000);
@@ -101,7 +102,7 @@ const pages = { isolated: await openPage(browser, ISOLATED), plain: await openPa
 // Rounds interleave the rows: each round runs one timed batch of every row (after its own
 // warm-up), so a slow spell of this shared machine lands on all rows alike.
 // FSH_BENCH_ROWS=a,b runs only those rows (while profiling; "files" for the mount rows,
-// "writers" for the small files and commits);
+// "writers" for the small files and commits, "watch" for the watch's);
 // RESULTS.md is then left alone.
 const only = process.env.FSH_BENCH_ROWS?.split(",");
 const rows = ROWS.filter((r) => !only || only.includes(r.row));
@@ -125,6 +126,8 @@ const files = !only || only.includes("files") ? await fileRows() : { lines: [], 
 console.error(files.lines.join("\n"));
 const writers = !only || only.includes("writers") ? await writerRows() : { lines: [], missed: 0 };
 console.error(writers.lines.join("\n"));
+const watching = !only || only.includes("watch") ? await watchRows() : { lines: [], missed: 0 };
+console.error(watching.lines.join("\n"));
 await browser.close();
 if (only) process.exit(0);
 
@@ -137,7 +140,7 @@ lines.push("| row | kind | page | µs/call median | min | max |", "|---|---|---|
 for (const r of results.values()) lines.push(`| ${r.what} | ${r.kind} | ${r.page} | ${fmt(r.median)} | ${fmt(r.min)} | ${fmt(r.max)} |`);
 lines.push("", "Ratios of medians; a ratio with no target is shown for diagnosis only.", "");
 lines.push("| ratio | value | target | met |", "|---|---:|---|---|");
-let missed = files.missed + writers.missed;
+let missed = files.missed + writers.missed + watching.missed;
 for (const { of, to, target, ok } of RATIOS) {
   const v = results.get(of).median / results.get(to).median;
   const met = ok === null ? "" : ok(v) ? "yes" : "no";
@@ -151,10 +154,10 @@ for (const b of BUDGETS) {
   if (total > b.budget) missed++;
   lines.push(`| ${b.dir} | ${b.wasm} | ${b.glue} | ${total} | ≤ ${b.budget} (${b.toolchain}) | ${total <= b.budget ? "yes" : "no"} |`);
 }
-lines.push("", "Every file, for comparison: the JS modules load only where they are used (the dialog at the first prompt, the mount engines at the first mount), outside the budgets.", "");
+lines.push("", "Every file, for comparison: the JS modules load only where they are used (the dialog at the first prompt, the mount engines at the first mount, the watch at the first watch), outside the budgets.", "");
 lines.push("| file | raw bytes | gzip bytes |", "|---|---:|---:|");
 for (const f of sizes()) lines.push(`| ${f.name} | ${f.raw} | ${f.gzip} |`);
-lines.push(...files.lines, ...writers.lines);
+lines.push(...files.lines, ...writers.lines, ...watching.lines);
 const table = lines.join("\n") + "\n";
 process.stdout.write(table);
 const path = join(ROOT, "bench/RESULTS.md");
