@@ -129,6 +129,38 @@ report(step="told", told=seen)
   });
 
   for (const type of ["py", "mpy"]) {
+    it(`${type}, direct mount: a folder removed and made again outside is seen at once, its old entries gone`, T, async () => {
+      const context = await browser().newContext();
+      const { page } = await openPage(ISOLATED, context);
+      await write(page, "sub/old.txt", "old");
+      await python(page, type, `${helpers()}
+import fshandles
+await fshandles.mount("/d")
+before = sorted(os.listdir("/d/sub")), read("/d/sub/old.txt")
+seen = []
+async def watch():
+    async for changes in fshandles.awatch("/d"):
+        seen.extend(p for k, p in changes)
+asyncio.create_task(watch())
+await asyncio.sleep(0.3)
+report(step="watching", before=before)
+for i in range(100):
+    if "/d/sub/new.txt" in seen:
+        break
+    await asyncio.sleep(0.05)
+report(step="after", listed=sorted(os.listdir("/d/sub")), text=read("/d/sub/new.txt"), old=errno_of(os.stat, "/d/sub/old.txt"))
+`, "watching", { answer: "authorize" });
+      assert.deepEqual((await crashFree(page, "watching")).before, [["old.txt"], "old"]);
+      await ev(page, async () => {
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle("picked-1");
+        await dir.removeEntry("sub", { recursive: true });
+      });
+      await write(page, "sub/new.txt", "new");
+      const r = await crashFree(page, "after");
+      assert.deepEqual([r.listed, r.text, r.old], [["new.txt"], "new", 44], "ENOENT (Emscripten's 44) for the old file");
+      await context.close();
+    });
+
     it(`${type}: the folder removed ends the watch with NotFoundError; a path not mounted is a KeyError`, T, async () => {
       const context = await browser().newContext();
       const { page } = await openPage(ISOLATED, context);

@@ -86,4 +86,57 @@ except Exception as e:
       await page.close();
     });
   }
+
+  // Firefox's handles are the entries themselves, not paths: a folder removed and made again is
+  // a new folder, and a handle to the old one finds nothing. The direct mount forgets the
+  // folder handles it kept when the watch tells of the change.
+  it("MicroPython, sab mode (a direct mount): a folder removed and made again outside is read at once", T, async () => {
+    const page = await newPage(browser());
+    await page.goto(`${ISOLATED}/tests/browser/pages/pyscript.html?nopicker&fallback`);
+    await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 60000, what: "the PyScript host page" });
+    const code = `${PRELUDE}
+import asyncio
+import os
+import fshandles
+try:
+    await fshandles.mount("/local")
+    os.mkdir("/local/sub")
+    with open("/local/sub/old.txt", "w") as f:
+        f.write("old")
+    before = read("/local/sub/old.txt")
+    seen = []
+    async def watch():
+        async for changes in fshandles.awatch("/local", poll_delay_ms=100):
+            seen.extend(p for k, p in changes)
+    asyncio.create_task(watch())
+    await asyncio.sleep(0.3)
+    report(step="watching", before=before)
+    for i in range(200):
+        if "/local/sub/new.txt" in seen:
+            break
+        await asyncio.sleep(0.05)
+    report(step="done", text=read("/local/sub/new.txt"), listed=sorted(os.listdir("/local/sub")))
+except Exception as e:
+    report(step="done", crashed=repr(e))
+`;
+    await page.evaluate((c) => globalThis.runPy({ type: "mpy", code: c }), code);
+    const watching = await waitFor(page, () => globalThis.reports.find((r) => r.step === "watching" || r.crashed), null, {
+      timeout: 180000,
+      what: "Python's watch to start",
+    });
+    assert.deepEqual(watching, { step: "watching", before: "old" });
+    await page.evaluate(async () => {
+      const root = await navigator.storage.getDirectory();
+      const dir = await (await root.getDirectoryHandle("fshandles")).getDirectoryHandle("pyscript");
+      await dir.removeEntry("sub", { recursive: true });
+      const sub = await dir.getDirectoryHandle("sub", { create: true });
+      const w = await (await sub.getFileHandle("new.txt", { create: true })).createWritable();
+      await w.write("new");
+      await w.close();
+    });
+    const report = await waitFor(page, () => globalThis.reports.find((r) => r.step === "done"), null, { timeout: 30000, what: "Python's report" });
+    assert.equal(report.crashed, undefined, `Python failed: ${report.crashed}`);
+    assert.deepEqual([report.text, report.listed], ["new", ["new.txt"]]);
+    await page.close();
+  });
 });
