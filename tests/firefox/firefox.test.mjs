@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PRELUDE } from "../browser/python.mjs";
-import { ISOLATED, PLAIN, launch, useBrowser, newPage, openHost, waitFor, call, value } from "./harness.mjs";
+import { ISOLATED, PLAIN, launch, useBrowser, newPage, openHost, pyscriptPage, runPython, reportOf, waitFor, call, value } from "./harness.mjs";
 
 const T = { timeout: 240000 };
 const UID = "/local@pyscript";
@@ -184,9 +184,7 @@ describe("Firefox", () => {
   // The same Python in MicroPython, with kind() and a second mount after an unmount.
   for (const [mode, base] of MODES) {
     it(`the fshandles package in MicroPython: mount, write, kind, unmount and mount again, ${mode} mode`, T, async () => {
-      const page = await newPage(browser());
-      await page.goto(`${base}/tests/browser/pages/pyscript.html?nopicker&fallback`);
-      await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 60000, what: "the PyScript host page" });
+      const page = await pyscriptPage(browser(), base);
       const code = `${PRELUDE}
 import fshandles
 try:
@@ -202,11 +200,8 @@ try:
 except Exception as e:
     report(step="done", crashed=repr(e))
 `;
-      await page.evaluate((c) => globalThis.runPy({ type: "mpy", code: c }), code);
-      const report = await waitFor(page, () => globalThis.reports.find((r) => r.step === "done"), null, {
-        timeout: 180000,
-        what: "the Python report",
-      });
+      await runPython(page, "mpy", code);
+      const report = await reportOf(page, ["done"]);
       assert.equal(report.crashed, undefined, `Python failed: ${report.crashed}`);
       assert.deepEqual(report, { step: "done", kind: "private", how: mode === "sab" ? "direct" : "copy", back: "Hello from MicroPython", mode });
       assert.equal(await readBack(page, "fshandles/pyscript", "hello.txt"), "Hello from MicroPython");

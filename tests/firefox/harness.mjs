@@ -72,6 +72,22 @@ export async function openHost(browser, base, query, options) {
   return page;
 }
 
+// The tests' PyScript page (tests/browser/pages/pyscript.html) with no picker: the host's
+// `fallback: "private"` gives each worker an origin-private folder.
+export async function pyscriptPage(browser, base) {
+  const page = await newPage(browser);
+  await page.goto(`${base}/tests/browser/pages/pyscript.html?nopicker&fallback`);
+  await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 60000, what: "the PyScript host page" });
+  return page;
+}
+
+// Runs `code` in a new `type` ("py" or "mpy") worker of a pyscriptPage.
+export const runPython = (page, type, code) => page.evaluate((c) => globalThis.runPy({ type: c[0], code: c[1] }), [type, code]);
+
+// Python's first report whose step is one of `steps` (or that says it crashed).
+export const reportOf = (page, steps, timeout = 180000) =>
+  waitFor(page, (s) => globalThis.reports.find((r) => s.includes(r.step) || r.crashed), steps, { timeout, what: `Python's report ${steps.join(" or ")}` });
+
 // Runs `cmd` in the page's worker `name`: {ok, value | error}.
 export const call = (page, name, cmd, ...args) => page.evaluate((n, c, a) => globalThis.call(n, c, ...a), name, cmd, args);
 

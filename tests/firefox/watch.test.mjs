@@ -5,7 +5,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { PRELUDE } from "../browser/python.mjs";
-import { ISOLATED, PLAIN, useBrowser, newPage, openHost, waitFor, call, value } from "./harness.mjs";
+import { ISOLATED, PLAIN, useBrowser, openHost, pyscriptPage, runPython, reportOf, call, value } from "./harness.mjs";
 
 const T = { timeout: 240000 };
 const UID = "/local@pyscript";
@@ -50,9 +50,7 @@ describe("Firefox: watching, polled", () => {
 
   for (const [type, mode, base] of [["mpy", "sab", ISOLATED], ["py", "async", PLAIN]]) {
     it(`Python's awatch, ${type === "mpy" ? "MicroPython" : "Pyodide"}, ${mode} mode: polled, the page's changes told`, T, async () => {
-      const page = await newPage(browser());
-      await page.goto(`${base}/tests/browser/pages/pyscript.html?nopicker&fallback`);
-      await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 60000, what: "the PyScript host page" });
+      const page = await pyscriptPage(browser(), base);
       const code = `${PRELUDE}
 import asyncio
 import fshandles
@@ -73,14 +71,11 @@ try:
 except Exception as e:
     report(step="done", crashed=repr(e))
 `;
-      await page.evaluate((c) => globalThis.runPy({ type: c[0], code: c[1] }), [type, code]);
-      const watching = await waitFor(page, () => globalThis.reports.find((r) => r.step === "watching" || r.crashed), null, {
-        timeout: 180000,
-        what: "Python's watch to start",
-      });
+      await runPython(page, type, code);
+      const watching = await reportOf(page, ["watching"]);
       assert.deepEqual(watching, { step: "watching", how: "poll" });
       await act(page, "write", "from-page.txt", "hello");
-      const report = await waitFor(page, () => globalThis.reports.find((r) => r.step === "done"), null, { timeout: 30000, what: "Python's report" });
+      const report = await reportOf(page, ["done"], 30000);
       assert.equal(report.crashed, undefined, `Python failed: ${report.crashed}`);
       assert.deepEqual(report.told[0], [1, "/local/from-page.txt"], JSON.stringify(report.told));
       await page.close();
@@ -91,9 +86,7 @@ except Exception as e:
   // a new folder, and a handle to the old one finds nothing. The direct mount forgets the
   // folder handles it kept when the watch tells of the change.
   it("MicroPython, sab mode (a direct mount): a folder removed and made again outside is read at once", T, async () => {
-    const page = await newPage(browser());
-    await page.goto(`${ISOLATED}/tests/browser/pages/pyscript.html?nopicker&fallback`);
-    await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 60000, what: "the PyScript host page" });
+    const page = await pyscriptPage(browser(), ISOLATED);
     const code = `${PRELUDE}
 import asyncio
 import os
@@ -119,11 +112,8 @@ try:
 except Exception as e:
     report(step="done", crashed=repr(e))
 `;
-    await page.evaluate((c) => globalThis.runPy({ type: "mpy", code: c }), code);
-    const watching = await waitFor(page, () => globalThis.reports.find((r) => r.step === "watching" || r.crashed), null, {
-      timeout: 180000,
-      what: "Python's watch to start",
-    });
+    await runPython(page, "mpy", code);
+    const watching = await reportOf(page, ["watching"]);
     assert.deepEqual(watching, { step: "watching", before: "old" });
     await page.evaluate(async () => {
       const root = await navigator.storage.getDirectory();
@@ -134,7 +124,7 @@ except Exception as e:
       await w.write("new");
       await w.close();
     });
-    const report = await waitFor(page, () => globalThis.reports.find((r) => r.step === "done"), null, { timeout: 30000, what: "Python's report" });
+    const report = await reportOf(page, ["done"], 30000);
     assert.equal(report.crashed, undefined, `Python failed: ${report.crashed}`);
     assert.deepEqual([report.text, report.listed], ["new", ["new.txt"]]);
     await page.close();
