@@ -27,6 +27,7 @@ const PYTHON = {
   "fshandles/_errors.py": new URL("../worker/fshandles/_errors.py", import.meta.url).href,
   "fshandles/_files.py": new URL("../worker/fshandles/_files.py", import.meta.url).href,
   "fshandles/_lock.py": new URL("../worker/fshandles/_lock.py", import.meta.url).href,
+  "fshandles/_pyscript_fs.py": new URL("../worker/fshandles/_pyscript_fs.py", import.meta.url).href,
   "fshandles/_reports.py": new URL("../worker/fshandles/_reports.py", import.meta.url).href,
   "fshandles/_watch.py": new URL("../worker/fshandles/_watch.py", import.meta.url).href,
 };
@@ -57,8 +58,9 @@ function registerLoader({ interpreter }) {
 }
 
 // Python run in each worker before its code: the fshandles package into the working directory
-// (a worker may fetch synchronously), and where it finds its JS modules and wasm.
-const install = `
+// (a worker may fetch synchronously), and where it finds its JS modules and wasm; with
+// `takeFs`, PyScript's own `pyscript.fs` made fshandles' (fshandles/_pyscript_fs.py).
+const install = (takeFs) => `
 def _fshandles_install():
     import js
     js.fshandlesModuleUrl = ${JSON.stringify(MODULE)}
@@ -81,6 +83,12 @@ def _fshandles_install():
         if request.status == 200:
             with open(path, "w") as f:
                 f.write(request.responseText)
+    if ${takeFs ? "True" : "False"}:
+        try:
+            from fshandles._pyscript_fs import take_over
+            take_over()
+        except Exception as e:
+            js.console.warn("fshandles: pyscript.fs stays PyScript's own:", repr(e))
 _fshandles_install()
 del _fshandles_install
 `;
@@ -138,7 +146,8 @@ function fileCall(ready, options, call) {
 
 /**
  * @param {typeof import("@pyscript/core").hooks} hooks PyScript's hooks
- * @param {import("./fshandles_main.js").HostOptions} [options] passed to `new FsHost(options)`
+ * @param {import("./fshandles_main.js").HostOptions & {pyscriptFs?: boolean}} [options] passed
+ *   to `new FsHost(options)`; `pyscriptFs: false` leaves PyScript's own `pyscript.fs` mount
  * @returns {Promise<FsHost>} the host, once its wasm is loaded
  */
 export function usePyScript(hooks, options) {
@@ -179,7 +188,8 @@ export function usePyScript(hooks, options) {
   // A worker's code runs sync or async: the hooks of both.
   hooks.worker.onBeforeRun.add(registerLoader);
   hooks.worker.onBeforeRunAsync.add(registerLoader);
-  hooks.worker.codeBeforeRun.add(install);
-  hooks.worker.codeBeforeRunAsync.add(install);
+  const code = install(options?.pyscriptFs !== false);
+  hooks.worker.codeBeforeRun.add(code);
+  hooks.worker.codeBeforeRunAsync.add(code);
   return ready;
 }

@@ -5,7 +5,7 @@ import { hooks, PyWorker, MPWorker } from "/node_modules/@pyscript/core/dist/cor
 import { usePyScript } from "/dist/main/pyscript.js";
 import { picker } from "/tests/browser/support/standin.js";
 
-const ready = usePyScript(hooks); // right after the hooks' import, before any await
+const ready = usePyScript(hooks, { pyscriptFs: new URLSearchParams(location.search).get("pyscriptFs") !== "false" }); // right after the hooks' import, before any await
 const reports = [];
 hooks.main.onWorker.add((wrap, xworker) => {
   xworker.addEventListener("message", ({ data }) => data?.pytest && reports.push(data.pytest));

@@ -45,6 +45,7 @@ PyScript's config::
     "/dist/worker/fshandles/_errors.py" = "./fshandles/_errors.py"
     "/dist/worker/fshandles/_files.py" = "./fshandles/_files.py"
     "/dist/worker/fshandles/_lock.py" = "./fshandles/_lock.py"
+    "/dist/worker/fshandles/_pyscript_fs.py" = "./fshandles/_pyscript_fs.py"
     "/dist/worker/fshandles/_reports.py" = "./fshandles/_reports.py"
     "/dist/worker/fshandles/_watch.py" = "./fshandles/_watch.py"
 """
