@@ -128,6 +128,48 @@ report(step="told", told=seen)
     await context.close();
   });
 
+  for (const [mode, base] of [["sab", ISOLATED], ["async", PLAIN]]) {
+    it(`py, ${mode} mode: an idle observed watch lists nothing, even while its loop waits; Python's write is told`, T, async () => {
+      const context = await browser().newContext();
+      const { page } = await openPage(base, context);
+      await python(page, "py", `${helpers()}
+import fshandles
+await fshandles.mount("/d")
+seen = []
+async def watch():
+    async for changes in fshandles.awatch("/d", poll_delay_ms=100):
+        seen.extend(p for k, p in changes)
+asyncio.create_task(watch())
+await asyncio.sleep(0.3)
+report(step="watching", how=fshandles.watching("/d"))
+await wait_go()
+with open("/d/mine.txt", "w") as f:
+    f.write("mine")
+for i in range(100):
+    if "/d/mine.txt" in seen:
+        break
+    await asyncio.sleep(0.05)
+report(step="told", seen=seen)
+`, "watching", { answer: "authorize" });
+      assert.equal((await crashFree(page, "watching")).how, "observer");
+      // Every listing the Python worker's realm makes (the watch's, a copy mount's sync), counted.
+      const pyWorker = page.workers().find((w) => !w.url().includes("fshandles_direct.js"));
+      await pyWorker.evaluate(() => {
+        const entries = FileSystemDirectoryHandle.prototype.entries;
+        globalThis.listings = 0;
+        FileSystemDirectoryHandle.prototype.entries = function (...args) {
+          globalThis.listings++;
+          return entries.apply(this, args);
+        };
+      });
+      await new Promise((r) => setTimeout(r, 1500)); // fifteen of the loop's waits
+      assert.equal(await pyWorker.evaluate(() => globalThis.listings), 0, "idle: no listing");
+      await go(page);
+      assert.ok((await crashFree(page, "told")).seen.includes("/d/mine.txt"));
+      await context.close();
+    });
+  }
+
   for (const type of ["py", "mpy"]) {
     it(`${type}, direct mount: a folder removed and made again outside is seen at once, its old entries gone`, T, async () => {
       const context = await browser().newContext();

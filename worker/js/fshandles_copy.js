@@ -166,6 +166,15 @@ class CopyMount {
     return mine.length === theirs.length && mine.every((b, i) => b === theirs[i]);
   }
 
+  // Whether Python changed the copy since the last sync (in memory: no call to the folder).
+  changedHere() {
+    if (this.readOnly) return false;
+    const local = this.scanLocal();
+    if (local.size !== this.base.size) return true;
+    for (const [rel, l] of local) if (!same(l, this.base.get(rel)?.local)) return true;
+    return false;
+  }
+
   sync() {
     // One at a time: a second sync waits for the first.
     const run = this.busy.then(() => this.reconcile());
@@ -320,9 +329,13 @@ export const forget = (path) =>
     drop(path);
   });
 
-/** A watch's tick (watch.js), with each batch and while it waits: a sync, which brings in what
- * changed before it is told, and writes out Python's writes for the watch to see. */
-export const ticker = (path) => () => mounts.get(path)?.sync();
+/** A watch's tick (watch.js): with each batch, a sync, which brings in what changed before it
+ * is told; while it waits, a sync where Python wrote, for the watch to see (as on a disk). An
+ * idle watch of an idle copy so makes no call to the folder. */
+export const ticker = (path) => (changes) => {
+  const m = mounts.get(path);
+  if (m && (changes.length || m.changedHere())) return m.sync();
+};
 
 function drop(path) {
   const m = mounts.get(path);

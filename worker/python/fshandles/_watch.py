@@ -53,8 +53,8 @@ class awatch:
     Where the browser has a FileSystemObserver (Chromium) it tells of each change and an idle
     watch costs nothing; elsewhere the folder is looked at every ``poll_delay_ms`` while the
     loop waits (``force_polling=True`` polls anywhere). ``watching(path)`` says which. On a copy
-    mount, what changed is synced in before it is told, and each wait syncs too, so Python's
-    own writes are told as on a disk; on a direct mount, the mount forgets what it kept of the
+    mount, what changed is synced in before it is told, and a wait syncs where Python wrote
+    (seen in memory), so Python's own writes are told as on a disk; on a direct mount, the mount forgets what it kept of the
     entries that changed (a folder removed and made again is seen at once).
 
     The folder removed ends the loop with ``FsHandlesError`` ``NotFoundError``, its permission
