@@ -92,7 +92,12 @@ describe("watching a mounted folder", () => {
             if (path.endsWith("/sub") && told[path] === undefined) continue;
             assert.ok(told[path]?.includes(kind), `${what}: ${path} told ${JSON.stringify(r.told)}`);
           }
-          assert.deepEqual(r.texts, texts, `${what}: what Python reads of what it was told`);
+          // What Python reads of each file this step made or changed. (A change of the step
+          // before may come late, in this step's batch, as a busy machine may split a write's
+          // "added" and "modified": such a path is read too, and may be gone by now.)
+          for (const [path, text] of Object.entries(texts)) {
+            assert.equal(r.texts[path], text, `${what}: what Python reads of ${path}, told ${JSON.stringify(r.told)}`);
+          }
         }
         assert.deepEqual(problems, []);
         await context.close();
