@@ -210,4 +210,7 @@ const REPLY_OPS: u32 = 5;
 
 #[cfg(test)]
 #[allow(clippy::disallowed_macros, clippy::disallowed_types)] // tests: they ship nowhere
+mod properties;
+#[cfg(test)]
+#[allow(clippy::disallowed_macros, clippy::disallowed_types)] // tests: they ship nowhere
 mod tests;
