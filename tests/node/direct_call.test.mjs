@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Worker } from "node:worker_threads";
 import { Caller, Kind, HEADER_WORDS, bufferBytes } from "../../worker/js/direct/call.js";
+import { random } from "./random.mjs";
 
 const THREAD = new URL("./direct_call_thread.mjs", import.meta.url);
 
@@ -18,17 +19,6 @@ const R = { RUNNING: 0, STEP: 1, WAIT: 2, POST: 3, RECV: 4, NOTIFY: 5, DONE: 9 }
 const G = { GO: 1, NOT_EQUAL: 2, TIMED_OUT: 3, NONE: 2, CLOSED: 4 };
 const THREADS = 2; // 0: the caller, 1: the server
 const base = (t) => C.SLOT * (t + 1);
-
-// A small seeded generator, so that a failing schedule can be run again.
-function random(seed) {
-  let s = seed >>> 0 || 1;
-  return (n) => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) % n;
-  };
-}
 
 const AREA = 64;
 const CALLS = 4;

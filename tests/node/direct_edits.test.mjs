@@ -6,6 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Edits, applyInPlace, applyThrough } from "../../worker/js/direct/edits.js";
+import { random } from "./random.mjs";
 
 // A file in memory with the calls of a FileSystemSyncAccessHandle, counting them.
 class Handle {
@@ -69,16 +70,6 @@ function model(start, edits) {
     bytes = next;
   }
   return bytes;
-}
-
-function random(seed) {
-  let s = seed >>> 0 || 1;
-  return (n) => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) % n;
-  };
 }
 
 // A random sequence of edits, each of its own bytes (a value a call).
