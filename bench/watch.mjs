@@ -5,7 +5,8 @@
 // A Pyodide worker on the tests' PyScript page (isolated: sab mode, a direct mount), in a
 // browser of its own. Times are `timeOrigin + now()` in each realm: one clock.
 import { openPage, PRELUDE, helpers } from "../tests/browser/python.mjs";
-import { ISOLATED, ev, waitFor, clickInDialog, said, launch } from "../tests/browser/harness.mjs";
+import { ISOLATED, ev, waitFor, launch } from "../tests/browser/harness.mjs";
+import { reportOf as pythonReport } from "./reports.mjs";
 
 const WRITES = 15;
 
@@ -74,18 +75,7 @@ export async function watchRows() {
       w.postMessage("picked-1");
     }), FLOOR);
     await ev(page, (code) => globalThis.runPy({ type: "py", code }), PYTHON);
-    const reportOf = async (step) => {
-      const r = await waitFor(page, (s) => {
-        if (document.querySelector("dialog.fshandles-dialog[open]")) return "dialog";
-        return globalThis.reports.find((x) => x.step === s || x.step === "failed") ?? null;
-      }, step, { timeout: 120000, what: `the watch bench's "${step}"` });
-      if (r === "dialog") {
-        await clickInDialog(page, "authorize");
-        return reportOf(step);
-      }
-      if (r.crashed) throw new Error(`the watch bench failed: ${r.crashed}\n${said(page)}`);
-      return r;
-    };
+    const reportOf = (step) => pythonReport(page, "the watch bench", step, 120000);
     const rows = {};
     for (const how of ["observer", "poll"]) {
       const started = await reportOf(`watching-${how}`);

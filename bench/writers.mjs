@@ -7,7 +7,8 @@
 //   createWritable doing it.
 // A Pyodide worker on the tests' PyScript page (isolated: sab mode), in a browser of its own.
 import { openPage, PRELUDE, helpers } from "../tests/browser/python.mjs";
-import { ISOLATED, ev, waitFor, clickInDialog, said, launch } from "../tests/browser/harness.mjs";
+import { ISOLATED, ev, launch } from "../tests/browser/harness.mjs";
+import { reportOf as pythonReport } from "./reports.mjs";
 
 const ROUNDS = 6;
 const BATCH = 50; // files a round: ROUNDS × BATCH in all
@@ -192,18 +193,7 @@ export async function writerRows() {
       }
     }, BIG);
     await ev(page, (code) => globalThis.runPy({ type: "py", code }), PYTHON);
-    const reportOf = async (step) => {
-      const r = await waitFor(page, async (s) => {
-        if (document.querySelector("dialog.fshandles-dialog[open]")) return "dialog";
-        return globalThis.reports.find((x) => x.step === s || x.step === "failed") ?? null;
-      }, step, { timeout: 600000, what: `the writers bench's "${step}"` });
-      if (r === "dialog") {
-        await clickInDialog(page, "authorize");
-        return reportOf(step);
-      }
-      if (r.crashed) throw new Error(`the writers bench failed: ${r.crashed}\n${said(page)}`);
-      return r.rows;
-    };
+    const reportOf = async (step) => (await pythonReport(page, "the writers bench", step, 600000)).rows;
     await reportOf("mounted");
     const ours = [];
     const floors = [];
