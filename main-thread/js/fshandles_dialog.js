@@ -23,6 +23,24 @@ const WORDS = {
     authorize: "Choose a folder",
     cancel: "Cancel",
   },
+  open: {
+    title: "Open a file?",
+    text: "A worker on this page asks for a file of your device. You will choose which one.",
+    authorize: "Choose a file",
+    cancel: "Cancel",
+  },
+  save: {
+    title: "Save a file?",
+    text: "A worker on this page asks to save a file to your device. You will choose where.",
+    authorize: "Choose where",
+    cancel: "Cancel",
+  },
+  reopen: {
+    title: "Allow access to a file again?",
+    text: "A worker on this page asks to use the file \u201c{name}\u201d again ({mode} access).",
+    authorize: "Authorize",
+    cancel: "Cancel",
+  },
   modes: { read: "read", readwrite: "read and write" },
 };
 
@@ -63,7 +81,7 @@ const AUTHORIZE = 0;
 const CANCEL = 1;
 const ABORT = 2;
 
-const KINDS = ["pick", "regrant", "import"];
+const KINDS = ["pick", "regrant", "import", "open", "save", "reopen"];
 const FIELDS = ["title", "text", "authorize", "cancel"];
 
 // Throws a DataError, which the worker that asked gets, when the page's words are malformed
@@ -73,7 +91,7 @@ function checkWords(dialog) {
     throw new DOMException(`FsHost options: ${what}`, "DataError");
   };
   for (const key of Object.keys(dialog ?? {})) {
-    if (key !== "modes" && !KINDS.includes(key)) fail(`dialog.${key} is not a kind of prompt (pick, regrant, import, or modes)`);
+    if (key !== "modes" && !KINDS.includes(key)) fail(`dialog.${key} is not a kind of prompt (${KINDS.join(", ")}, or modes)`);
     if (dialog[key] !== undefined && (typeof dialog[key] !== "object" || !dialog[key])) fail(`dialog.${key} must be an object`);
     if (key === "modes") continue;
     for (const [field, value] of Object.entries(dialog[key] ?? {})) {
@@ -108,9 +126,9 @@ function adoptLook(doc) {
 }
 
 /**
- * Asks for prompt number `n` (`{uid, kind, mode, name}`: kind "pick", "regrant" or "import" (a
- * folder of the device to copy in, `fshandles_files.js`), the folder's
- * name, the access asked): through the page's `onPrompt`, or a modal dialog in the page's
+ * Asks for prompt number `n` (`{uid, kind, mode, name}`: kind "pick", "regrant", or, from
+ * `fshandles_files.js`, "import" (a folder of the device to copy in), "open", "save" or
+ * "reopen" (one file, `uid` its id); the folder's or file's name; the access asked): through the page's `onPrompt`, or a modal dialog in the page's
  * `dialog` words (both from the host's options, checked when it was made), focused on
  * Authorize. However it ends (a button, Escape, any other close, the page's answer, or the
  * returned function called), `ended` is called once with the ending's number, and the dialog

@@ -1,28 +1,20 @@
-// Files in and out of a stored folder without the directory picker: a folder of the device
-// imported through `<input type="file" webkitdirectory>` (the browser's own file dialog, which
-// needs a click), a file exported as a download. Made for the origin-private folders of
-// `fallback: "private"`, whose files the user cannot reach otherwise; they work on any stored
-// folder. Loaded when first used: `usePyScript` gives PyScript workers both (`fileMethods`).
+// Files in and out of the page for its workers, loaded when first used (`usePyScript` gives
+// PyScript workers all of it: `fileMethods`):
+// - into a stored folder without the directory picker: a folder of the device imported
+//   through `<input type="file" webkitdirectory>` (the browser's own file dialog, which needs
+//   a click), a file exported as a download. Made for the origin-private folders of
+//   `fallback: "private"`, whose files the user cannot reach otherwise; they work on any
+//   stored folder.
+// - one file opened or saved for a worker (file_picks.js), and what is dropped on the page
+//   (file_drops.js).
 
-import { ask } from "./fshandles_dialog.js";
+import { clicked, offer, openFile, saveFile, offerSaved } from "./file_picks.js";
+import { acceptDrops, dropped, takeDrop } from "./file_drops.js";
 
-// How a prompt ended, as fshandles_dialog.js numbers them.
-const AUTHORIZE = 0;
+export { openFile, saveFile, offerSaved, acceptDrops, dropped, takeDrop };
 
 // Files are compared this many bytes at a time, so that a large one is never read whole.
 const STEP = 1 << 20;
-
-let asked = 0;
-
-// Whether a click is there for the file dialog: the page has one now, or the host's dialog
-// (or the page's own prompt, `onPrompt`, with kind "import") gets one. False: cancelled.
-function clicked(options, uid, name) {
-  if (globalThis.navigator?.userActivation?.isActive) return Promise.resolve(true);
-  return new Promise((resolve, reject) => {
-    const ended = (how) => (how instanceof Error ? reject(how) : resolve(how === AUTHORIZE));
-    ask(`import-${++asked}`, options ?? {}, { uid, kind: "import", mode: "readwrite", name }, ended);
-  });
-}
 
 // The files of the folder the person chooses in the browser's file dialog; null if cancelled.
 function chosenFiles() {
@@ -83,7 +75,7 @@ async function freeName(dir, name) {
  */
 export async function importFolder(host, uid, options) {
   const folder = await host.handle(uid);
-  if (!(await clicked(options, uid, folder.name))) return null;
+  if (!(await clicked(options, "import", uid, folder.name))) return null;
   const files = await chosenFiles();
   if (!files) return null;
   const report = { written: [], same: [], renamed: [] };
@@ -120,35 +112,37 @@ export async function exportFile(host, uid, path) {
   if (parts.length === 0 || parts.includes("..")) throw new DOMException(`not a file's path in the folder: "${path}"`, "DataError");
   for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part);
   const file = await (await dir.getFileHandle(parts.at(-1))).getFile();
-  const url = URL.createObjectURL(file);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = file.name;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // The download has read the blob well before this; revoking at once could cut it short.
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
+  offer(file, file.name);
   return { name: file.name, size: file.size };
 }
 
 // `{ok: true, value}` or `{ok: false, name, message}`: what a worker's Python can take across
 // PyScript's sync channel, where a rejection would end a MicroPython run.
-const settled = (p) =>
-  p.then(
-    (value) => ({ ok: true, value }),
-    (e) => ({ ok: false, name: e?.name ?? "UnknownError", message: String(e?.message ?? e) }),
-  );
+const settled = (run) =>
+  Promise.resolve()
+    .then(run)
+    .then(
+      (value) => ({ ok: true, value }),
+      (e) => ({ ok: false, name: e?.name ?? "UnknownError", message: String(e?.message ?? e) }),
+    );
 
 /**
- * The main-thread methods a PyScript worker's `fshandles.import_folder` and `fshandles.export`
- * call: `Object.assign(xworker.sync, fileMethods(host, options))` (`usePyScript` does it).
- * Each answers a settled outcome, never a rejection.
+ * The main-thread methods a PyScript worker's `fshandles.import_folder`, `export`,
+ * `open_file`, `save_file` and `dropped` call: `Object.assign(xworker.sync,
+ * fileMethods(host, options))` (`usePyScript` does it). Each answers a settled outcome,
+ * never a rejection.
  */
 export function fileMethods(host, options) {
+  // Python's options arrive as JSON: a dict crosses PyScript's channel alike from both
+  // interpreters.
+  const parsed = (json) => (json ? JSON.parse(json) : {});
   return {
-    fshandlesImport: (uid) => settled(importFolder(host, uid, options)),
-    fshandlesExport: (uid, path) => settled(exportFile(host, uid, path)),
+    fshandlesImport: (uid) => settled(() => importFolder(host, uid, options)),
+    fshandlesExport: (uid, path) => settled(() => exportFile(host, uid, path)),
+    fshandlesOpenFile: (id, json) => settled(() => openFile(host, id, parsed(json), options)),
+    fshandlesSaveFile: (id, json) => settled(() => saveFile(host, id, parsed(json), options)),
+    fshandlesOfferSaved: (id) => settled(() => offerSaved(host, id)),
+    fshandlesDropped: (id) => settled(() => dropped(host, id)),
+    fshandlesTakeDrop: (uid, id, mode) => settled(() => takeDrop(host, uid, id, mode)),
   };
 }

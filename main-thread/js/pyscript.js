@@ -20,6 +20,7 @@ const WASM = new URL("../worker/fshandles_worker_bg.wasm", import.meta.url).href
 const COPY = new URL("../worker/fshandles_copy.js", import.meta.url).href;
 const DIRECT = new URL("../worker/fshandles_direct.js", import.meta.url).href;
 const WATCH = new URL("../worker/fshandles_watch.js", import.meta.url).href;
+const FILE = new URL("../worker/fshandles_file.js", import.meta.url).href;
 // The Python package, file by file: its path in the worker, and where it is served.
 const PYTHON = {
   "fshandles/__init__.py": new URL("../worker/fshandles/__init__.py", import.meta.url).href,
@@ -68,6 +69,7 @@ def _fshandles_install():
     js.fshandlesCopyUrl = ${JSON.stringify(COPY)}
     js.fshandlesDirectUrl = ${JSON.stringify(DIRECT)}
     js.fshandlesWatchUrl = ${JSON.stringify(WATCH)}
+    js.fshandlesFileUrl = ${JSON.stringify(FILE)}
     if getattr(js, "crossOriginIsolated", False):
         import _fshandles_loader
         _fshandles_loader.warm(js.fshandlesDirectUrl)
@@ -131,6 +133,8 @@ function hold(xworker) {
 }
 
 const SYNC_METHODS = ["storeFSHandler", "getFSHandler", "deleteFSHandler"];
+// fshandles_files.js's `fileMethods`.
+const FILE_METHODS = ["fshandlesImport", "fshandlesExport", "fshandlesOpenFile", "fshandlesSaveFile", "fshandlesOfferSaved", "fshandlesDropped", "fshandlesTakeDrop"];
 
 let fileModule = null;
 
@@ -172,9 +176,11 @@ export function usePyScript(hooks, options) {
       methods = host.syncMethods();
       Object.assign(xworker.sync, methods);
     };
-    // fshandles.import_folder and fshandles.export: their module loads at the first use.
-    xworker.sync.fshandlesImport = (uid) => fileCall(ready, options, (m) => m.fshandlesImport(uid));
-    xworker.sync.fshandlesExport = (uid, path) => fileCall(ready, options, (m) => m.fshandlesExport(uid, path));
+    // fshandles.import_folder, export, open_file, save_file, dropped: their module loads at
+    // the first use.
+    for (const name of FILE_METHODS) {
+      xworker.sync[name] = (...args) => fileCall(ready, options, (m) => m[name](...args));
+    }
     if (host) return serve(host);
     const release = hold(xworker);
     for (const name of SYNC_METHODS) {

@@ -15,12 +15,13 @@ import { outcomeOf, NO_CHANGES } from "./engine.js";
 import { S } from "./emscripten.js";
 import { scan } from "./watch.js";
 
-// The direct mount's module and the watch's, beside this one, for a page whose `js_modules` name
-// only this one (usePyScript says where they are itself: a bundler may put them anywhere).
+// The other modules, beside this one, for a page whose `js_modules` name only this one.
 export const load = (kind) =>
   kind === "watch"
     ? import(/* webpackIgnore: true */ /* @vite-ignore */ "./fshandles_watch.js")
-    : import(/* webpackIgnore: true */ /* @vite-ignore */ "./fshandles_direct.js");
+    : kind === "file"
+      ? import(/* webpackIgnore: true */ /* @vite-ignore */ "./fshandles_file.js")
+      : import(/* webpackIgnore: true */ /* @vite-ignore */ "./fshandles_direct.js");
 
 const join = (a, b) => (a ? `${a}/${b}` : b);
 const parentOf = (rel) => rel.slice(0, Math.max(0, rel.lastIndexOf("/")));

@@ -62,6 +62,9 @@ pub const PACKAGES: [Package; 3] = [
             Extra::Copy("main-thread/js/pyscript.d.ts"),
             Extra::Copy("main-thread/js/fshandles_dialog.js"),
             Extra::Copy("main-thread/js/fshandles_files.js"),
+            Extra::Copy("main-thread/js/file_picks.js"),
+            Extra::Copy("main-thread/js/file_drops.js"),
+            Extra::Copy("main-thread/js/file_records.js"),
             Extra::Copy("main-thread/js/fshandles_files.d.ts"),
         ],
         budget: Some(Budget {
@@ -78,6 +81,7 @@ pub const PACKAGES: [Package; 3] = [
             Extra::Bundle("worker/js/fshandles_copy.js"),
             Extra::Bundle("worker/js/fshandles_direct.js"),
             Extra::Bundle("worker/js/fshandles_watch.js"),
+            Extra::Bundle("worker/js/fshandles_file.js"),
         ],
         budget: Some(Budget {
             nightly: 25_950,
@@ -181,9 +185,11 @@ fn add(extra: &Extra, out: &Path) -> Result {
                      `cargo xtask build` (esbuild). The sources, one job a file, are in the \
                      repository's worker/js/."
                 ))
-                // The copy engine loads the direct one and the watch beside it, at run time.
+                // The copy engine loads the direct one, the watch and the file's module beside
+                // it, at run time.
                 .arg("--external:./fshandles_direct.js")
                 .arg("--external:./fshandles_watch.js")
+                .arg("--external:./fshandles_file.js")
                 .arg(format!("--outfile={}", to.display())))
         }
     }
@@ -269,6 +275,7 @@ fn write_package_json(dist: &Path) -> Result {
     "./worker/fshandles_copy.js": "./worker/fshandles_copy.js",
     "./worker/fshandles_direct.js": "./worker/fshandles_direct.js",
     "./worker/fshandles_watch.js": "./worker/fshandles_watch.js",
+    "./worker/fshandles_file.js": "./worker/fshandles_file.js",
     "./package.json": "./package.json"
   },
   "files": [
@@ -279,6 +286,9 @@ fn write_package_json(dist: &Path) -> Result {
     "main/fshandles_dialog.js",
     "main/fshandles_files.js",
     "main/fshandles_files.d.ts",
+    "main/file_picks.js",
+    "main/file_drops.js",
+    "main/file_records.js",
     "main/pyscript.js",
     "main/pyscript.d.ts",
     "worker/fshandles_worker.js",
@@ -288,7 +298,8 @@ fn write_package_json(dist: &Path) -> Result {
     "worker/fshandles/",
     "worker/fshandles_copy.js",
     "worker/fshandles_direct.js",
-    "worker/fshandles_watch.js"
+    "worker/fshandles_watch.js",
+    "worker/fshandles_file.js"
   ],
   "sideEffects": false
 }

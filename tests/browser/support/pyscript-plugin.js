@@ -52,7 +52,16 @@ const pyWorker = async (type) => {
 Object.assign(globalThis, { picker, reports, runPy, pyWorker, readFile,
   dialogOpen: () => document.querySelectorAll("dialog.fshandles-dialog").length });
 globalThis.pageReady = true;
-ready.then(() => {
+// `?drops=<id>`: the page takes drops for `id` on a zone at its top left (300 px square).
+const dropsFor = new URLSearchParams(location.search).get("drops");
+const takingDrops = dropsFor && ready.then(async (host) => {
+  const zone = Object.assign(document.createElement("div"), { id: "drops" });
+  zone.style = "position: fixed; left: 0; top: 0; width: 300px; height: 300px";
+  document.body.append(zone);
+  const { acceptDrops } = await import("/dist/main/fshandles_files.js");
+  acceptDrops(host, zone, { id: dropsFor });
+});
+Promise.all([ready, takingDrops]).then(() => {
   globalThis.hostReadyAt = Date.now();
   globalThis.hostReady = true;
 });

@@ -1,6 +1,7 @@
-// The stand-ins of the tests. The native directory picker, which a headless browser cannot
-// click, is always replaced: like the real one it refuses without user activation, and it
-// hands out real FileSystemDirectoryHandles of the origin-private file system. The browser's
+// The stand-ins of the tests. The native pickers, which a headless browser cannot click, are
+// always replaced: like the real ones they refuse without user activation, and they hand out
+// real FileSystemDirectoryHandles and FileSystemFileHandles of the origin-private file system
+// (the file pickers', files of its folder "files"). The browser's
 // own FileSystemHandle.prototype.{query,request}Permission stay, except on pages loaded with
 // `?permissions`: the tests that must simulate a revoked or denied permission (the browser
 // grants origin-private folders, and no headless browser can revoke one). Everything else is real.
@@ -15,6 +16,9 @@ export const picker = (globalThis.picker = {
   refused: 0,
   folder: null, // a fixed folder name, or a function of the picker's options giving one; else picked-N
   picked: [],
+  file: null, // the file the file pickers choose in the folder "files": else chosen.txt, or the suggested name
+  fileCalls: 0,
+  fileOptions: [],
   lastOptions: null,
   // With ?permissions only (see below):
   revoked: null, // folder names whose permission is back to "prompt"
@@ -26,9 +30,9 @@ export const picker = (globalThis.picker = {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function showDirectoryPicker(options) {
-  picker.calls++;
-  picker.lastOptions = options;
+// What every picker does before it hands something out: refuse without activation, and the
+// test's `mode`.
+async function chooses() {
   if (!navigator.userActivation.isActive) {
     picker.refused++;
     throw new DOMException("Must be handling a user gesture to show a file picker.", "SecurityError");
@@ -37,17 +41,37 @@ async function showDirectoryPicker(options) {
   if (picker.mode === "cancel") throw new DOMException("The user aborted a request.", "AbortError");
   if (picker.mode === "fail") throw new DOMException(picker.failMessage, "NotReadableError");
   if (picker.mode === "throw") throw picker.thrown;
+}
+
+async function showDirectoryPicker(options) {
+  picker.calls++;
+  picker.lastOptions = options;
+  await chooses();
   const root = await navigator.storage.getDirectory();
   const name = (typeof picker.folder === "function" ? picker.folder(options) : picker.folder) ?? `picked-${picker.calls}`;
   picker.picked.push(name);
   return root.getDirectoryHandle(name, { create: true });
 }
 
-if (params.has("nopicker")) {
-  delete globalThis.showDirectoryPicker;
-  delete Window.prototype.showDirectoryPicker;
-} else {
-  globalThis.showDirectoryPicker = showDirectoryPicker;
+// The file pickers: one file of the folder "files", which an open needs there already.
+async function chosenFile(options, create) {
+  picker.fileCalls++;
+  picker.fileOptions.push(JSON.parse(JSON.stringify(options ?? {})));
+  await chooses();
+  const files = await (await navigator.storage.getDirectory()).getDirectoryHandle("files", { create: true });
+  return files.getFileHandle(picker.file ?? ((create && options?.suggestedName) || "chosen.txt"), { create });
+}
+const showOpenFilePicker = async (options) => [await chosenFile(options, false)];
+const showSaveFilePicker = (options) => chosenFile(options, true);
+
+const PICKERS = { showDirectoryPicker, showOpenFilePicker, showSaveFilePicker };
+for (const [name, standIn] of Object.entries(PICKERS)) {
+  if (params.has("nopicker")) {
+    delete globalThis[name];
+    delete Window.prototype[name];
+  } else {
+    globalThis[name] = standIn;
+  }
 }
 
 const simulated = params.has("permissions");

@@ -13,6 +13,9 @@ The API of PyScript's ``pyscript.fs``::
     await fshandles.kind("/local")              # "device", or "private" (no picker: Firefox)
     await fshandles.import_folder("/local")     # a folder of the device copied in
     await fshandles.export("/local/note.txt")   # a file out, as a download
+    await fshandles.open_file("/in/data.csv")   # one file the user opens: its name
+    await fshandles.save_file("/out/report.txt")    # saved where the user says ("saved")
+    await fshandles.dropped()                   # what the user drops on the page next
     async with fshandles.lock("notes"):         # one lock for every worker and tab
         ...
     async for changes in fshandles.awatch("/local"):    # {(Change.modified, "/local/a.txt")}
@@ -38,6 +41,7 @@ PyScript's config::
     "/dist/worker/fshandles_copy.js" = "fshandles_copy"
     "/dist/worker/fshandles_direct.js" = "fshandles_direct"
     "/dist/worker/fshandles_watch.js" = "fshandles_watch"
+    "/dist/worker/fshandles_file.js" = "fshandles_file"
 
     [files]
     "/dist/worker/fshandles/__init__.py" = "./fshandles/__init__.py"
@@ -55,6 +59,7 @@ from pyscript import ffi
 from ._errors import FsHandlesError, NoHostError, NotGrantedError, UnsupportedBrowserError
 from ._errors import _outcome
 from ._reports import ImportReport, SyncReport, _report
+from ._files import Dropped
 from ._lock import lock
 from ._watch import Change, awatch, watching
 from . import _connection, _files
@@ -128,6 +133,7 @@ async def mount(path, mode="readwrite", root="", id="pyscript", direct=None):
             )
         return
     key = f"{path}@{id}"
+    await _files.take_drop(key, id, mode)
     options = {"id": id, "mode": mode}
     if root:
         options["startIn"] = root
@@ -165,8 +171,61 @@ async def kind(path, id=None):
     (picked), or ``"private"``, a folder of the browser's origin-private file system (the
     page's ``fallback: "private"``, where the browser has no folder picker). A private folder is
     kept by the browser for this site, and is cleared with the site's data. ``id`` is the
-    mount's, else ``"pyscript"``."""
+    mount's, else ``"pyscript"``.
+
+    For a file that ``open_file`` put at ``path``: ``"device"`` (the user's file, kept for its
+    id: ``save_file`` with that id writes to it) or ``"copy"`` (the browser gives no file
+    handles: ``save_file`` offers a download)."""
+    if path in _opened:
+        return _opened[path]
     return str(await _connection.call("kind", _key(path, id)))
+
+
+# What ``open_file`` put where: "device" or "copy" (``kind``).
+_opened = {}
+
+
+async def open_file(path, id="default", accept=None, pick=False):
+    """Has the user open a file of their device and puts a copy of it at ``path`` (its folders
+    made as needed; on a mount, it lands in that folder); returns the file's name.
+
+    The first time (or with ``pick=True``) the page asks for a click and shows the browser's
+    file picker; ``accept`` narrows it, as ``{"text/csv": [".csv"]}``. The file is kept for
+    ``id``: a later call (this visit or the next) opens it again with no picker, asking only
+    for the browser's permission when it lapsed, and ``save_file`` with the same ``id`` writes
+    to it. A file dropped on the page for ``id`` (``dropped``) is opened the same way. Where the
+    browser has no file picker (Firefox, Safari), the user chooses in its file dialog and
+    nothing is kept (``kind(path)`` says ``"copy"``). Raises NotGrantedError if the user
+    cancels (nothing is kept), FsHandlesError NotFoundError when the kept file was moved or
+    removed (``pick=True`` chooses another)."""
+    name, how = await _files.open_into(_fs(), path, id, accept, pick)
+    _opened[path] = how
+    return name
+
+
+async def save_file(path, suggested_name=None, id="default", accept=None, pick=False):
+    """Writes the file at ``path`` to a file of the user's device, and returns ``"saved"``.
+
+    The first time (or with ``pick=True``, "Save as") the page asks for a click and shows the
+    browser's save picker (``suggested_name``, ``accept`` as for ``open_file``); the file chosen
+    is kept for ``id``, so the next save goes there with no picker, as an editor's "Save". A
+    file opened with the same ``id`` is saved over. Where the browser has no save picker
+    (Firefox, Safari) the file is offered as a download instead: ``"downloaded"``. The file is
+    written whole or not at all. Raises NotGrantedError if the user cancels."""
+    import os
+
+    os.stat(path)  # no file there: the interpreter's own OSError (ENOENT), before any prompt
+    return await _files.save_from(_fs(), path, id, suggested_name, accept, pick)
+
+
+async def dropped(id="default"):
+    """Waits for a file or folder dropped on the page where it takes drops for ``id`` (the
+    page's ``acceptDrops(host, element, {id})``) and returns a ``Dropped`` (``kind`` "file" or
+    "folder", ``name``); a drop no one awaited yet is returned at once. A dropped file is what
+    ``open_file(path, id=id)`` opens next, and a dropped folder what ``mount(path, id=id)``
+    mounts next (read access comes with the drop; write access is asked for). In sab mode the
+    worker blocks while it waits, as for a prompt."""
+    return await _files.dropped(id)
 
 
 async def import_folder(path, id=None):

@@ -16,11 +16,13 @@ _engines = {}
 _warming = None
 
 # Each JS module's js_modules name, and the global where usePyScript puts its URL: the two mount
-# engines, and the watch (loaded the first time a program watches).
+# engines, the watch (loaded the first time a program watches) and one file's way in and out
+# (the first time a program opens or saves one).
 _MODULES = {
     "copy": ("fshandles_copy", "fshandlesCopyUrl"),
     "direct": ("fshandles_direct", "fshandlesDirectUrl"),
     "watch": ("fshandles_watch", "fshandlesWatchUrl"),
+    "file": ("fshandles_file", "fshandlesFileUrl"),
 }
 
 
@@ -30,8 +32,10 @@ def _from_js_modules(kind):
         from pyscript.js_modules import fshandles_copy as found
     elif kind == "direct":
         from pyscript.js_modules import fshandles_direct as found
-    else:
+    elif kind == "watch":
         from pyscript.js_modules import fshandles_watch as found
+    else:
+        from pyscript.js_modules import fshandles_file as found
     return found
 
 
@@ -91,7 +95,7 @@ def loaded(kind):
 
 async def engine(kind):
     """The JS module of ``"copy"`` or ``"direct"`` mounts (a mount engine: both answer
-    ``mount``, ``sync``, ``unmount`` and ``forget`` alike) or of ``"watch"``: from the
+    ``mount``, ``sync``, ``unmount`` and ``forget`` alike), of ``"watch"`` or ``"file"``: from the
     worker's ``js_modules``, from where ``usePyScript`` said it is, or beside the copy engine."""
     if kind not in _engines:
         name, url_global = _MODULES[kind]
