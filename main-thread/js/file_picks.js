@@ -116,8 +116,10 @@ function inputFile(accept) {
  * in `<input type="file">`, or the one dropped for `id` (file_drops.js). Answers where the
  * worker finds it: `{db, key, name, how}`, `how` "handle" or "upload" (a copy). A cancel is a
  * NotAllowedError, and stores nothing. `options`: the host's.
+ * @param {{accept?: Record<string, string[]>, pick?: boolean} | undefined} choice
  */
-export async function openFile(host, id, { accept, pick = false } = {}, options) {
+export async function openFile(host, id, choice, options) {
+  const { accept, pick = false } = choice ?? {};
   checkId(id);
   const types = typesOf(accept);
   const db = databaseOf(host.namespace);
@@ -135,7 +137,7 @@ export async function openFile(host, id, { accept, pick = false } = {}, options)
   let handle = pick ? null : await stillThere(db, key, "read", options, id);
   if (!handle) {
     if (!(await clicked(options, "open", id, "", "read"))) throw refused("opening a file");
-    [handle] = await chosen(showOpenFilePicker, "opening a file", { id: pickerId(id), types, multiple: false });
+    [handle] = await chosen(globalThis.showOpenFilePicker, "opening a file", { id: pickerId(id), types, multiple: false });
     await writeRecord(db, key, { handle });
   }
   return { db, key, name: handle.name, how: "handle" };
@@ -148,8 +150,10 @@ export async function openFile(host, id, { accept, pick = false } = {}, options)
  * next time. Where the browser has no such picker, the save is a download. Answers where the
  * worker puts the bytes: `{db, key, name, how}`, `how` "handle" or "download" (then
  * `offerSaved` offers them).
+ * @param {{suggestedName?: string, accept?: Record<string, string[]>, pick?: boolean} | undefined} choice
  */
-export async function saveFile(host, id, { suggestedName, accept, pick = false } = {}, options) {
+export async function saveFile(host, id, choice, options) {
+  const { suggestedName, accept, pick = false } = choice ?? {};
   checkId(id);
   const types = typesOf(accept);
   const db = databaseOf(host.namespace);
@@ -160,7 +164,7 @@ export async function saveFile(host, id, { suggestedName, accept, pick = false }
   let handle = pick ? null : await stillThere(db, key, "readwrite", options, id);
   if (!handle) {
     if (!(await clicked(options, "save", id, suggestedName ?? "", "readwrite"))) throw refused("saving a file");
-    handle = await chosen(showSaveFilePicker, "saving a file", { id: pickerId(id), types, suggestedName: suggestedName || undefined });
+    handle = await chosen(globalThis.showSaveFilePicker, "saving a file", { id: pickerId(id), types, suggestedName: suggestedName || undefined });
     await writeRecord(db, key, { handle });
   }
   return { db, key, name: handle.name, how: "handle" };

@@ -9,7 +9,7 @@ import { mkdtemp, mkdir, writeFile, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ISOLATED, PLAIN, useBrowser, ev, waitFor, clickInDialog, picker, setPicker, activationLapsed } from "./harness.mjs";
-import { python, openPage, crashFree, helpers } from "./python.mjs";
+import { python, startPython, openPage, crashFree, helpers } from "./python.mjs";
 
 const T = { timeout: 240000 };
 
@@ -103,5 +103,143 @@ report(step="again", name=name, text=text, saved=await fshandles.save_file("/aga
         await context.close();
       });
     }
+  }
+});
+
+// Python's failure of `awaitable`: [its class, its fshandles name], or None.
+const FAILURE = `
+async def failure(awaitable):
+    try:
+        await awaitable
+        return None
+    except Exception as e:
+        return [type(e).__name__, getattr(e, "name", None)]
+`;
+
+describe("one file: refusals, no file pickers, drops", () => {
+  const browser = useBrowser();
+  let disk;
+  before(async () => {
+    disk = await mkdtemp(join(tmpdir(), "fshandles-one-file-"));
+    await writeFile(join(disk, "in.csv"), "a,b\n1,2\n");
+    await writeFile(join(disk, "note.txt"), "dropped note");
+    await mkdir(join(disk, "dropped", "sub"), { recursive: true });
+    await writeFile(join(disk, "dropped", "x.txt"), "from disk");
+    await writeFile(join(disk, "dropped", "sub", "y.txt"), "deep");
+  });
+  after(() => rm(disk, { recursive: true, force: true }));
+
+  it("py, sab mode: a cancel keeps nothing; a bad accept is a DataError; a removed file is NotFoundError, its record kept until pick=True", T, async () => {
+    const context = await browser().newContext();
+    const { page, problems } = await openPage(ISOLATED, context, "", "pyscript-plugin.html");
+    await putFile(page, "chosen.txt", "first");
+    await python(page, "py", `${helpers()}${FAILURE}
+import fshandles
+cancelled = await failure(fshandles.open_file("/x.txt", id="doc"))
+report(step="cancelled", cancelled=cancelled)
+await wait_go()
+bad = await failure(fshandles.open_file("/x.txt", id="doc", accept={"text/csv": "csv"}))
+name = await fshandles.open_file("/x.txt", id="doc")
+report(step="opened", bad=bad, name=name)
+await wait_go()
+report(step="removed", removed=await failure(fshandles.open_file("/x.txt", id="doc")))
+await wait_go()
+name = await fshandles.open_file("/x.txt", id="doc", pick=True)
+report(step="picked", name=name, text=read("/x.txt"))
+`, "cancelled", { answer: "cancel" });
+    assert.deepEqual(await crashFree(page, "cancelled"), { step: "cancelled", cancelled: ["NotGrantedError", null] });
+    assert.deepEqual(await records(page), [], "a cancel keeps nothing");
+    await activationLapsed(page);
+    await go(page);
+    await answer(page, "authorize");
+    assert.deepEqual(await crashFree(page, "opened"), { step: "opened", bad: ["FsHandlesError", "DataError"], name: "chosen.txt" });
+    await removeFile(page, "chosen.txt");
+    await go(page);
+    assert.deepEqual(await crashFree(page, "removed"), { step: "removed", removed: ["FsHandlesError", "NotFoundError"] });
+    assert.deepEqual(await records(page), ["file:doc"], "the record is kept for a new pick");
+    await putFile(page, "other.txt", "another");
+    await setPicker(page, { file: "other.txt" });
+    await activationLapsed(page);
+    await go(page);
+    await answer(page, "authorize");
+    assert.deepEqual(await crashFree(page, "picked"), { step: "picked", name: "other.txt", text: "another" });
+    assert.equal((await picker(page)).fileCalls, 2, "no picker for a cancel in the dialog, nor for the removed file");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  for (const type of ["py", "mpy"]) {
+    it(`${type}, async mode, no file pickers (as in Firefox): open_file copies from the file dialog, save_file downloads`, T, async () => {
+      const context = await browser().newContext();
+      const { page, problems } = await openPage(PLAIN, context, "?nopicker", "pyscript-plugin.html");
+      await startPython(page, type, `${helpers()}
+import fshandles
+name = await fshandles.open_file("/data/in.csv", id="csv", accept={"text/csv": [".csv"]})
+report(step="opened", name=name, text=read("/data/in.csv"), kind=await fshandles.kind("/data/in.csv"))
+with open("/data/out.txt", "w") as f:
+    f.write("result")
+await wait_go()
+report(step="saved", how=await fshandles.save_file("/data/out.txt", suggested_name="result.txt", id="out"))
+`, "opened");
+      await waitFor(page, () => !!document.querySelector("dialog.fshandles-dialog[open]"), null, { timeout: 120000, what: "the host's dialog" });
+      const choosing = page.waitForEvent("filechooser", { timeout: 15000 });
+      await clickInDialog(page, "authorize");
+      const chooser = await choosing;
+      assert.equal(chooser.isMultiple(), false);
+      assert.equal(await chooser.element().getAttribute("accept"), "text/csv,.csv");
+      await chooser.setFiles(join(disk, "in.csv"));
+      assert.deepEqual(await crashFree(page, "opened"), { step: "opened", name: "in.csv", text: "a,b\n1,2\n", kind: "copy" });
+      assert.deepEqual(await records(page), [], "the uploaded copy is taken out once read");
+      const download = page.waitForEvent("download");
+      await go(page);
+      assert.deepEqual(await crashFree(page, "saved"), { step: "saved", how: "downloaded" });
+      const got = await download;
+      assert.equal(got.suggestedFilename(), "result.txt");
+      assert.equal(await readFile(await got.path(), "utf8"), "result");
+      assert.deepEqual(await records(page), []);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+
+  // A real drop of files of the disk, as a person's drag from their file manager.
+  async function drop(page, path) {
+    const session = await page.context().newCDPSession(page);
+    const data = { items: [], files: [path], dragOperationsMask: 1 };
+    for (const type of ["dragEnter", "dragOver", "drop"]) {
+      await session.send("Input.dispatchDragEvent", { type, x: 50, y: 50, data });
+    }
+    await session.detach();
+  }
+
+  for (const [type, mode, base] of [["py", "sab", ISOLATED], ["mpy", "async", PLAIN]]) {
+    it(`${type}, ${mode} mode: a dropped file is what open_file opens, a dropped folder what mount mounts, with no picker`, T, async () => {
+      const context = await browser().newContext();
+      const { page, problems } = await openPage(base, context, "?drops=inbox", "pyscript-plugin.html");
+      await python(page, type, `${helpers()}
+import fshandles
+report(step="started")
+got = await fshandles.dropped("inbox")
+name = await fshandles.open_file("/note.txt", id="inbox")
+report(step="file", kind=got.kind, dropped=got.name, name=name, text=read("/note.txt"))
+got = await fshandles.dropped("inbox")
+await fshandles.mount("/dropped", mode="read", id="inbox")
+report(step="folder", kind=got.kind, name=got.name, tree=tree("/dropped"), type=fshandles.mounted["/dropped"].type)
+`, "started");
+      await drop(page, join(disk, "note.txt"));
+      assert.deepEqual(await crashFree(page, "file"), { step: "file", kind: "file", dropped: "note.txt", name: "note.txt", text: "dropped note" });
+      await drop(page, join(disk, "dropped"));
+      assert.deepEqual(await crashFree(page, "folder"), {
+        step: "folder",
+        kind: "folder",
+        name: "dropped",
+        tree: { "sub": "(folder)", "sub/y.txt": "deep", "x.txt": "from disk" },
+        type: mode === "sab" ? "direct" : "copy",
+      });
+      const seen = await picker(page);
+      assert.deepEqual([seen.calls, seen.fileCalls, seen.dialogs], [0, 0, 0], "no picker, no dialog");
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
   }
 });

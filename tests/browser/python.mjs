@@ -64,8 +64,8 @@ def write(path, text, how="w"):
 // How the page's tree() marks a folder.
 export const DIR = "(folder)";
 
-// Runs Python in a new PyScript worker and waits for its report of `step`.
-export async function python(page, type, body, step, { answer } = {}) {
+// Starts Python in a new PyScript worker; a crash is reported as `step`'s.
+export async function startPython(page, type, body, step) {
   const code = `${PRELUDE}
 try:
 ${body.trim().split("\n").map((l) => `    ${l}`).join("\n")}
@@ -73,6 +73,11 @@ except Exception as e:
     report(step="${step}", crashed=repr(e))
 `;
   await ev(page, ([t, c]) => globalThis.runPy({ type: t, code: c }), [type, code]);
+}
+
+// Runs Python in a new PyScript worker and waits for its report of `step`.
+export async function python(page, type, body, step, { answer } = {}) {
+  await startPython(page, type, body, step);
   if (answer) {
     // The dialog comes only once the interpreter has booted, which takes Pyodide well over
     // ten seconds in a fresh context on a slow machine; a crash report ends the wait early.

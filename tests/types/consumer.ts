@@ -3,7 +3,7 @@
 // directive would be unused, and that is an error too.
 import init, { FsHost, type MountOptions, type HostOptions, type SyncMethods } from "../../dist/main/fshandles_main.js";
 import { usePyScript, type PyScriptHooks } from "../../dist/main/pyscript.js";
-import { importFolder, exportFile, fileMethods, type ImportReport } from "../../dist/main/fshandles_files.js";
+import { importFolder, exportFile, fileMethods, openFile, saveFile, acceptDrops, dropped, type ImportReport, type Dropped } from "../../dist/main/fshandles_files.js";
 import initWorker, {
   FsClient,
   type Answer,
@@ -44,6 +44,16 @@ export async function onThePage(worker: Worker, channel: BroadcastChannel, buffe
   void [renamed, exported, outcome.ok];
   // @ts-expect-error: a path is a string
   void exportFile(host, "/local@pyscript", 3);
+
+  const opened = await openFile(host, "doc", { accept: { "text/csv": [".csv"] } }, options);
+  const how: "handle" | "upload" | "download" = opened.how;
+  const saved = await saveFile(host, "doc", { suggestedName: "out.csv", pick: true });
+  const stop: () => void = acceptDrops(host, document.body, { id: "drops" });
+  const drop: Dropped = await dropped(host, "drops");
+  const folderDropped: boolean = drop.kind === "folder";
+  void [how, saved.key, stop, folderDropped];
+  // @ts-expect-error: accept lists extensions
+  void openFile(host, "doc", { accept: { "text/csv": ".csv" } });
 
   // @ts-expect-error: a uid is a string
   void host.storeFSHandler(42);
