@@ -9,21 +9,24 @@ export const PLAIN = process.env.FSH_PLAIN_URL;
 assert.ok(ISOLATED && PLAIN, "run through `cargo xtask test`: it serves the pages and sets FSH_*_URL");
 
 // `profile`: a profile folder kept on disk, as a user's is (for a second visit after a restart).
-export function launch(profile) {
+// `downloads`: the folder downloads go to, with no question asked.
+export function launch(profile, downloads) {
   return puppeteer.launch({
     browser: "firefox",
     protocol: "webDriverBiDi",
     executablePath: process.env.FIREFOX ?? "/usr/bin/firefox-esr",
     headless: true,
     ...(profile ? { userDataDir: profile } : {}),
+    ...(downloads ? { extraPrefsFirefox: { "browser.download.dir": downloads, "browser.download.folderList": 2, "browser.download.useDownloadDir": true } } : {}),
   });
 }
 
 // One browser for the tests of a `describe` block; returns a function that gives it.
-export function useBrowser() {
+// `downloads()`: as launch's, made before the browser.
+export function useBrowser(downloads) {
   let browser;
   before(async () => {
-    browser = await launch();
+    browser = await launch(undefined, downloads?.());
   });
   after(async () => {
     await browser?.close();

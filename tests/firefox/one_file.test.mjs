@@ -1,0 +1,67 @@
+// One file in and out of a PyScript worker in real Firefox, which has no file pickers: the
+// same `fshandles.open_file` opens the browser's own file dialog (after a click on the host's
+// dialog, when the page has had none), and `save_file` offers a download. On the tests'
+// hand-wired PyScript page, whose workers find fshandles_file.js beside the copy engine.
+import { describe, it, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFile, rm } from "node:fs/promises";
+import { existsSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PRELUDE } from "../browser/python.mjs";
+import { ISOLATED, PLAIN, useBrowser, pyscriptPage, runPython, reportOf, waitFor } from "./harness.mjs";
+
+const T = { timeout: 240000 };
+
+describe("Firefox: one file in and out, through the file dialog and a download", () => {
+  const downloads = join(tmpdir(), `fshandles-firefox-downloads-${process.pid}`);
+  const browser = useBrowser(() => (mkdirSync(downloads, { recursive: true }), downloads));
+  after(() => rm(downloads, { recursive: true, force: true }));
+
+  // Headless Firefox closes a file dialog as soon as it opens, as a person's cancel: the test
+  // sees it open (from the worker's call, through the host's dialog's click) and the cancel
+  // come back as NotGrantedError, with nothing kept. The Chromium tests choose a file in the
+  // same dialog (tests/browser/one_file.test.mjs, "no file pickers").
+  for (const [type, mode, base] of [["mpy", "sab", ISOLATED], ["py", "async", PLAIN]]) {
+    it(`${type}, ${mode} mode: open_file opens the file dialog (a cancel: NotGrantedError), save_file downloads`, T, async () => {
+      const page = await pyscriptPage(browser(), base);
+      const saved = `result-${type}-${mode}.txt`;
+      // Listened for first: puppeteer's evaluate gives the page activation, so a worker that
+      // boots fast (MicroPython) opens the file dialog with no dialog of the host's first.
+      const choosing = page.waitForFileChooser({ timeout: 180000 });
+      await runPython(page, type, `${PRELUDE}
+import fshandles
+try:
+    try:
+        await fshandles.open_file("/data/in.csv", id="csv", accept={"text/csv": [".csv"]})
+        opened = "opened"
+    except fshandles.NotGrantedError:
+        opened = "NotGrantedError"
+    with open("/out.txt", "w") as f:
+        f.write("a,b\\n1,2\\n".upper())
+    how = await fshandles.save_file("/out.txt", suggested_name="${saved}", id="out")
+    report(step="done", opened=opened, how=how)
+except Exception as e:
+    report(step="done", crashed=repr(e))
+`);
+      const first = await waitFor(
+        page,
+        () => (document.querySelector("dialog.fshandles-dialog[open]") ? "dialog" : globalThis.reports.length ? "reported" : null),
+        null,
+        { timeout: 180000, what: "the host's dialog or Python's report" },
+      );
+      if (first === "dialog") await page.click("dialog.fshandles-dialog[open] .fshandles-authorize");
+      const chooser = await choosing;
+      assert.equal(chooser.isMultiple(), false);
+      const report = await reportOf(page, ["done"]);
+      assert.equal(report.crashed, undefined, `Python failed: ${report.crashed}`);
+      assert.deepEqual(report, { step: "done", opened: "NotGrantedError", how: "downloaded" });
+      const file = join(downloads, saved);
+      const end = Date.now() + 15000;
+      while (!existsSync(file) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await readFile(file, "utf8"), "A,B\n1,2\n");
+      assert.deepEqual(page.problems, []);
+      await page.close();
+    });
+  }
+});
