@@ -56,11 +56,11 @@ workers.rust = (op, text) => rust.send(op, text);
 
 // The Python worker: the page's <script type="py" worker>, attached by usePyScript.
 const python = pythonWorker.then((xworker) => xworker.ready.then(() => xworker));
-const PY_OPS = { pick: "pick", list: "list_entries", write: "write", read: "read", regrant: "regrant", revoke: "revoke" };
+const PY_OPS = { pick: "pick", list: "list_entries", write: "write", read: "read", regrant: "regrant", revoke: "revoke", open: "open_file", save: "save", drop: "take_drop" };
 workers.python = async (op, text) => {
   const { sync } = await python;
   try {
-    const reply = await sync[PY_OPS[op]](...(op === "write" ? [text] : []));
+    const reply = await sync[PY_OPS[op]](...(op === "write" || op === "save" ? [text] : []));
     return { ok: true, text: String(reply), mode: await sync.mode() };
   } catch (e) {
     return { ok: false, text: String(e?.message ?? e).split("\n").slice(-2).join(" "), mode: await sync.mode() };
@@ -70,6 +70,7 @@ workers.python = async (op, text) => {
 async function run(name, op) {
   const card = document.getElementById(name);
   const out = card.querySelector(".result");
+  out.textContent = "…";
   const text = card.querySelector("[data-note]").value;
   const started = performance.now();
   let reply;
@@ -84,6 +85,18 @@ async function run(name, op) {
   record(name, op, reply.mode, reply.ok, reply.text, ms);
   return reply;
 }
+
+// What is dropped on the zone is kept for the Python worker's id "demo-drops", which it
+// takes once the page tells it (its `dropped` would also wait for the drop itself).
+const { acceptDrops } = await import("/dist/main/fshandles_files.js");
+const zone = document.getElementById("drop-zone");
+acceptDrops(host, zone, { id: "demo-drops" });
+zone.addEventListener("dragover", () => zone.classList.add("over"));
+zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+zone.addEventListener("drop", (event) => {
+  zone.classList.remove("over");
+  if ([...(event.dataTransfer?.types ?? [])].includes("Files")) run("python", "drop");
+});
 
 for (const ops of document.querySelectorAll(".ops")) {
   const name = ops.dataset.worker;

@@ -40,6 +40,11 @@ export interface HostOptions {
     dialog?: {
         pick?: PromptWords;
         regrant?: PromptWords;
+        /** fshandles_files.js's: a folder imported, a file opened or saved, a kept file's permission again. */
+        import?: PromptWords;
+        open?: PromptWords;
+        save?: PromptWords;
+        reopen?: PromptWords;
         modes?: { read?: string; readwrite?: string };
     };
     /** The page's own prompt instead of the dialog: resolve true from a click (the host uses that click to open the picker or ask the browser), false to decline. */
@@ -60,10 +65,10 @@ export interface PromptWords {
 export interface Prompt {
     /** The record's key the worker asked for. */
     uid: string;
-    /** "pick": the user will choose a folder; "regrant": a stored folder needs permission again. */
-    kind: "pick" | "regrant";
+    /** "pick": the user will choose a folder; "regrant": a stored folder needs permission again; from fshandles_files.js, "import" (a folder copied in), "open" and "save" (one file), "reopen" (a kept file's permission again). */
+    kind: "pick" | "regrant" | "import" | "open" | "save" | "reopen";
     mode: "read" | "readwrite";
-    /** The folder's name (a re-grant); "" for a pick. */
+    /** The folder's or file's name (a re-grant, a reopen, a save's suggested name); "" for a pick. */
     name: string;
     /** Aborted when no worker needs the answer any more: take the prompt down. */
     signal: AbortSignal;

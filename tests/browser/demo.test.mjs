@@ -1,8 +1,10 @@
 // The demo, both pages, driven with real clicks on its buttons and on the dialog;
 // what each worker wrote must land in the picked folder. Screenshots go to target/.
-import { describe, it, before } from "node:test";
+import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, basename } from "node:path";
 import { ISOLATED, PLAIN, useBrowser, ev, waitFor, click, clickInDialog, activationLapsed, picker } from "./harness.mjs";
 
 const T = { timeout: 240000 };
@@ -32,7 +34,13 @@ async function openDemo(browser, base) {
 
 describe("the demo", () => {
   const browser = useBrowser();
-  before(() => mkdirSync(SHOTS, { recursive: true }));
+  // A file of the disk, which the test drops on the demo's zone as a person would.
+  const dropped = join(mkdtempSync(join(tmpdir(), "fshandles-demo-")), "dropped.txt");
+  before(() => {
+    mkdirSync(SHOTS, { recursive: true });
+    writeFileSync(dropped, "from disk");
+  });
+  after(() => rmSync(join(dropped, ".."), { recursive: true, force: true }));
 
   for (const [mode, base] of [["sab", ISOLATED], ["async", PLAIN]]) {
     it(`the ${mode} page: both workers pick, write, read and list one folder`, T, async (t) => {
@@ -92,6 +100,36 @@ describe("the demo", () => {
       }
       assert.equal((await press("rust", "revoke")).reply, "forgotten");
       assert.equal((await press("rust", "revoke")).reply, "nothing was stored");
+
+      // One file: "Open a file" picks one (a click: the picker at once), "Save result" asks
+      // where the first time and saves there again the next; a file dropped on the zone.
+      await ev(page, async () => {
+        const files = await (await navigator.storage.getDirectory()).getDirectoryHandle("files", { create: true });
+        const w = await (await files.getFileHandle("chosen.txt", { create: true })).createWritable();
+        await w.write("a file of the user's");
+        await w.close();
+      });
+      assert.equal((await press("python", "open")).reply, `opened chosen.txt (device): 20 bytes, starting b"a file of the user's"`);
+      assert.equal((await press("python", "save")).reply, "saved");
+      assert.equal((await press("python", "save")).reply, "saved");
+      const seen = await picker(page);
+      assert.equal(seen.fileCalls, 2, "one picker to open, one for the first save");
+      const saved = await ev(page, async () => {
+        const files = await (await navigator.storage.getDirectory()).getDirectoryHandle("files");
+        return (await (await files.getFileHandle("result.txt")).getFile()).text();
+      });
+      assert.equal(saved, "Hello from the Python worker\n");
+      const n = await rows();
+      const box = await ev(page, () => {
+        const r = document.getElementById("drop-zone").getBoundingClientRect();
+        return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      });
+      const session = await context.newCDPSession(page);
+      const data = { items: [], files: [dropped], dragOperationsMask: 1 };
+      for (const type of ["dragEnter", "dragOver", "drop"]) await session.send("Input.dispatchDragEvent", { type, ...box, data });
+      await waitFor(page, (n) => document.querySelectorAll("#log tr").length > n, n, { timeout: 60000, what: "the drop's reply" });
+      const reply = await ev(page, () => document.querySelector("#log tr").cells[4].textContent);
+      assert.equal(reply, `dropped file ${basename(dropped)}: 9 bytes, starting b'from disk'`);
 
       await page.screenshot({ path: `${SHOTS}demo-${mode}.png`, fullPage: true });
       assert.deepEqual(problems, []);
