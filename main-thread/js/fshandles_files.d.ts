@@ -69,3 +69,6 @@ export function fileMethods(host: FsHost, options?: HostOptions): {
   fshandlesDropped(id: string): Promise<Settled<Dropped>>;
   fshandlesTakeDrop(uid: string, id: string, mode?: "read" | "readwrite"): Promise<Settled<boolean>>;
 };
+
+/** Answers a plain JS worker's `openFile` and `saveFile` (fshandles/worker/fshandles_file.js) on `endpoint`; answers a function that stops. */
+export function serveFiles(host: FsHost, endpoint: Worker | MessagePort, options?: HostOptions): () => void;

@@ -146,3 +146,28 @@ export function fileMethods(host, options) {
     fshandlesTakeDrop: (uid, id, mode) => settled(() => takeDrop(host, uid, id, mode)),
   };
 }
+
+/**
+ * Answers a plain JS worker's `openFile` and `saveFile` (fshandles_file.js) arriving on
+ * `endpoint` (the `Worker`, or a `MessagePort`), as the host's own prompts go: `options`, the
+ * host's. Answers a function that stops.
+ */
+export function serveFiles(host, endpoint, options) {
+  const methods = {
+    openFile: (id, choice) => openFile(host, id, choice, options),
+    saveFile: (id, choice) => saveFile(host, id, choice, options),
+    offerSaved: (id) => offerSaved(host, id),
+  };
+  const listener = ({ data, ports }) => {
+    const asked = data?.fshandlesFiles;
+    const [port] = ports ?? [];
+    if (!port || !Object.hasOwn(methods, asked?.method) || !Array.isArray(asked.args)) return;
+    port.postMessage("ack");
+    settled(() => methods[asked.method](...asked.args)).then((outcome) => {
+      port.postMessage(outcome);
+      port.close();
+    });
+  };
+  endpoint.addEventListener("message", listener);
+  return () => endpoint.removeEventListener("message", listener);
+}

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, mkdir, writeFile, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ISOLATED, PLAIN, useBrowser, ev, waitFor, clickInDialog, picker, setPicker, activationLapsed } from "./harness.mjs";
+import { ISOLATED, PLAIN, useBrowser, ev, waitFor, clickInDialog, picker, setPicker, activationLapsed, openHost, call } from "./harness.mjs";
 import { python, startPython, openPage, crashFree, helpers } from "./python.mjs";
 
 const T = { timeout: 240000 };
@@ -242,4 +242,73 @@ report(step="folder", kind=got.kind, name=got.name, tree=tree("/dropped"), type=
       await context.close();
     });
   }
+});
+
+describe("one file in and out of a plain JS worker (fshandles_file.js, the page's serveFiles)", () => {
+  const browser = useBrowser();
+
+  it("openFile gives the handle and its file; saveFile writes back with no picker, then elsewhere; the next visit asks nothing", T, async () => {
+    const { page, context, problems } = await openHost(browser(), ISOLATED, "?files");
+    await ev(page, () => globalThis.spawn("w"));
+    await putFile(page, "chosen.txt", "hello js");
+    const opening = call(page, "w", "openFile", { id: "doc", accept: { "text/plain": [".txt"] } });
+    await answer(page, "authorize");
+    assert.deepEqual(await opening, { ok: true, value: { name: "chosen.txt", how: "handle", text: "hello js", handle: true } });
+    assert.deepEqual(await call(page, "w", "saveFile", "saved back", { id: "doc" }), { ok: true, value: "saved" });
+    assert.equal(await fileText(page, "chosen.txt"), "saved back");
+    await activationLapsed(page);
+    const saving = call(page, "w", "saveFile", "elsewhere", { id: "copy", suggestedName: "copy.txt" });
+    await answer(page, "authorize");
+    assert.deepEqual(await saving, { ok: true, value: "saved" });
+    assert.equal(await fileText(page, "copy.txt"), "elsewhere");
+    assert.equal((await picker(page)).fileCalls, 2);
+    // A bad id, and a cancel: refusals with stable names, nothing kept.
+    const bad = await call(page, "w", "openFile", { id: "" });
+    assert.deepEqual([bad.ok, bad.error.name], [false, "DataError"]);
+    await activationLapsed(page);
+    const cancelled = call(page, "w", "openFile", { id: "other" });
+    await answer(page, "cancel");
+    const refused = await cancelled;
+    assert.deepEqual([refused.ok, refused.error.name], [false, "NotAllowedError"]);
+    assert.deepEqual(await records(page), ["file:copy", "file:doc"]);
+
+    await page.reload();
+    await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 15000 });
+    await ev(page, () => globalThis.spawn("w"));
+    assert.deepEqual(await call(page, "w", "openFile", { id: "doc" }), { ok: true, value: { name: "chosen.txt", how: "handle", text: "saved back", handle: true } });
+    assert.deepEqual(await call(page, "w", "saveFile", "again", { id: "copy" }), { ok: true, value: "saved" });
+    assert.equal(await fileText(page, "copy.txt"), "again");
+    assert.equal((await picker(page)).fileCalls, 0, "no picker on the next visit");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it("without file pickers: openFile is a copy from the file dialog, saveFile a download; a page that does not serve files: TimeoutError", T, async () => {
+    const disk = await mkdtemp(join(tmpdir(), "fshandles-js-file-"));
+    await writeFile(join(disk, "in.txt"), "from the disk");
+    const { page, context, problems } = await openHost(browser(), PLAIN, "?files&nopicker");
+    await ev(page, () => globalThis.spawn("w"));
+    const opening = call(page, "w", "openFile", { id: "doc" });
+    const choosing = page.waitForEvent("filechooser", { timeout: 15000 });
+    await answer(page, "authorize");
+    await (await choosing).setFiles(join(disk, "in.txt"));
+    assert.deepEqual(await opening, { ok: true, value: { name: "in.txt", how: "upload", text: "from the disk", handle: false } });
+    const download = page.waitForEvent("download");
+    assert.deepEqual(await call(page, "w", "saveFile", "out", { suggestedName: "out.txt" }), { ok: true, value: "downloaded" });
+    const got = await download;
+    assert.equal(got.suggestedFilename(), "out.txt");
+    assert.equal(await readFile(await got.path(), "utf8"), "out");
+    assert.deepEqual(await records(page), []);
+    await rm(disk, { recursive: true, force: true });
+
+    await page.goto(page.url().replace("?files&", "?"));
+    await waitFor(page, () => globalThis.hostReady === true, null, { timeout: 15000 });
+    await ev(page, () => globalThis.spawn("w"));
+    const unserved = await call(page, "w", "openFile", { id: "doc" });
+    assert.equal(unserved.ok, false);
+    assert.equal(unserved.error.name, "TimeoutError");
+    assert.match(unserved.error.message, /serveFiles\(host, worker\)/);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
 });

@@ -3,7 +3,8 @@
 // directive would be unused, and that is an error too.
 import init, { FsHost, type MountOptions, type HostOptions, type SyncMethods } from "../../dist/main/fshandles_main.js";
 import { usePyScript, type PyScriptHooks } from "../../dist/main/pyscript.js";
-import { importFolder, exportFile, fileMethods, openFile, saveFile, acceptDrops, dropped, type ImportReport, type Dropped } from "../../dist/main/fshandles_files.js";
+import { importFolder, exportFile, fileMethods, openFile, saveFile, acceptDrops, dropped, serveFiles, type ImportReport, type Dropped } from "../../dist/main/fshandles_files.js";
+import * as workerFiles from "../../dist/worker/fshandles_file.js";
 import initWorker, {
   FsClient,
   type Answer,
@@ -54,6 +55,13 @@ export async function onThePage(worker: Worker, channel: BroadcastChannel, buffe
   void [how, saved.key, stop, folderDropped];
   // @ts-expect-error: accept lists extensions
   void openFile(host, "doc", { accept: { "text/csv": ".csv" } });
+  const unserve: () => void = serveFiles(host, new Worker("w.js"), options);
+  const inWorker = await workerFiles.openFile({ id: "doc", pick: true });
+  const fileHandle: FileSystemFileHandle | undefined = inWorker.handle;
+  const savedHow: "saved" | "downloaded" = await workerFiles.saveFile("text", { id: "doc", suggestedName: "a.txt" });
+  void [unserve, fileHandle, savedHow, inWorker.file.size];
+  // @ts-expect-error: a file's data is bytes, a Blob or a string
+  void workerFiles.saveFile(42);
 
   // @ts-expect-error: a uid is a string
   void host.storeFSHandler(42);

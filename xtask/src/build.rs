@@ -82,6 +82,7 @@ pub const PACKAGES: [Package; 3] = [
             Extra::Bundle("worker/js/fshandles_direct.js"),
             Extra::Bundle("worker/js/fshandles_watch.js"),
             Extra::Bundle("worker/js/fshandles_file.js"),
+            Extra::Copy("worker/js/fshandles_file.d.ts"),
         ],
         budget: Some(Budget {
             nightly: 25_950,
@@ -275,7 +276,10 @@ fn write_package_json(dist: &Path) -> Result {
     "./worker/fshandles_copy.js": "./worker/fshandles_copy.js",
     "./worker/fshandles_direct.js": "./worker/fshandles_direct.js",
     "./worker/fshandles_watch.js": "./worker/fshandles_watch.js",
-    "./worker/fshandles_file.js": "./worker/fshandles_file.js",
+    "./worker/fshandles_file.js": {
+      "types": "./worker/fshandles_file.d.ts",
+      "default": "./worker/fshandles_file.js"
+    },
     "./package.json": "./package.json"
   },
   "files": [
@@ -299,7 +303,8 @@ fn write_package_json(dist: &Path) -> Result {
     "worker/fshandles_copy.js",
     "worker/fshandles_direct.js",
     "worker/fshandles_watch.js",
-    "worker/fshandles_file.js"
+    "worker/fshandles_file.js",
+    "worker/fshandles_file.d.ts"
   ],
   "sideEffects": false
 }

@@ -63,6 +63,8 @@ function spawn(name, { attach = true, script = "/tests/browser/support/worker.js
     if (sab && sab instanceof SharedArrayBuffer) w.buffer = new WeakRef(sab);
   });
   if (attach) host.attach(w.worker);
+  // ?files: the page serves its workers' openFile and saveFile (fshandles_files.js).
+  if (params.has("files")) import("/dist/main/fshandles_files.js").then((m) => m.serveFiles(host, w.worker, options));
   return w.loaded.then(() => true);
 }
 

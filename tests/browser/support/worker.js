@@ -183,6 +183,16 @@ const commands = {
   },
   // `client.watch` of the folder stored under `uid` (`byHandle`: given its handle, not the
   // uid): how it watches. The watch is kept for watchNext.
+  // One file through the page (fshandles_file.js's JS face): what was opened, as text.
+  async openFile(options) {
+    const { openFile } = await import("/dist/worker/fshandles_file.js");
+    const { name, how, file, handle } = await openFile(options);
+    return { name, how, text: await file.text(), handle: handle instanceof FileSystemFileHandle };
+  },
+  async saveFile(text, options) {
+    const { saveFile } = await import("/dist/worker/fshandles_file.js");
+    return saveFile(text, options);
+  },
   async watchStart(uid, options, byHandle = false) {
     watch = await client.watch(byHandle ? await client.handle(uid) : uid, options);
     return watch.how;
