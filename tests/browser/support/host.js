@@ -63,9 +63,10 @@ function spawn(name, { attach = true, script = "/tests/browser/support/worker.js
     if (sab && sab instanceof SharedArrayBuffer) w.buffer = new WeakRef(sab);
   });
   if (attach) host.attach(w.worker);
-  // ?files: the page serves its workers' openFile and saveFile (fshandles_files.js).
-  if (params.has("files")) import("/dist/main/fshandles_files.js").then((m) => m.serveFiles(host, w.worker, options));
-  return w.loaded.then(() => true);
+  // ?files: the page serves its workers' openFile and saveFile (fshandles_files.js), from
+  // before the worker's first command: a request sent before the page listens is not heard.
+  const serving = params.has("files") && import("/dist/main/fshandles_files.js").then((m) => m.serveFiles(host, w.worker, options));
+  return Promise.all([w.loaded, serving]).then(() => true);
 }
 
 // The origin-private folder at `path` ("picked-1", or "fshandles/pyscript" for a fallback's).
