@@ -10,6 +10,7 @@
 
 import { clicked, offer, openFile, saveFile, offerSaved } from "./file_picks.js";
 import { acceptDrops, dropped, takeDrop } from "./file_drops.js";
+import { readRecord, removeRecord } from "./file_records.js";
 
 export { openFile, saveFile, offerSaved, acceptDrops, dropped, takeDrop };
 
@@ -148,15 +149,28 @@ export function fileMethods(host, options) {
 }
 
 /**
- * Answers a plain JS worker's `openFile` and `saveFile` (fshandles_file.js) arriving on
- * `endpoint` (the `Worker`, or a `MessagePort`), as the host's own prompts go: `options`, the
- * host's. Answers a function that stops.
+ * Answers a plain JS or Rust worker's `openFile` and `saveFile` (fshandles_file.js, the worker
+ * crate's `files`) arriving on `endpoint` (the `Worker`, or a `MessagePort`), as the host's
+ * own prompts go (`options`: the host's). The answer carries the file's handle, or the `File`,
+ * by structured clone. Answers a function that stops.
  */
 export function serveFiles(host, endpoint, options) {
   const methods = {
-    openFile: (id, choice) => openFile(host, id, choice, options),
-    saveFile: (id, choice) => saveFile(host, id, choice, options),
-    offerSaved: (id) => offerSaved(host, id),
+    async openFile(id, choice) {
+      const at = await openFile(host, id, choice, options);
+      const record = await readRecord(at.db, at.key);
+      if (at.how === "upload") await removeRecord(at.db, at.key);
+      return { name: at.name, handle: record?.handle, file: record?.file };
+    },
+    async saveFile(id, choice) {
+      const at = await saveFile(host, id, choice, options);
+      return { name: at.name, handle: at.how === "handle" ? (await readRecord(at.db, at.key))?.handle : undefined };
+    },
+    offer(blob, name) {
+      if (!(blob instanceof Blob) || typeof name !== "string") throw new DOMException("offer: expected a Blob and a name", "DataError");
+      offer(blob, name);
+      return { name, size: blob.size };
+    },
   };
   const listener = ({ data, ports }) => {
     const asked = data?.fshandlesFiles;

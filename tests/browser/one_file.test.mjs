@@ -244,7 +244,7 @@ report(step="folder", kind=got.kind, name=got.name, tree=tree("/dropped"), type=
   }
 });
 
-describe("one file in and out of a plain JS worker (fshandles_file.js, the page's serveFiles)", () => {
+describe("one file in and out of a plain JS or Rust worker (the page's serveFiles)", () => {
   const browser = useBrowser();
 
   it("openFile gives the handle and its file; saveFile writes back with no picker, then elsewhere; the next visit asks nothing", T, async () => {
@@ -279,6 +279,27 @@ describe("one file in and out of a plain JS worker (fshandles_file.js, the page'
     assert.deepEqual(await call(page, "w", "saveFile", "again", { id: "copy" }), { ok: true, value: "saved" });
     assert.equal(await fileText(page, "copy.txt"), "again");
     assert.equal((await picker(page)).fileCalls, 0, "no picker on the next visit");
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  it("Rust (fshandles_worker::files): open_file and save_file, a picker the first time, none the next", T, async () => {
+    const { page, context, problems } = await openHost(browser(), ISOLATED, "?files");
+    await ev(page, () => globalThis.spawn("rust", { script: "/tests/browser/support/plain-rust-worker.js" }));
+    await putFile(page, "chosen.txt", "hello rust");
+    const opening = call(page, "rust", "openFile", "rs", false);
+    await answer(page, "authorize");
+    assert.deepEqual(await opening, { ok: true, value: "chosen.txt (kept): hello rust" });
+    assert.deepEqual((await picker(page)).fileOptions[0], { id: "rs", types: [{ accept: { "text/plain": [".txt"] } }], multiple: false });
+    assert.deepEqual(await call(page, "rust", "saveFile", "from rust", "rs", "ignored.txt"), { ok: true, value: "saved" });
+    assert.equal(await fileText(page, "chosen.txt"), "from rust");
+    assert.deepEqual(await call(page, "rust", "openFile", "rs", false), { ok: true, value: "chosen.txt (kept): from rust" });
+    assert.equal((await picker(page)).fileCalls, 1, "one picker, for the first open");
+    await activationLapsed(page);
+    const cancelled = call(page, "rust", "openFile", "rs", true);
+    await answer(page, "cancel");
+    const refused = await cancelled;
+    assert.deepEqual([refused.ok, refused.error.name], [false, "NotAllowedError"]);
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -37,6 +37,8 @@
 mod calls;
 mod client;
 mod conn;
+#[cfg(feature = "files")]
+pub mod files;
 mod handles;
 mod in_flight;
 mod js;

@@ -4,6 +4,7 @@
 //! The worker script sets `globalThis.fshandlesPlainWorker = true` before it loads this module
 //! (so that the gloo worker does not take the channel), then calls `plainRun`.
 
+use fshandles_worker::files::{self, FileOptions, Saved};
 use fshandles_worker::{
     ChangeKind, ConnectOptions, FsClient, Mode, MountOptions, Watch, WatchOptions,
 };
@@ -153,4 +154,47 @@ pub async fn plain_watch_next(n: u32) -> Result<Vec<String>, JsValue> {
 #[wasm_bindgen(js_name = plainWatchStop)]
 pub fn plain_watch_stop() {
     WATCH.with(|w| w.borrow_mut().take());
+}
+
+/// Opens the file kept for `id` (a picker the first time, or with `pick`) with
+/// `fshandles_worker::files::open_file`: resolves with `"<name> (<kept|copy>): <text>"`.
+#[wasm_bindgen(js_name = plainOpenFile)]
+pub async fn plain_open_file(id: String, pick: bool) -> Result<String, JsValue> {
+    let options = FileOptions {
+        id: Some(id),
+        pick,
+        accept: vec![("text/plain".into(), vec![".txt".into()])],
+        ..Default::default()
+    };
+    let opened = files::open_file(&options).await.map_err(js)?;
+    let text = wasm_bindgen_futures::JsFuture::from(opened.file.text()).await?;
+    let how = if opened.handle.is_some() {
+        "kept"
+    } else {
+        "copy"
+    };
+    Ok(format!(
+        "{} ({how}): {}",
+        opened.name,
+        text.as_string().unwrap_or_default()
+    ))
+}
+
+/// Saves `text` to the file kept for `id` (a picker the first time, suggesting `name`) with
+/// `fshandles_worker::files::save_file`: resolves with `"saved"` or `"downloaded"`.
+#[wasm_bindgen(js_name = plainSaveFile)]
+pub async fn plain_save_file(text: String, id: String, name: String) -> Result<String, JsValue> {
+    let options = FileOptions {
+        id: Some(id),
+        suggested_name: Some(name),
+        ..Default::default()
+    };
+    Ok(match files::save_file(text.as_bytes(), &options)
+        .await
+        .map_err(js)?
+    {
+        Saved::ToFile => "saved",
+        Saved::Downloaded => "downloaded",
+    }
+    .into())
 }
