@@ -3,7 +3,8 @@
 // next mount with that id gets. Chromium gives a drop's handles (`getAsFileSystemHandle`), with
 // read access; write access is asked for (through the host's dialog) when a worker mounts the
 // folder read-write. Where the browser gives no handle (Firefox, Safari) a dropped file is a
-// copy, and a dropped folder is not taken (its files cannot be kept for a later mount).
+// copy, and a dropped folder is copied into the origin-private file system
+// (`fshandles-drops/<id>`), which a worker then mounts: a copy, not the user's folder.
 
 import { databaseOf, foldersOf, inStore, readRecord, writeRecord, removeRecord } from "./file_records.js";
 
@@ -25,20 +26,56 @@ function tell(host, id, what) {
   else arrived.set(id, what);
 }
 
-// Keeps what `item` is for `id`; answers `{kind, name}` ("file" or "folder"), or null for a
-// folder the browser gives no handle for. `handle` and `file` were asked for during the drop
-// event (its items are emptied after it).
+// The files under a dropped folder's entry (FileSystemDirectoryEntry: what a drop gives where
+// there is no handle), as [path, File] pairs; a folder's path ends with "/".
+async function filesUnder(dir, prefix = "") {
+  const out = [];
+  const reader = dir.createReader();
+  for (;;) {
+    const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+    if (batch.length === 0) return out;
+    for (const entry of batch) {
+      const path = prefix + entry.name;
+      if (entry.isDirectory) out.push([`${path}/`, null], ...(await filesUnder(entry, `${path}/`)));
+      else out.push([path, await new Promise((resolve, reject) => entry.file(resolve, reject))]);
+    }
+  }
+}
+
+// A copy of a dropped folder's files in the origin-private folder `fshandles-drops/<id>` (made
+// anew): a FileSystemDirectoryHandle a worker can mount, where the drop gave none.
+async function copied(entry, id) {
+  const root = await (await navigator.storage.getDirectory()).getDirectoryHandle("fshandles-drops", { create: true });
+  await root.removeEntry(id, { recursive: true }).catch((e) => {
+    if (e?.name !== "NotFoundError") throw e;
+  });
+  const folder = await root.getDirectoryHandle(id, { create: true });
+  for (const [path, file] of await filesUnder(entry)) {
+    const parts = path.split("/").filter(Boolean);
+    let dir = folder;
+    for (const part of file ? parts.slice(0, -1) : parts) dir = await dir.getDirectoryHandle(part, { create: true });
+    if (!file) continue;
+    const writable = await (await dir.getFileHandle(parts.at(-1), { create: true })).createWritable();
+    await writable.write(file);
+    await writable.close();
+  }
+  return folder;
+}
+
+// Keeps what was dropped for `id`; answers `{kind, name}` ("file" or "folder"), or null when
+// nothing could be kept. `handle`, `file` and `entry` were asked for during the drop event (its
+// items are emptied after it).
 async function keep(db, id, handle, file, entry) {
-  const got = await handle;
+  const got = (await handle) ?? (entry?.isDirectory ? await copied(entry, id) : null);
   if (got?.kind === "directory") {
     await writeRecord(db, `drop:${id}`, { folder: got });
-    return { kind: "folder", name: got.name };
+    return { kind: "folder", name: entry?.name ?? got.name };
   }
   if (got) {
     await writeRecord(db, `file:${id}`, { handle: got });
     return { kind: "file", name: got.name };
   }
-  if (entry?.isDirectory || !file) return null;
+  if (!file) return null;
   await writeRecord(db, `upload:${id}`, { file });
   return { kind: "file", name: file.name };
 }
@@ -63,7 +100,7 @@ export function acceptDrops(host, element, { id = "default" } = {}) {
     const file = item.getAsFile();
     const entry = item.webkitGetAsEntry?.();
     keep(db, id, handle, file, entry).then(
-      (what) => (what ? tell(host, id, what) : console.warn("fshandles: a dropped folder needs a browser that gives its handle (Chromium); not taken")),
+      (what) => (what ? tell(host, id, what) : console.warn("fshandles: the drop held nothing to keep")),
       (e) => console.warn("fshandles: a drop could not be kept:", e),
     );
   };

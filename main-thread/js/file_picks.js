@@ -123,10 +123,11 @@ export async function openFile(host, id, choice, options) {
   checkId(id);
   const types = typesOf(accept);
   const db = databaseOf(host.namespace);
+  // A copy dropped for `id` where the drop gave no handle (file_drops.js), once.
+  const waiting = pick ? null : await readRecord(db, `upload:${id}`);
+  if (waiting?.file) return { db, key: `upload:${id}`, name: waiting.file.name, how: "upload" };
   if (typeof globalThis.showOpenFilePicker !== "function") {
     const key = `upload:${id}`;
-    const waiting = pick ? null : await readRecord(db, key);
-    if (waiting?.file) return { db, key, name: waiting.file.name, how: "upload" };
     if (!(await clicked(options, "open", id, "", "read"))) throw refused("opening a file");
     const file = await inputFile(accept);
     if (!file) throw refused("opening a file");

@@ -40,6 +40,17 @@ const records = (page) =>
     };
     request.onerror = () => reject(request.error);
   }));
+// A real drop of files of the disk on the page's zone, as a person's drag from their file
+// manager.
+async function dropOn(page, path) {
+  const session = await page.context().newCDPSession(page);
+  const data = { items: [], files: [path], dragOperationsMask: 1 };
+  for (const type of ["dragEnter", "dragOver", "drop"]) {
+    await session.send("Input.dispatchDragEvent", { type, x: 50, y: 50, data });
+  }
+  await session.detach();
+}
+
 // Lets Python's wait_go() return (the plugin page has no go() of its own).
 const go = (page) => ev(page, () => new BroadcastChannel("go").postMessage(1));
 // Clicks `which` on the next dialog.
@@ -202,16 +213,6 @@ report(step="saved", how=await fshandles.save_file("/data/out.txt", suggested_na
     });
   }
 
-  // A real drop of files of the disk, as a person's drag from their file manager.
-  async function drop(page, path) {
-    const session = await page.context().newCDPSession(page);
-    const data = { items: [], files: [path], dragOperationsMask: 1 };
-    for (const type of ["dragEnter", "dragOver", "drop"]) {
-      await session.send("Input.dispatchDragEvent", { type, x: 50, y: 50, data });
-    }
-    await session.detach();
-  }
-
   for (const [type, mode, base] of [["py", "sab", ISOLATED], ["mpy", "async", PLAIN]]) {
     it(`${type}, ${mode} mode: a dropped file is what open_file opens, a dropped folder what mount mounts, with no picker`, T, async () => {
       const context = await browser().newContext();
@@ -226,9 +227,9 @@ got = await fshandles.dropped("inbox")
 await fshandles.mount("/dropped", mode="read", id="inbox")
 report(step="folder", kind=got.kind, name=got.name, tree=tree("/dropped"), type=fshandles.mounted["/dropped"].type)
 `, "started");
-      await drop(page, join(disk, "note.txt"));
+      await dropOn(page, join(disk, "note.txt"));
       assert.deepEqual(await crashFree(page, "file"), { step: "file", kind: "file", dropped: "note.txt", name: "note.txt", text: "dropped note" });
-      await drop(page, join(disk, "dropped"));
+      await dropOn(page, join(disk, "dropped"));
       assert.deepEqual(await crashFree(page, "folder"), {
         step: "folder",
         kind: "folder",
@@ -242,6 +243,47 @@ report(step="folder", kind=got.kind, name=got.name, tree=tree("/dropped"), type=
       await context.close();
     });
   }
+});
+
+describe("drops where the browser gives no handle (as Firefox)", () => {
+  const browser = useBrowser();
+  let disk;
+  before(async () => {
+    disk = await mkdtemp(join(tmpdir(), "fshandles-no-handles-"));
+    await writeFile(join(disk, "note.txt"), "dropped note");
+    await mkdir(join(disk, "dropped", "sub"), { recursive: true });
+    await writeFile(join(disk, "dropped", "x.txt"), "from disk");
+    await writeFile(join(disk, "dropped", "sub", "y.txt"), "deep");
+  });
+  after(() => rm(disk, { recursive: true, force: true }));
+
+  it("mpy, sab mode: a dropped file is a copy open_file takes; a dropped folder, a private copy that mount mounts", T, async () => {
+    const context = await browser().newContext();
+    const { page, problems } = await openPage(ISOLATED, context, "?drops=inbox&nohandles", "pyscript-plugin.html");
+    await startPython(page, "mpy", `${helpers()}
+import fshandles
+report(step="started")
+got = await fshandles.dropped("inbox")
+name = await fshandles.open_file("/note.txt", id="inbox")
+report(step="file", kind=got.kind, name=name, text=read("/note.txt"), how=await fshandles.kind("/note.txt"))
+got = await fshandles.dropped("inbox")
+await fshandles.mount("/dropped", mode="read", id="inbox")
+report(step="folder", kind=got.kind, name=got.name, tree=tree("/dropped"), how=await fshandles.kind("/dropped", id="inbox"))
+`, "started");
+    await crashFree(page, "started");
+    await dropOn(page, join(disk, "note.txt"));
+    assert.deepEqual(await crashFree(page, "file"), { step: "file", kind: "file", name: "note.txt", text: "dropped note", how: "copy" });
+    await dropOn(page, join(disk, "dropped"));
+    assert.deepEqual(await crashFree(page, "folder"), {
+      step: "folder",
+      kind: "folder",
+      name: "dropped",
+      tree: { "sub": "(folder)", "sub/y.txt": "deep", "x.txt": "from disk" },
+      how: "private",
+    });
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
 });
 
 describe("one file in and out of a plain JS or Rust worker (the page's serveFiles)", () => {

@@ -64,6 +64,9 @@ async function chosenFile(options, create) {
 const showOpenFilePicker = async (options) => [await chosenFile(options, false)];
 const showSaveFilePicker = (options) => chosenFile(options, true);
 
+// ?nohandles: a drop gives no handles, as in Firefox and Safari (files and entries only).
+if (params.has("nohandles")) delete DataTransferItem.prototype.getAsFileSystemHandle;
+
 const PICKERS = { showDirectoryPicker, showOpenFilePicker, showSaveFilePicker };
 for (const [name, standIn] of Object.entries(PICKERS)) {
   if (params.has("nopicker")) {
