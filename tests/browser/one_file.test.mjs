@@ -40,6 +40,18 @@ const records = (page) =>
     };
     request.onerror = () => reject(request.error);
   }));
+// A folder of the disk with what the tests choose and drop: in.csv, note.txt, and the folder
+// dropped/ (x.txt, sub/y.txt).
+async function filesOnDisk() {
+  const disk = await mkdtemp(join(tmpdir(), "fshandles-one-file-"));
+  await writeFile(join(disk, "in.csv"), "a,b\n1,2\n");
+  await writeFile(join(disk, "note.txt"), "dropped note");
+  await mkdir(join(disk, "dropped", "sub"), { recursive: true });
+  await writeFile(join(disk, "dropped", "x.txt"), "from disk");
+  await writeFile(join(disk, "dropped", "sub", "y.txt"), "deep");
+  return disk;
+}
+
 // A real drop of files of the disk on the page's zone, as a person's drag from their file
 // manager.
 async function dropOn(page, path) {
@@ -130,14 +142,7 @@ async def failure(awaitable):
 describe("one file: refusals, no file pickers, drops", () => {
   const browser = useBrowser();
   let disk;
-  before(async () => {
-    disk = await mkdtemp(join(tmpdir(), "fshandles-one-file-"));
-    await writeFile(join(disk, "in.csv"), "a,b\n1,2\n");
-    await writeFile(join(disk, "note.txt"), "dropped note");
-    await mkdir(join(disk, "dropped", "sub"), { recursive: true });
-    await writeFile(join(disk, "dropped", "x.txt"), "from disk");
-    await writeFile(join(disk, "dropped", "sub", "y.txt"), "deep");
-  });
+  before(async () => (disk = await filesOnDisk()));
   after(() => rm(disk, { recursive: true, force: true }));
 
   it("py, sab mode: a cancel keeps nothing; a bad accept is a DataError; a removed file is NotFoundError, its record kept until pick=True", T, async () => {
@@ -213,22 +218,25 @@ report(step="saved", how=await fshandles.save_file("/data/out.txt", suggested_na
     });
   }
 
-  for (const [type, mode, base] of [["py", "sab", ISOLATED], ["mpy", "async", PLAIN]]) {
-    it(`${type}, ${mode} mode: a dropped file is what open_file opens, a dropped folder what mount mounts, with no picker`, T, async () => {
+  // `handles` false: the drop gives none (?nohandles, as Firefox): a dropped file is a copy, a
+  // dropped folder a private copy of it.
+  for (const [type, mode, base, handles] of [["py", "sab", ISOLATED, true], ["mpy", "async", PLAIN, true], ["mpy", "sab", ISOLATED, false]]) {
+    const what = handles ? "the user's" : "a copy (no handles, as Firefox)";
+    it(`${type}, ${mode} mode: a dropped file is what open_file opens, a dropped folder what mount mounts, ${what}, with no picker`, T, async () => {
       const context = await browser().newContext();
-      const { page, problems } = await openPage(base, context, "?drops=inbox", "pyscript-plugin.html");
+      const { page, problems } = await openPage(base, context, `?drops=inbox${handles ? "" : "&nohandles"}`, "pyscript-plugin.html");
       await python(page, type, `${helpers()}
 import fshandles
 report(step="started")
 got = await fshandles.dropped("inbox")
 name = await fshandles.open_file("/note.txt", id="inbox")
-report(step="file", kind=got.kind, dropped=got.name, name=name, text=read("/note.txt"))
+report(step="file", kind=got.kind, dropped=got.name, name=name, text=read("/note.txt"), how=await fshandles.kind("/note.txt"))
 got = await fshandles.dropped("inbox")
 await fshandles.mount("/dropped", mode="read", id="inbox")
-report(step="folder", kind=got.kind, name=got.name, tree=tree("/dropped"), type=fshandles.mounted["/dropped"].type)
+report(step="folder", kind=got.kind, name=got.name, tree=tree("/dropped"), type=fshandles.mounted["/dropped"].type, how=await fshandles.kind("/dropped", id="inbox"))
 `, "started");
       await dropOn(page, join(disk, "note.txt"));
-      assert.deepEqual(await crashFree(page, "file"), { step: "file", kind: "file", dropped: "note.txt", name: "note.txt", text: "dropped note" });
+      assert.deepEqual(await crashFree(page, "file"), { step: "file", kind: "file", dropped: "note.txt", name: "note.txt", text: "dropped note", how: handles ? "device" : "copy" });
       await dropOn(page, join(disk, "dropped"));
       assert.deepEqual(await crashFree(page, "folder"), {
         step: "folder",
@@ -236,6 +244,7 @@ report(step="folder", kind=got.kind, name=got.name, tree=tree("/dropped"), type=
         name: "dropped",
         tree: { "sub": "(folder)", "sub/y.txt": "deep", "x.txt": "from disk" },
         type: mode === "sab" ? "direct" : "copy",
+        how: handles ? "device" : "private",
       });
       const seen = await picker(page);
       assert.deepEqual([seen.calls, seen.fileCalls, seen.dialogs], [0, 0, 0], "no picker, no dialog");
@@ -243,47 +252,6 @@ report(step="folder", kind=got.kind, name=got.name, tree=tree("/dropped"), type=
       await context.close();
     });
   }
-});
-
-describe("drops where the browser gives no handle (as Firefox)", () => {
-  const browser = useBrowser();
-  let disk;
-  before(async () => {
-    disk = await mkdtemp(join(tmpdir(), "fshandles-no-handles-"));
-    await writeFile(join(disk, "note.txt"), "dropped note");
-    await mkdir(join(disk, "dropped", "sub"), { recursive: true });
-    await writeFile(join(disk, "dropped", "x.txt"), "from disk");
-    await writeFile(join(disk, "dropped", "sub", "y.txt"), "deep");
-  });
-  after(() => rm(disk, { recursive: true, force: true }));
-
-  it("mpy, sab mode: a dropped file is a copy open_file takes; a dropped folder, a private copy that mount mounts", T, async () => {
-    const context = await browser().newContext();
-    const { page, problems } = await openPage(ISOLATED, context, "?drops=inbox&nohandles", "pyscript-plugin.html");
-    await startPython(page, "mpy", `${helpers()}
-import fshandles
-report(step="started")
-got = await fshandles.dropped("inbox")
-name = await fshandles.open_file("/note.txt", id="inbox")
-report(step="file", kind=got.kind, name=name, text=read("/note.txt"), how=await fshandles.kind("/note.txt"))
-got = await fshandles.dropped("inbox")
-await fshandles.mount("/dropped", mode="read", id="inbox")
-report(step="folder", kind=got.kind, name=got.name, tree=tree("/dropped"), how=await fshandles.kind("/dropped", id="inbox"))
-`, "started");
-    await crashFree(page, "started");
-    await dropOn(page, join(disk, "note.txt"));
-    assert.deepEqual(await crashFree(page, "file"), { step: "file", kind: "file", name: "note.txt", text: "dropped note", how: "copy" });
-    await dropOn(page, join(disk, "dropped"));
-    assert.deepEqual(await crashFree(page, "folder"), {
-      step: "folder",
-      kind: "folder",
-      name: "dropped",
-      tree: { "sub": "(folder)", "sub/y.txt": "deep", "x.txt": "from disk" },
-      how: "private",
-    });
-    assert.deepEqual(problems, []);
-    await context.close();
-  });
 });
 
 describe("one file in and out of a plain JS or Rust worker (the page's serveFiles)", () => {
