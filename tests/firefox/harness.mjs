@@ -1,59 +1,118 @@
-// Drives Debian's Firefox ESR (headless) over WebDriver BiDi through puppeteer-core: the
-// browser that has no directory picker and whose folder handles have no permission methods.
-import puppeteer from "puppeteer-core";
+// Drives Debian's Firefox ESR (headless) over Marionette (marionette.mjs says why not BiDi):
+// the browser that has no directory picker and whose folder handles have no permission methods.
+// Each page is a Firefox of its own, with a new profile (its own IndexedDB and origin-private
+// files), unless a test keeps a profile for a second visit after a restart.
 import assert from "node:assert/strict";
-import { before, after } from "node:test";
+import { after } from "node:test";
+import { startFirefox } from "./marionette.mjs";
 
 export const ISOLATED = process.env.FSH_ISOLATED_URL;
 export const PLAIN = process.env.FSH_PLAIN_URL;
 assert.ok(ISOLATED && PLAIN, "run through `cargo xtask test`: it serves the pages and sets FSH_*_URL");
 
 // `profile`: a profile folder kept on disk, as a user's is (for a second visit after a restart).
-// `downloads`: the folder downloads go to, with no question asked.
+// `downloads`: the folder downloads go to, with no question asked. The browser starts with its
+// first page; `close()` ends it.
 export function launch(profile, downloads) {
-  return puppeteer.launch({
-    browser: "firefox",
-    protocol: "webDriverBiDi",
-    executablePath: process.env.FIREFOX ?? "/usr/bin/firefox-esr",
-    headless: true,
-    ...(profile ? { userDataDir: profile } : {}),
-    ...(downloads ? { extraPrefsFirefox: { "browser.download.dir": downloads, "browser.download.folderList": 2, "browser.download.useDownloadDir": true } } : {}),
-  });
+  const prefs = downloads
+    ? { "browser.download.dir": downloads, "browser.download.folderList": 2, "browser.download.useDownloadDir": true, "browser.download.always_ask_before_handling_new_types": false }
+    : {};
+  const open = new Set();
+  return {
+    profile,
+    prefs,
+    open,
+    async close() {
+      await Promise.all([...open].map((page) => page.close()));
+    },
+  };
 }
 
-// One browser for the tests of a `describe` block; returns a function that gives it.
-// `downloads()`: as launch's, made before the browser.
+// The browser settings for the tests of a `describe` block; returns a function that gives them.
+// `downloads()`: as launch's, made before the first page. Pages left open are closed after.
 export function useBrowser(downloads) {
-  let browser;
-  before(async () => {
-    browser = await launch(undefined, downloads?.());
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  return () => browser;
+  let browser = null;
+  after(() => browser?.close());
+  return () => (browser ??= launch(undefined, downloads?.()));
 }
 
-// A page in a context of its own (its own IndexedDB and origin-private files), which keeps a
-// journal of what it said, for a wait that runs out to print. `page.close()` closes both.
-// `profile`: in the browser's default context instead, whose storage is the profile's (kept
-// on disk for a second visit after a restart).
+// A page in a Firefox of its own, which keeps a journal of what it said (Firefox prints each
+// console message and uncaught error; Marionette reports none), for a wait that runs out to
+// print. `page.close()` ends that Firefox. `profile`: in the launch's kept profile.
 export async function newPage(browser, { profile = false } = {}) {
-  const context = profile ? browser.defaultBrowserContext() : await browser.createBrowserContext();
-  const page = await context.newPage();
-  if (!profile) page.close = () => context.close();
+  const firefox = await startFirefox({ profile: profile ? browser.profile : null, prefs: browser.prefs });
   const lines = [];
-  page.problems = [];
-  page.on("console", (m) => {
-    lines.push(`console.${m.type()}: ${m.text()}`);
-    if (m.type() === "error") page.problems.push(m.text());
+  const problems = [];
+  firefox.onLine((line) => {
+    if (!/^(console\.|JavaScript (error|warning): https?:)/.test(line)) return;
+    lines.push(line);
+    if (/^console\.error: |^JavaScript error: https?:/.test(line)) problems.push(line);
   });
-  page.on("pageerror", (e) => {
-    lines.push(`pageerror: ${e.message}`);
-    page.problems.push(e.message);
-  });
-  page.said = () => lines.slice(-40).join("\n") || "(nothing)";
+  const page = new Page(firefox, lines, problems);
+  browser.open.add(page);
+  page.closed = () => browser.open.delete(page);
   return page;
+}
+
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+// What the tests ask of a page, as puppeteer's Page answers it.
+class Page {
+  constructor(firefox, lines, problems) {
+    this.firefox = firefox;
+    this.client = firefox.client;
+    this.lines = lines;
+    this.problems = problems;
+  }
+
+  said() {
+    return this.lines.slice(-40).join("\n") || "(nothing)";
+  }
+
+  goto(url) {
+    return this.client.send("WebDriver:Navigate", { url });
+  }
+
+  reload() {
+    return this.client.send("WebDriver:Refresh");
+  }
+
+  // `fn(...args)` run in the page (awaited): its value through JSON, or its error thrown.
+  async evaluate(fn, ...args) {
+    const script = `const done = arguments[arguments.length - 1];
+Promise.resolve().then(() => (${fn}).apply(null, JSON.parse(arguments[0])))
+  .then((v) => { let json; try { json = JSON.stringify(v); } catch {} done({ json }); },
+        (e) => done({ error: String(e && e.stack ? e.name + ": " + e.message + "\\n" + e.stack : e) }));`;
+    const { value } = await this.client.send("WebDriver:ExecuteAsyncScript", { script, args: [JSON.stringify(args)] });
+    if (value.error !== undefined) throw new Error(`in the page: ${value.error}`);
+    return value.json === undefined ? undefined : JSON.parse(value.json);
+  }
+
+  // A person's click on the element `selector` (it gives the page user activation).
+  async click(selector) {
+    const { value } = await this.client.send("WebDriver:FindElement", { using: "css selector", value: selector });
+    await this.client.send("WebDriver:ElementClick", { id: value[ELEMENT] });
+  }
+
+  // From now on, each file dialog is closed as a person's cancel the moment it opens (headless
+  // Firefox would leave it open, with nobody to close it): Firefox's own remote agent's way.
+  async dismissFilePickers() {
+    await this.client.send("Marionette:SetContext", { value: "chrome" });
+    try {
+      await this.client.send("WebDriver:ExecuteScript", {
+        script: `const { FilePickerHandler } = ChromeUtils.importESModule("chrome://remote/content/shared/webdriver/FilePickerHandler.sys.mjs");
+FilePickerHandler.dismissFilePickers(globalThis);`,
+        args: [],
+      });
+    } finally {
+      await this.client.send("Marionette:SetContext", { value: "content" });
+    }
+  }
+
+  async close() {
+    this.closed?.();
+    await this.firefox.close();
+  }
 }
 
 // Polls `fn(arg)` in the page until it is truthy.

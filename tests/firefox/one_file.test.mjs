@@ -18,17 +18,25 @@ describe("Firefox: one file in and out, through the file dialog and a download",
   const browser = useBrowser(() => (mkdirSync(downloads, { recursive: true }), downloads));
   after(() => rm(downloads, { recursive: true, force: true }));
 
-  // Headless Firefox closes a file dialog as soon as it opens, as a person's cancel: the test
-  // sees it open (from the worker's call, through the host's dialog's click) and the cancel
-  // come back as NotGrantedError, with nothing kept. The Chromium tests choose a file in the
+  // Nobody can choose in a headless Firefox's file dialog, so the harness has Firefox close each
+  // one as it opens, as a person's cancel (page.dismissFilePickers): the test sees it open
+  // (from the worker's call, through the host's dialog's click) and the cancel come back as
+  // NotGrantedError, with nothing kept. The Chromium tests choose a file in the
   // same dialog (tests/browser/one_file.test.mjs, "no file pickers").
   for (const [type, mode, base] of [["mpy", "sab", ISOLATED], ["py", "async", PLAIN]]) {
     it(`${type}, ${mode} mode: open_file opens the file dialog (a cancel: NotGrantedError), save_file downloads`, T, async () => {
       const page = await pyscriptPage(browser(), base);
       const saved = `result-${type}-${mode}.txt`;
-      // Listened for first: puppeteer's evaluate gives the page activation, so a worker that
-      // boots fast (MicroPython) opens the file dialog with no dialog of the host's first.
-      const choosing = page.waitForFileChooser({ timeout: 180000 });
+      // Each file dialog the page opens, seen on its way to the browser's own.
+      await page.dismissFilePickers();
+      await page.evaluate(() => {
+        window.fileDialogs = [];
+        const click = HTMLInputElement.prototype.click;
+        HTMLInputElement.prototype.click = function () {
+          if (this.type === "file") window.fileDialogs.push({ multiple: this.multiple, accept: this.accept });
+          return click.call(this);
+        };
+      });
       await runPython(page, type, `${PRELUDE}
 import fshandles
 try:
@@ -51,10 +59,9 @@ except Exception as e:
         { timeout: 180000, what: "the host's dialog or Python's report" },
       );
       if (first === "dialog") await page.click("dialog.fshandles-dialog[open] .fshandles-authorize");
-      const chooser = await choosing;
-      assert.equal(chooser.isMultiple(), false);
       const report = await reportOf(page, ["done"]);
       assert.equal(report.crashed, undefined, `Python failed: ${report.crashed}`);
+      assert.deepEqual(await page.evaluate(() => window.fileDialogs), [{ multiple: false, accept: "text/csv,.csv" }]);
       assert.deepEqual(report, { step: "done", opened: "NotGrantedError", how: "downloaded" });
       const file = join(downloads, saved);
       const end = Date.now() + 15000;

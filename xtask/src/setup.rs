@@ -115,8 +115,8 @@ pub fn chromium() -> Result<PathBuf> {
     )
 }
 
-/// The second browser: Debian's firefox-esr (driven over WebDriver BiDi by puppeteer-core,
-/// which needs no driver of its own), installed by apt when missing.
+/// The second browser: Debian's firefox-esr (driven over Marionette by
+/// tests/firefox/marionette.mjs, which needs no driver of its own), installed by apt when missing.
 pub fn firefox() -> Result<PathBuf> {
     installed("FIREFOX", "/usr/bin/firefox-esr", &[], &["firefox-esr"])
 }
