@@ -44,7 +44,9 @@ export async function newPage(browser, { profile = false } = {}) {
   const lines = [];
   const problems = [];
   firefox.onLine((line) => {
-    if (!/^(console\.|JavaScript (error|warning): https?:)/.test(line)) return;
+    // The page's and its workers' messages: Firefox's own modules prefix theirs with their
+    // name ("console.error: RSLoader: ..."), where a page's string comes quoted.
+    if (!/^(console\.\w+: (?![\w.-]+: )|JavaScript (error|warning): https?:)/.test(line)) return;
     lines.push(line);
     if (/^console\.error: |^JavaScript error: https?:/.test(line)) problems.push(line);
   });

@@ -85,6 +85,8 @@ export async function startFirefox({ profile = null, prefs = {} } = {}) {
   await client.send("WebDriver:SetTimeouts", { script: 600000, pageLoad: 120000, implicit: 0 });
   return {
     client,
+    /** The last `n` lines Firefox printed, whatever they were. */
+    printed: (n = 40) => out.slice(-n).join("\n"),
     /** Calls `fn(line)` for each line Firefox prints from now on; returns the unsubscribe. */
     onLine(fn) {
       listeners.add(fn);

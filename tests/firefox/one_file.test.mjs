@@ -5,7 +5,7 @@
 import { describe, it, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile, rm } from "node:fs/promises";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PRELUDE } from "../browser/python.mjs";
@@ -64,8 +64,12 @@ except Exception as e:
       assert.deepEqual(await page.evaluate(() => window.fileDialogs), [{ multiple: false, accept: "text/csv,.csv" }]);
       assert.deepEqual(report, { step: "done", opened: "NotGrantedError", how: "downloaded" });
       const file = join(downloads, saved);
-      const end = Date.now() + 15000;
+      // A fresh profile's first download starts Firefox's download service. Once in about thirty
+      // runs (a clean-clone CI run) no file came within 15 s, and Firefox printed nothing of
+      // it: the wait is longer now, and one that runs out lists the folder and Firefox's output.
+      const end = Date.now() + 60000;
       while (!existsSync(file) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(existsSync(file), `no ${saved} in 60 s; the downloads folder holds ${JSON.stringify(readdirSync(downloads))}; Firefox said:\n${page.firefox.printed()}`);
       assert.equal(await readFile(file, "utf8"), "A,B\n1,2\n");
       assert.deepEqual(page.problems, []);
       await page.close();
